@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from branches.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "创建演示县（依据示范点实施方案）及各角色演示账号；重复运行不会重复创建。"
+
+    def handle(self, *args, **options):
+        outcome = seed_demo()
+        created = outcome["created"]
+        self.stdout.write(
+            "演示数据已就绪：本次新建乡镇 {townships} 个、党支部 {branches} 个、党员 {members} 名、"
+            "年度数据 {figures} 条、账号 {users} 个。".format(**created)
+        )
+        self.stdout.write(f"演示账号（仅限演示，密码均为 {DEMO_PASSWORD}）：")
+        for login in outcome["logins"]:
+            self.stdout.write(f"  {login.username:<10} {login.role}  {login.unit}")

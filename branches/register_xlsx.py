@@ -1,0 +1,471 @@
+"""The branch register as a workbook: template, export and import.
+
+One column list serves all three, so a file exported from the product, or the
+template filled in by hand, imports again as it is. The workbook has two
+sheets: 「党支部」 (one row a branch, with one year's collective income) and
+「党员」 (one row a member).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from zipfile import BadZipFile
+
+from django import forms
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from reports.excel import new_workbook, workbook_bytes, write_table
+
+from .models import AnnualFigure, Branch, BranchKind, Gender, Member, Post, SiteType, Township
+
+BRANCH_SHEET = "党支部"
+MEMBER_SHEET = "党员"
+
+# (header, form field name, column width)
+BRANCH_COLUMNS = [
+    ("乡镇", "township", 12),
+    ("党支部名称", "name", 20),
+    ("类型", "kind", 12),
+    ("区划代码", "division_code", 16),
+    ("示范点类型", "site_type", 12),
+    ("村民小组数", "village_groups", 10),
+    ("户数", "households", 10),
+    ("人口", "population", 10),
+    ("耕地面积（亩）", "farmland_mu", 12),
+    ("人均收入（元）", "income_per_head", 12),
+    ("人均占有粮（公斤）", "grain_per_head_kg", 14),
+    ("距县城（公里）", "distance_to_county_km", 12),
+    ("年度", "year", 8),
+    ("村集体经济收入（元）", "collective_income", 16),
+]
+MEMBER_COLUMNS = [
+    ("乡镇", "township", 12),
+    ("党支部名称", "branch", 20),
+    ("姓名", "name", 10),
+    ("性别", "gender", 6),
+    ("出生年份", "birth_year", 10),
+    ("入党日期", "joined_on", 12),
+    ("支部职务", "post", 10),
+    ("联系电话", "phone", 16),
+]
+PROFILE_FIELDS = [
+    "kind", "division_code", "site_type", "village_groups", "households", "population",
+    "farmland_mu", "income_per_head", "grain_per_head_kg", "distance_to_county_km",
+]
+MEMBER_FIELDS = ["gender", "joined_on", "post", "phone"]
+
+ERROR_NOT_XLSX = "无法读取该文件：请上传用本系统模板填写的 .xlsx 格式 Excel 文件。"
+ERROR_TOO_LARGE = "文件过大：登记册文件不能超过 {limit} MB。"
+ERROR_MISSING_SHEET = "缺少「{sheet}」工作表：请使用本系统提供的模板。"
+ERROR_MISSING_COLUMNS = "「{sheet}」工作表缺少列：{columns}。请使用本系统提供的模板。"
+ERROR_NO_ROWS = "文件中没有任何党支部或党员数据。"
+ERROR_CELL = "「{sheet}」工作表第{row}行「{column}」：{message}"
+ERROR_TOWNSHIP_NOT_YOURS = "「{value}」不是您可以维护的乡镇。"
+ERROR_DUPLICATE_BRANCH = "党支部「{name}」在本表中重复出现（第{first}行）。"
+ERROR_DUPLICATE_MEMBER = "党员「{name}」（{birth_year}年生）在本表中重复出现（第{first}行）。"
+ERROR_UNKNOWN_BRANCH = "党支部「{name}」既不在登记册中，也不在「党支部」工作表中。"
+ERROR_DIVISION_CODE_TAKEN = "区划代码 {code} 已属于党支部「{name}」。"
+ERROR_YEAR_WITHOUT_INCOME = "填写了年度，请同时填写村集体经济收入。"
+ERROR_INCOME_WITHOUT_YEAR = "填写了村集体经济收入，请同时填写年度。"
+
+_NUMBER_ERRORS = {
+    "required": "必须填写。",
+    "invalid": "应为数字。",
+    "min_value": "不能小于 %(limit_value)s。",
+    "max_value": "不能大于 %(limit_value)s。",
+    "max_digits": "数字位数过多。",
+    "max_decimal_places": "小数位数过多（最多 %(max)s 位）。",
+    "max_whole_digits": "数字过大。",
+}
+_INTEGER_ERRORS = {**_NUMBER_ERRORS, "invalid": "应为整数。"}
+_TEXT_ERRORS = {"required": "必须填写。", "max_length": "不能超过 %(limit_value)d 个字。"}
+
+
+class LabelChoiceField(forms.TypedChoiceField):
+    """A choice written in the sheet by its Chinese label (e.g. 村党支部)."""
+
+    def __init__(self, choices_enum, *, required=True):
+        self.label_to_value = {label: value for value, label in choices_enum.choices}
+        allowed = "、".join(self.label_to_value)
+        super().__init__(
+            choices=[("", "")] + [(label, label) for label in self.label_to_value],
+            coerce=self.label_to_value.get,
+            required=required,
+            empty_value="",
+            error_messages={
+                "required": "必须填写。",
+                "invalid_choice": f"「%(value)s」不是可选值，应为：{allowed}。",
+            },
+        )
+
+
+def _integer(minimum=0, maximum=None, required=False):
+    return forms.IntegerField(
+        required=required, min_value=minimum, max_value=maximum, error_messages=_INTEGER_ERRORS
+    )
+
+
+def _decimal(max_digits, places):
+    return forms.DecimalField(
+        required=False, min_value=0, max_digits=max_digits, decimal_places=places, error_messages=_NUMBER_ERRORS
+    )
+
+
+class BranchRowForm(forms.Form):
+    township = forms.CharField(max_length=50, error_messages=_TEXT_ERRORS)
+    name = forms.CharField(max_length=60, error_messages=_TEXT_ERRORS)
+    kind = LabelChoiceField(BranchKind)
+    division_code = forms.RegexField(
+        r"^\d{12}$", required=False, error_messages={"invalid": "应为 12 位数字。"}
+    )
+    site_type = LabelChoiceField(SiteType, required=False)
+    village_groups = _integer()
+    households = _integer()
+    population = _integer()
+    farmland_mu = _decimal(12, 1)
+    income_per_head = _decimal(12, 0)
+    grain_per_head_kg = _decimal(8, 0)
+    distance_to_county_km = _decimal(7, 1)
+    year = _integer(2000, 2100)
+    collective_income = _decimal(14, 2)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") is not None and data.get("collective_income") is None and "collective_income" not in self.errors:
+            self.add_error("collective_income", ERROR_YEAR_WITHOUT_INCOME)
+        if data.get("collective_income") is not None and data.get("year") is None and "year" not in self.errors:
+            self.add_error("year", ERROR_INCOME_WITHOUT_YEAR)
+        return data
+
+
+class MemberRowForm(forms.Form):
+    township = forms.CharField(max_length=50, error_messages=_TEXT_ERRORS)
+    branch = forms.CharField(max_length=60, error_messages=_TEXT_ERRORS)
+    name = forms.CharField(max_length=30, error_messages=_TEXT_ERRORS)
+    gender = LabelChoiceField(Gender)
+    birth_year = _integer(1900, 2100, required=True)
+    joined_on = forms.DateField(
+        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"],
+        error_messages={"required": "必须填写。", "invalid": "应为日期，如 2005-07-01。"},
+    )
+    post = LabelChoiceField(Post)
+    phone = forms.RegexField(
+        r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+        required=False,
+        error_messages={"invalid": "应为 11 位手机号或带区号的固定电话。"},
+    )
+
+
+# --- Template and export ---------------------------------------------------------
+
+
+def _branch_row(branch: Branch, figure: AnnualFigure | None) -> list:
+    return [
+        branch.township.name,
+        branch.name,
+        branch.get_kind_display(),
+        branch.division_code,
+        branch.get_site_type_display(),
+        branch.village_groups,
+        branch.households,
+        branch.population,
+        branch.farmland_mu,
+        branch.income_per_head,
+        branch.grain_per_head_kg,
+        branch.distance_to_county_km,
+        figure.year if figure else None,
+        figure.collective_income if figure else None,
+    ]
+
+
+def _member_row(member: Member) -> list:
+    return [
+        member.branch.township.name,
+        member.branch.name,
+        member.name,
+        member.get_gender_display(),
+        member.birth_year,
+        member.joined_on,
+        member.get_post_display(),
+        member.phone,
+    ]
+
+
+def _register_workbook(branch_rows, member_rows) -> bytes:
+    workbook = new_workbook()
+    for title, columns, rows in (
+        (BRANCH_SHEET, BRANCH_COLUMNS, branch_rows),
+        (MEMBER_SHEET, MEMBER_COLUMNS, member_rows),
+    ):
+        sheet = workbook.create_sheet(title)
+        write_table(sheet, [c[0] for c in columns], rows, widths=[c[2] for c in columns])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+    return workbook_bytes(workbook)
+
+
+def register_template() -> bytes:
+    """An empty register with one example row on each sheet."""
+    branch_example = [
+        "关兴镇", "法泥村党支部", "村党支部", "", "通道型", 5, 213, 817, 482, 1310, 320, 5, 2026, 52000,
+    ]
+    member_example = ["关兴镇", "法泥村党支部", "张三", "男", 1975, date(2001, 7, 1), "书记", "13800000000"]
+    return _register_workbook([branch_example], [member_example])
+
+
+def register_export(branches) -> bytes:
+    """The register of ``branches`` (already scoped), each with its latest year's figure."""
+    branches = list(branches.select_related("township"))
+    figures = AnnualFigure.objects.current().filter(branch__in=branches).order_by("branch_id", "year")
+    latest = {figure.branch_id: figure for figure in figures}  # ascending year: last one wins
+    members = Member.objects.filter(branch__in=branches).select_related("branch__township")
+    return _register_workbook(
+        [_branch_row(branch, latest.get(branch.pk)) for branch in branches],
+        [_member_row(member) for member in members.order_by("branch__township__name", "branch__name", "pk")],
+    )
+
+
+# --- Import --------------------------------------------------------------------------
+
+
+class RegisterImportError(Exception):
+    """The file was refused; ``errors`` lists every problem found, in Chinese."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    branches_created: int = 0
+    branches_updated: int = 0
+    figures_recorded: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    rows_unchanged: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (self.branches_created, self.branches_updated, self.figures_recorded,
+             self.members_created, self.members_updated)
+        )
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"导入完成：文件内容与登记册一致，没有任何改动（{self.rows_unchanged} 行未变）。"
+        return (
+            f"导入完成：新增党支部 {self.branches_created} 个，更新 {self.branches_updated} 个；"
+            f"记录年度数据 {self.figures_recorded} 条；新增党员 {self.members_created} 名，"
+            f"更新 {self.members_updated} 名；{self.rows_unchanged} 行未变。"
+        )
+
+
+def _cell_value(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _read_sheet(workbook, sheet_name, columns, errors) -> list[tuple[int, dict]]:
+    if sheet_name not in workbook.sheetnames:
+        errors.append(ERROR_MISSING_SHEET.format(sheet=sheet_name))
+        return []
+    rows = workbook[sheet_name].iter_rows(values_only=True)
+    header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    missing = [c[0] for c in columns if c[0] not in header]
+    if missing:
+        errors.append(ERROR_MISSING_COLUMNS.format(sheet=sheet_name, columns="、".join(missing)))
+        return []
+    positions = {name: header.index(title) for title, name, _ in columns}
+    records = []
+    for row_number, row in enumerate(rows, start=2):
+        values = {name: _cell_value(row[pos]) if pos < len(row) else None for name, pos in positions.items()}
+        if all(value in (None, "") for value in values.values()):
+            continue
+        records.append((row_number, {k: ("" if v is None else v) for k, v in values.items()}))
+    return records
+
+
+def _validate_rows(records, form_class, sheet, columns, errors) -> list[tuple[int, dict]]:
+    headers = {name: title for title, name, _ in columns}
+    cleaned = []
+    for row_number, values in records:
+        form = form_class(data=values)
+        if form.is_valid():
+            cleaned.append((row_number, form.cleaned_data))
+            continue
+        for name in headers:  # report in column order
+            for message in form.errors.get(name, []):
+                errors.append(ERROR_CELL.format(sheet=sheet, row=row_number, column=headers[name], message=message))
+    return cleaned
+
+
+def _row_error(sheet, row, column, message):
+    return ERROR_CELL.format(sheet=sheet, row=row, column=column, message=message)
+
+
+def register_import(*, file, actor) -> ImportResult:
+    """Validate every row of the workbook first; save nothing unless all are
+    valid, then save everything in one transaction. Importing the same file
+    again changes nothing."""
+    limit = _max_bytes()
+    if file.size > limit:
+        raise RegisterImportError([ERROR_TOO_LARGE.format(limit=limit // (1024 * 1024))])
+    try:
+        # defusedxml is installed, so openpyxl parses the sheets' XML safely.
+        workbook = load_workbook(BytesIO(file.read()), read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise RegisterImportError([ERROR_NOT_XLSX]) from None
+
+    errors: list[str] = []
+    branch_records = _read_sheet(workbook, BRANCH_SHEET, BRANCH_COLUMNS, errors)
+    member_records = _read_sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+    workbook.close()
+    if errors:
+        raise RegisterImportError(errors)
+    if not branch_records and not member_records:
+        raise RegisterImportError([ERROR_NO_ROWS])
+
+    branch_rows = _validate_rows(branch_records, BranchRowForm, BRANCH_SHEET, BRANCH_COLUMNS, errors)
+    member_rows = _validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+
+    townships = {t.name: t for t in Township.objects.editable_by(actor)}
+    existing = {
+        (b.township.name, b.name): b
+        for b in Branch.objects.editable_by(actor).select_related("township")
+    }
+    code_owner = {
+        b.division_code: b
+        for b in Branch.objects.exclude(division_code="").only("division_code", "name", "township_id")
+    }
+
+    planned_branches: dict[tuple[str, str], tuple[int, dict]] = {}
+    for row, data in branch_rows:
+        key = (data["township"], data["name"])
+        if data["township"] not in townships:
+            errors.append(_row_error(BRANCH_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"])))
+            continue
+        if key in planned_branches:
+            errors.append(_row_error(
+                BRANCH_SHEET, row, "党支部名称",
+                ERROR_DUPLICATE_BRANCH.format(name=data["name"], first=planned_branches[key][0]),
+            ))
+            continue
+        owner = code_owner.get(data["division_code"])
+        current = existing.get(key)
+        if owner is not None and (current is None or owner.pk != current.pk):
+            errors.append(_row_error(
+                BRANCH_SHEET, row, "区划代码", ERROR_DIVISION_CODE_TAKEN.format(code=data["division_code"], name=owner.name)
+            ))
+            continue
+        planned_branches[key] = (row, data)
+
+    planned_members: dict[tuple, tuple[int, dict]] = {}
+    for row, data in member_rows:
+        branch_key = (data["township"], data["branch"])
+        identity = (*branch_key, data["name"], data["birth_year"])
+        if data["township"] not in townships:
+            errors.append(_row_error(MEMBER_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"])))
+        elif branch_key not in existing and branch_key not in planned_branches:
+            errors.append(_row_error(MEMBER_SHEET, row, "党支部名称", ERROR_UNKNOWN_BRANCH.format(name=data["branch"])))
+        elif identity in planned_members:
+            errors.append(_row_error(
+                MEMBER_SHEET, row, "姓名",
+                ERROR_DUPLICATE_MEMBER.format(name=data["name"], birth_year=data["birth_year"],
+                                              first=planned_members[identity][0]),
+            ))
+        else:
+            planned_members[identity] = (row, data)
+
+    if errors:
+        raise RegisterImportError(errors)
+    return _apply(planned_branches, planned_members, townships, existing, actor)
+
+
+def _max_bytes() -> int:
+    from django.conf import settings
+
+    return settings.REGISTER_IMPORT_MAX_BYTES
+
+
+@transaction.atomic
+def _apply(planned_branches, planned_members, townships, existing, actor) -> ImportResult:
+    result = ImportResult()
+    branches = dict(existing)
+    for key, (_row, data) in planned_branches.items():
+        profile = {name: data[name] for name in PROFILE_FIELDS}
+        branch = branches.get(key)
+        row_changed = False
+        if branch is None:
+            branch = Branch(township=townships[data["township"]], name=data["name"], **profile)
+            branch.full_clean()
+            branch.save()
+            branches[key] = branch
+            result.branches_created += 1
+            row_changed = True
+        elif _assign_changes(branch, profile):
+            branch.full_clean()
+            branch.save()
+            result.branches_updated += 1
+            row_changed = True
+        if data["year"] is not None and _record_figure(branch, data["year"], data["collective_income"], actor):
+            result.figures_recorded += 1
+            row_changed = True
+        result.rows_unchanged += not row_changed
+
+    member_index = {
+        (m.branch.township.name, m.branch.name, m.name, m.birth_year): m
+        for m in Member.objects.filter(branch__in=[b for b in branches.values() if b.pk]).select_related(
+            "branch__township"
+        )
+    }
+    for identity, (_row, data) in planned_members.items():
+        values = {name: data[name] for name in MEMBER_FIELDS}
+        member = member_index.get(identity)
+        if member is None:
+            branch = branches[identity[:2]]
+            member = Member(branch=branch, name=data["name"], birth_year=data["birth_year"], **values)
+            member.full_clean()
+            member.save()
+            result.members_created += 1
+        elif _assign_changes(member, values):
+            member.full_clean()
+            member.save()
+            result.members_updated += 1
+        else:
+            result.rows_unchanged += 1
+    return result
+
+
+def _assign_changes(instance, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if value is None and isinstance(getattr(instance, name), str):
+            value = ""
+        if isinstance(value, Decimal) and getattr(instance, name) is not None:
+            if Decimal(getattr(instance, name)) == value:
+                continue
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _record_figure(branch, year, collective_income, actor) -> bool:
+    from .services import annual_figure_record
+
+    return annual_figure_record(
+        branch=branch, year=year, collective_income=collective_income, actor=actor, note="登记册导入"
+    ) is not None

@@ -1,0 +1,101 @@
+"""Reads the register's pages need, scoped and with what they display loaded."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from .models import AnnualFigure, Branch, Member, Post, Township
+from .scoping import Role
+
+
+def branch_register(user):
+    return (
+        Branch.objects.visible_to(user)
+        .select_related("township")
+        .annotate(member_count=Count("members"))
+        .order_by("township__name", "name")
+    )
+
+
+_POST_RANK = Case(*[When(post=post, then=Value(rank)) for rank, post in enumerate(Post.values)])
+
+
+def branch_members(branch):
+    """Members with the branch committee first, in the order of their posts."""
+    return branch.members.order_by(_POST_RANK, "joined_on", "name")
+
+
+def branch_figures(branch):
+    """Every record of every year, newest first, each marked current or superseded."""
+    current_ids = set(AnnualFigure.objects.current().filter(branch=branch).values_list("pk", flat=True))
+    figures = list(branch.annual_figures.select_related("recorded_by").order_by("-year", "-pk"))
+    for figure in figures:
+        figure.is_current = figure.pk in current_ids
+    return figures
+
+
+@dataclass
+class Attention:
+    """One line on a home page: what needs doing, and where."""
+
+    text: str
+    branches: list = field(default_factory=list)
+
+
+@dataclass
+class TownshipSummary:
+    township: Township
+    branch_count: int = 0
+    member_count: int = 0
+    missing_figure: int = 0
+
+
+def _branches_with_flags(user, year):
+    return (
+        Branch.objects.visible_to(user)
+        .select_related("township")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            has_secretary=Exists(Member.objects.filter(branch=OuterRef("pk"), post=Post.SECRETARY)),
+            has_figure=Exists(AnnualFigure.objects.filter(branch=OuterRef("pk"), year=year)),
+            phone_missing=Count("members", filter=Q(members__phone=""), distinct=True),
+        )
+        .order_by("township__name", "name")
+    )
+
+
+def home_overview(user) -> dict:
+    """What the user's home page (工作台) shows: the units below them and
+    the register gaps that need their attention. Constant query count."""
+    year = timezone.localdate().year
+    branches = list(_branches_with_flags(user, year))
+    attention = [
+        Attention(f"{year}年村集体经济收入尚未填报", [b for b in branches if not b.has_figure]),
+        Attention("尚未登记党员", [b for b in branches if b.member_count == 0]),
+        Attention("党员中没有登记书记", [b for b in branches if b.member_count and not b.has_secretary]),
+        Attention("基本情况（户数、人口）不全", [b for b in branches if b.households is None or b.population is None]),
+    ]
+    if user.role == Role.BRANCH_SECRETARY:
+        attention.append(Attention("有党员未登记联系电话", [b for b in branches if b.phone_missing]))
+    summaries: dict[int, TownshipSummary] = {}
+    for township in Township.objects.visible_to(user):
+        summaries[township.pk] = TownshipSummary(township)
+    counts = defaultdict(int)
+    for branch in branches:
+        summary = summaries.get(branch.township_id)
+        if summary is None:
+            continue
+        summary.branch_count += 1
+        summary.member_count += branch.member_count
+        summary.missing_figure += not branch.has_figure
+        counts["members"] += branch.member_count
+    return {
+        "year": year,
+        "branches": branches,
+        "branch_count": len(branches),
+        "member_count": counts["members"],
+        "township_summaries": list(summaries.values()),
+        "attention": [item for item in attention if item.branches],
+    }

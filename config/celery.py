@@ -1,0 +1,16 @@
+"""Celery application.
+
+Embedded default: kombu's filesystem transport under DATA_DIR, so a worker runs
+jobs off the request with no server to install. Production: a Redis broker
+(CELERY_BROKER_URL or REDIS_URL) and as many workers, on as many machines, as
+the county needs. See config/settings.py for the broker settings.
+"""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
