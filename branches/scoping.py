@@ -57,10 +57,8 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(unit_scope(user, **self.scope_lookups))
 
     def editable_by(self, user):
-        if user.is_superuser or getattr(user, "role", None) in self.editor_roles:
-            return self.visible_to(user)
-        return self.none()
+        return self.visible_to(user) if self.role_may_edit(user) else self.none()
 
-    @classmethod
-    def role_may_edit(cls, user) -> bool:
-        return user.is_superuser or getattr(user, "role", None) in cls.editor_roles
+    def role_may_edit(self, user) -> bool:
+        """Whether the user's role may change rows of this kind at all."""
+        return user.is_superuser or getattr(user, "role", None) in self.editor_roles

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from .models import AnnualFigure, Branch, Member, Post, Township
+from .models import AnnualFigure, Branch, BranchKind, Member, Post, Township
 from .scoping import Role
 
 
@@ -75,7 +75,10 @@ def home_overview(user) -> dict:
         Attention(f"{year}年村集体经济收入尚未填报", [b for b in branches if not b.has_figure]),
         Attention("尚未登记党员", [b for b in branches if b.member_count == 0]),
         Attention("党员中没有登记书记", [b for b in branches if b.member_count and not b.has_secretary]),
-        Attention("基本情况（户数、人口）不全", [b for b in branches if b.households is None or b.population is None]),
+        Attention("基本情况（户数、人口）不全", [
+            b for b in branches
+            if b.kind != BranchKind.TOWNSHIP_OFFICE and (b.households is None or b.population is None)
+        ]),
     ]
     if user.role == Role.BRANCH_SECRETARY:
         attention.append(Attention("有党员未登记联系电话", [b for b in branches if b.phone_missing]))

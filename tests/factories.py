@@ -1,0 +1,73 @@
+from datetime import date
+
+import factory
+
+from branches.models import Branch, County, Member, Post, Township, User
+from branches.scoping import Role
+
+TEST_PASSWORD = "Test@2026pass"
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+
+    name = factory.Sequence(lambda n: f"测试{n}县")
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Township
+
+    county = factory.SubFactory(CountyFactory)
+    name = factory.Sequence(lambda n: f"测试{n}镇")
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"第{n}村党支部")
+    households = 300
+    population = 1200
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = "M"
+    birth_year = 1970
+    joined_on = date(1998, 7, 1)
+    post = Post.ORDINARY
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def county_reviewer(county, **kwargs):
+    return UserFactory(role=Role.COUNTY_REVIEWER, county=county, **kwargs)
+
+
+def township_staff(township, **kwargs):
+    return UserFactory(role=Role.TOWNSHIP_STAFF, township=township, **kwargs)
+
+
+def branch_secretary(branch, **kwargs):
+    return UserFactory(role=Role.BRANCH_SECRETARY, branch=branch, **kwargs)
