@@ -79,7 +79,10 @@ class Township(SiteProfile):
         verbose_name = verbose_name_plural = "乡镇"
         ordering = ["county", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="township_name_unique_in_county"),
+            models.UniqueConstraint(
+                fields=["county", "name"], name="township_name_unique_in_county",
+                violation_error_message="本县已有同名乡镇。",
+            ),
         ]
 
     def __str__(self):
@@ -115,9 +118,13 @@ class Branch(SiteProfile):
         verbose_name = verbose_name_plural = "党支部"
         ordering = ["township__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "name"], name="branch_name_unique_in_township"),
             models.UniqueConstraint(
-                fields=["division_code"], condition=~Q(division_code=""), name="branch_division_code_unique"
+                fields=["township", "name"], name="branch_name_unique_in_township",
+                violation_error_message="本乡镇已登记同名党支部。",
+            ),
+            models.UniqueConstraint(
+                fields=["division_code"], condition=~Q(division_code=""), name="branch_division_code_unique",
+                violation_error_message="该区划代码已登记给其他党支部。",
             ),
         ]
 
@@ -203,7 +210,10 @@ class Member(models.Model):
         constraints = [
             # Two members of one branch may share a name, hardly also a birth year;
             # the register import uses this as the member's identity.
-            models.UniqueConstraint(fields=["branch", "name", "birth_year"], name="member_identity_in_branch"),
+            models.UniqueConstraint(
+                fields=["branch", "name", "birth_year"], name="member_identity_in_branch",
+                violation_error_message="本支部已登记同名且同年出生的党员。",
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,58 @@
+"""The demo county from seed 001."""
+
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from branches.demo import DEMO_PASSWORD
+from branches.models import AnnualFigure, Branch, County, Member, Township, User
+
+
+def _counts():
+    return tuple(model.objects.count() for model in (County, Township, Branch, Member, AnnualFigure, User))
+
+
+def test_seed_demo_builds_the_seed_county_once(db, capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+
+    assert _counts() == first
+    assert "本次新建乡镇 0 个、党支部 0 个、党员 0 名、年度数据 0 条、账号 0 个" in capsys.readouterr().out
+    townships = Township.objects.filter(county__name="青山县")
+    assert sorted(townships.values_list("name", "site_type")) == [
+        ("关兴镇", "corridor"), ("煤山镇", "resource"), ("高寨乡", "poverty_relief")
+    ]
+    for township in townships:
+        assert 8 <= township.branches.count() <= 13
+
+
+def test_seed_villages_carry_the_work_plans_figures(db):
+    call_command("seed_demo")
+    fani = Branch.objects.get(name="法泥村党支部")
+    assert (fani.village_groups, fani.households, fani.population, fani.farmland_mu) == (5, 213, 817, Decimal("482"))
+    assert (fani.income_per_head, fani.grain_per_head_kg, fani.distance_to_county_km) == (1310, 320, 5)
+    assert fani.members.count() == 21
+    assert Branch.objects.get(name="那姑村党支部").members.count() == 31
+    assert Branch.objects.get(name="高坡村党支部").households == 354
+    guanxing = Township.objects.get(name="关兴镇")
+    assert (guanxing.households, guanxing.population, guanxing.area_km2) == (11153, 48603, Decimal("205.3"))
+
+
+def test_every_demo_login_works_and_sits_at_its_unit(db):
+    call_command("seed_demo")
+    expected = {
+        "county": ("county_reviewer", "青山县"),
+        "guanxing": ("township_staff", "关兴镇"),
+        "fani": ("branch_secretary", "法泥村党支部"),
+        "meishan": ("township_staff", "煤山镇"),
+        "nagu": ("branch_secretary", "那姑村党支部"),
+        "gaozhai": ("township_staff", "高寨乡"),
+        "gaopo": ("branch_secretary", "高坡村党支部"),
+    }
+    for username, (role, unit) in expected.items():
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert (user.role, str(user.unit)) == (role, unit)
+    assert authenticate(username="admin", password=DEMO_PASSWORD).is_superuser
