@@ -1,0 +1,121 @@
+"""Each role logs in through the real login page in headless Chromium and
+reaches the branch register (a secretary: their own branch). Screenshots land
+in test-artifacts/screenshots/ for a person to look at."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from branches.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the live server's
+    # database work happens in its own thread, so Django's guard is a false alarm here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    return live_server.url
+
+
+def _login(browser, base_url, username, *, mobile=False):
+    viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    assert page.locator("h1").inner_text() == "用户登录"
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
+def _shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _register_names(page):
+    return set(page.locator("[data-testid=branch-table] tbody tr td:first-child a").all_inner_texts())
+
+
+def test_county_reviewer_reads_every_townships_register(browser, demo_site):
+    page = _login(browser, demo_site, "county")
+    assert "李审核（县委组织部审核人员 · 青山县）" in page.get_by_test_id("current-user").inner_text()
+    assert page.get_by_role("cell", name="煤山镇").is_visible()
+    _shot(page, "county_home")
+
+    page.get_by_role("link", name="党支部登记册").first.click()
+    page.select_option("#id_township", label="高寨乡")
+    page.get_by_role("button", name="筛选").click()
+    names = _register_names(page)
+    assert "高坡村党支部" in names and "法泥村党支部" not in names
+    assert page.get_by_role("link", name="登记党支部").count() == 0  # reads, does not edit
+    _shot(page, "county_register")
+
+
+def test_township_staff_keep_their_register(browser, demo_site):
+    page = _login(browser, demo_site, "guanxing")
+    assert "待办与提醒" in page.content()
+    _shot(page, "township_home")
+
+    page.get_by_role("link", name="党支部登记册").first.click()
+    names = _register_names(page)
+    assert "法泥村党支部" in names and "那姑村党支部" not in names
+    _shot(page, "township_register")
+
+    page.get_by_role("link", name="法泥村党支部").click()
+    assert page.get_by_test_id("members").locator("tbody tr").count() == 21
+    page.get_by_role("link", name="填报").click()
+    page.fill("#id_year", "2026")
+    page.fill("#id_collective_income", "66000")
+    page.fill("#id_note", "年终核算更正")
+    page.get_by_role("button", name="记录").click()
+    assert "已记录 2026 年村集体经济收入。" in page.content()
+    assert "（已更正）" in page.get_by_test_id("annual-figures").inner_text()
+    _shot(page, "township_branch_detail")
+
+
+def test_branch_secretary_reaches_only_their_branch(browser, demo_site):
+    page = _login(browser, demo_site, "fani", mobile=True)
+    _shot(page, "secretary_home_mobile")
+    page.get_by_role("link", name="查看本支部").click()
+    assert page.locator("h1").inner_text().startswith("法泥村党支部")
+    _shot(page, "secretary_branch_mobile")
+
+    # The register itself leads back to the secretary's own branch.
+    page.goto(f"{demo_site}/branches/")
+    assert page.locator("h1").inner_text().startswith("法泥村党支部")
+
+
+def test_a_wrong_password_is_answered_in_chinese(browser, demo_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{demo_site}/accounts/login/")
+    page.fill("#id_username", "county")
+    page.fill("#id_password", "wrong-password")
+    page.click("button[type=submit]")
+    assert "请输入正确的用户名和密码" in page.locator(".alert-danger").inner_text()
+    context.close()
