@@ -53,5 +53,9 @@ class MemberAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "role", "county", "township", "branch", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("角色与单位", {"fields": ("full_name", "role", "county", "township", "branch")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("角色与单位", {"fields": ("full_name", "role", "county", "township", "branch")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("角色与单位", {"fields": ("full_name", "role", "county", "township", "branch")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("角色与单位", {"fields": ("full_name", "role", "county", "township", "branch")}),
+    )

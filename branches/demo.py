@@ -23,37 +23,93 @@ COUNTY_NAME = "青山县"
 # name, site type, then the seed's figures for the township and for its demonstration village
 TOWNSHIPS = [
     {
-        "name": "关兴镇", "site_type": SiteType.CORRIDOR, "distance_to_county_km": 21, "area_km2": Decimal("205.3"),
-        "farmland_mu": 38000, "village_groups": 246, "households": 11153, "population": 48603,
-        "income_per_head": 1436, "grain_per_head_kg": 450,
+        "name": "关兴镇",
+        "site_type": SiteType.CORRIDOR,
+        "distance_to_county_km": 21,
+        "area_km2": Decimal("205.3"),
+        "farmland_mu": 38000,
+        "village_groups": 246,
+        "households": 11153,
+        "population": 48603,
+        "income_per_head": 1436,
+        "grain_per_head_kg": 450,
         "village": {
-            "name": "法泥村党支部", "village_groups": 5, "households": 213, "population": 817, "farmland_mu": 482,
-            "grain_per_head_kg": 320, "income_per_head": 1310, "distance_to_county_km": 5, "members": 21,
+            "name": "法泥村党支部",
+            "village_groups": 5,
+            "households": 213,
+            "population": 817,
+            "farmland_mu": 482,
+            "grain_per_head_kg": 320,
+            "income_per_head": 1310,
+            "distance_to_county_km": 5,
+            "members": 21,
         },
         "others": ["新寨村", "坡脚村", "大田村", "河边村", "龙井村", "石板村", "营盘村", "水井村", "关兴社区"],
-        "login": "guanxing", "secretary_login": "fani",
+        "login": "guanxing",
+        "secretary_login": "fani",
     },
     {
-        "name": "煤山镇", "site_type": SiteType.RESOURCE, "distance_to_county_km": 22, "area_km2": None,
-        "farmland_mu": 24601, "village_groups": 185, "households": 6921, "population": 33586,
-        "income_per_head": 1504, "grain_per_head_kg": 375,
+        "name": "煤山镇",
+        "site_type": SiteType.RESOURCE,
+        "distance_to_county_km": 22,
+        "area_km2": None,
+        "farmland_mu": 24601,
+        "village_groups": 185,
+        "households": 6921,
+        "population": 33586,
+        "income_per_head": 1504,
+        "grain_per_head_kg": 375,
         "village": {
-            "name": "那姑村党支部", "village_groups": 11, "households": 575, "population": 2704, "farmland_mu": 1265,
-            "grain_per_head_kg": 350, "income_per_head": 1280, "distance_to_county_km": None, "members": 31,
+            "name": "那姑村党支部",
+            "village_groups": 11,
+            "households": 575,
+            "population": 2704,
+            "farmland_mu": 1265,
+            "grain_per_head_kg": 350,
+            "income_per_head": 1280,
+            "distance_to_county_km": None,
+            "members": 31,
         },
-        "others": ["煤田村", "白岩村", "松林村", "中寨村", "小河村", "红旗村", "岩脚村", "新华村", "煤山社区", "沙坝村"],
-        "login": "meishan", "secretary_login": "nagu",
+        "others": [
+            "煤田村",
+            "白岩村",
+            "松林村",
+            "中寨村",
+            "小河村",
+            "红旗村",
+            "岩脚村",
+            "新华村",
+            "煤山社区",
+            "沙坝村",
+        ],
+        "login": "meishan",
+        "secretary_login": "nagu",
     },
     {
-        "name": "高寨乡", "site_type": SiteType.POVERTY_RELIEF, "distance_to_county_km": 56, "area_km2": None,
-        "farmland_mu": None, "village_groups": 118, "households": 5253, "population": 23572,
-        "income_per_head": 1210, "grain_per_head_kg": 310,
+        "name": "高寨乡",
+        "site_type": SiteType.POVERTY_RELIEF,
+        "distance_to_county_km": 56,
+        "area_km2": None,
+        "farmland_mu": None,
+        "village_groups": 118,
+        "households": 5253,
+        "population": 23572,
+        "income_per_head": 1210,
+        "grain_per_head_kg": 310,
         "village": {
-            "name": "高坡村党支部", "village_groups": 8, "households": 354, "population": 1521, "farmland_mu": 5563,
-            "grain_per_head_kg": 320, "income_per_head": 1253, "distance_to_county_km": None, "members": 12,
+            "name": "高坡村党支部",
+            "village_groups": 8,
+            "households": 354,
+            "population": 1521,
+            "farmland_mu": 5563,
+            "grain_per_head_kg": 320,
+            "income_per_head": 1253,
+            "distance_to_county_km": None,
+            "members": 12,
         },
         "others": ["青杠村", "马场村", "岩头村", "团结村", "长田村", "落水村", "高峰村", "坪上村"],
-        "login": "gaozhai", "secretary_login": "gaopo",
+        "login": "gaozhai",
+        "secretary_login": "gaopo",
     },
 ]
 
@@ -83,14 +139,18 @@ def _members_for(branch: Branch, count: int, rng: random.Random) -> list[Member]
         index = len(members)
         post = posts[index] if index < len(posts) else (Post.PROBATIONARY if index == count - 1 else Post.ORDINARY)
         joined_year = min(birth_year + rng.randint(20, 40), 2025)
-        members.append(Member(
-            branch=branch, name=name, birth_year=birth_year,
-            gender=Gender.FEMALE if rng.random() < 0.3 else Gender.MALE,
-            joined_on=date(joined_year, rng.randint(1, 12), rng.randint(1, 28)),
-            post=post,
-            # A few members have no phone on record, as in any real register.
-            phone="" if rng.random() < 0.1 else f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
-        ))
+        members.append(
+            Member(
+                branch=branch,
+                name=name,
+                birth_year=birth_year,
+                gender=Gender.FEMALE if rng.random() < 0.3 else Gender.MALE,
+                joined_on=date(joined_year, rng.randint(1, 12), rng.randint(1, 28)),
+                post=post,
+                # A few members have no phone on record, as in any real register.
+                phone="" if rng.random() < 0.1 else f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+            )
+        )
     return members
 
 
@@ -102,7 +162,9 @@ def _ensure_members(branch: Branch, count: int, rng: random.Random) -> int:
 
 
 def _ensure_user(username, *, full_name, role, **unit) -> bool:
-    user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, "role": role, **unit})
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"full_name": full_name, "role": role, **unit}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -124,11 +186,23 @@ def seed_demo() -> dict:
 
     for spec in TOWNSHIPS:
         rng = random.Random(spec["name"])
-        township_fields = {k: spec[k] for k in (
-            "site_type", "distance_to_county_km", "area_km2", "farmland_mu", "village_groups", "households",
-            "population", "income_per_head", "grain_per_head_kg",
-        )}
-        township, was_created = Township.objects.get_or_create(county=county, name=spec["name"], defaults=township_fields)
+        township_fields = {
+            k: spec[k]
+            for k in (
+                "site_type",
+                "distance_to_county_km",
+                "area_km2",
+                "farmland_mu",
+                "village_groups",
+                "households",
+                "population",
+                "income_per_head",
+                "grain_per_head_kg",
+            )
+        }
+        township, was_created = Township.objects.get_or_create(
+            county=county, name=spec["name"], defaults=township_fields
+        )
         created["townships"] += was_created
 
         village = dict(spec["village"])
@@ -136,16 +210,21 @@ def seed_demo() -> dict:
         branch_specs = [(village.pop("name"), {"site_type": spec["site_type"], **village})]
         for other in spec["others"]:
             community = other.endswith("社区")
-            branch_specs.append((f"{other}党支部", {
-                "kind": BranchKind.COMMUNITY if community else BranchKind.VILLAGE,
-                "village_groups": rng.randint(3, 14),
-                "households": rng.randint(150, 900),
-                "population": rng.randint(600, 3800),
-                "farmland_mu": rng.randint(300, 4000),
-                "income_per_head": rng.randint(1100, 1700),
-                "grain_per_head_kg": rng.randint(280, 460),
-                "distance_to_county_km": rng.randint(3, 70),
-            }))
+            branch_specs.append(
+                (
+                    f"{other}党支部",
+                    {
+                        "kind": BranchKind.COMMUNITY if community else BranchKind.VILLAGE,
+                        "village_groups": rng.randint(3, 14),
+                        "households": rng.randint(150, 900),
+                        "population": rng.randint(600, 3800),
+                        "farmland_mu": rng.randint(300, 4000),
+                        "income_per_head": rng.randint(1100, 1700),
+                        "grain_per_head_kg": rng.randint(280, 460),
+                        "distance_to_county_km": rng.randint(3, 70),
+                    },
+                )
+            )
             member_counts[f"{other}党支部"] = rng.randint(8, 35)
         branch_specs.append((f"{spec['name']}机关党支部", {"kind": BranchKind.TOWNSHIP_OFFICE}))
         member_counts[f"{spec['name']}机关党支部"] = 15
@@ -160,19 +239,28 @@ def seed_demo() -> dict:
                     continue
                 income = Decimal(random.Random(f"{name}{year}").randrange(20000, 160000, 500))
                 if not AnnualFigure.objects.filter(branch=branch, year=year).exists():
-                    created["figures"] += annual_figure_record(
-                        branch=branch, year=year, collective_income=income, actor=None, note="演示数据"
-                    ) is not None
+                    created["figures"] += (
+                        annual_figure_record(
+                            branch=branch, year=year, collective_income=income, actor=None, note="演示数据"
+                        )
+                        is not None
+                    )
 
         staff_name = {"关兴镇": "赵党建", "煤山镇": "钱组织", "高寨乡": "孙宣传"}[spec["name"]]
-        created["users"] += _ensure_user(spec["login"], full_name=staff_name, role=Role.TOWNSHIP_STAFF, township=township)
+        created["users"] += _ensure_user(
+            spec["login"], full_name=staff_name, role=Role.TOWNSHIP_STAFF, township=township
+        )
         logins.append(DemoLogin(spec["login"], Role.TOWNSHIP_STAFF.label, township.name))
         demo_village = Branch.objects.get(township=township, name=branch_specs[0][0])
         secretary = demo_village.members.filter(post=Post.SECRETARY).first()
         created["users"] += _ensure_user(
-            spec["secretary_login"], full_name=secretary.name if secretary else "", role=Role.BRANCH_SECRETARY,
+            spec["secretary_login"],
+            full_name=secretary.name if secretary else "",
+            role=Role.BRANCH_SECRETARY,
             branch=demo_village,
         )
-        logins.append(DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}"))
+        logins.append(
+            DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}")
+        )
     logins.append(DemoLogin("admin", "系统管理员（超级用户）", "全部"))
     return {"created": created, "logins": logins}

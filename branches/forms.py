@@ -11,15 +11,25 @@ class _CrispyMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-danger"))
 
 
 class BranchForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Branch
         fields = [
-            "township", "name", "kind", "division_code", "site_type", "village_groups", "households",
-            "population", "farmland_mu", "income_per_head", "grain_per_head_kg", "distance_to_county_km",
+            "township",
+            "name",
+            "kind",
+            "division_code",
+            "site_type",
+            "village_groups",
+            "households",
+            "population",
+            "farmland_mu",
+            "income_per_head",
+            "grain_per_head_kg",
+            "distance_to_county_km",
         ]
 
     def __init__(self, *args, user, **kwargs):

@@ -8,9 +8,7 @@ from django.db.models import Q
 from .scoping import Role, ScopedQuerySet
 
 division_code_validator = RegexValidator(r"^\d{12}$", "区划代码应为 12 位数字。")
-phone_validator = RegexValidator(
-    r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", "联系电话应为 11 位手机号或带区号的固定电话。"
-)
+phone_validator = RegexValidator(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", "联系电话应为 11 位手机号或带区号的固定电话。")
 
 
 class SiteType(models.TextChoices):
@@ -27,19 +25,35 @@ class SiteProfile(models.Model):
     households = models.PositiveIntegerField("户数", null=True, blank=True)
     population = models.PositiveIntegerField("人口", null=True, blank=True)
     farmland_mu = models.DecimalField(
-        "耕地面积（亩）", max_digits=12, decimal_places=1, null=True, blank=True,
+        "耕地面积（亩）",
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     income_per_head = models.DecimalField(
-        "人均收入（元）", max_digits=12, decimal_places=0, null=True, blank=True,
+        "人均收入（元）",
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     grain_per_head_kg = models.DecimalField(
-        "人均占有粮（公斤）", max_digits=8, decimal_places=0, null=True, blank=True,
+        "人均占有粮（公斤）",
+        max_digits=8,
+        decimal_places=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     distance_to_county_km = models.DecimalField(
-        "距县城（公里）", max_digits=7, decimal_places=1, null=True, blank=True,
+        "距县城（公里）",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
 
@@ -49,9 +63,7 @@ class SiteProfile(models.Model):
 
 class County(models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
-    division_code = models.CharField(
-        "区划代码", max_length=12, blank=True, validators=[division_code_validator]
-    )
+    division_code = models.CharField("区划代码", max_length=12, blank=True, validators=[division_code_validator])
 
     class Meta:
         verbose_name = verbose_name_plural = "县"
@@ -68,9 +80,7 @@ class TownshipQuerySet(ScopedQuerySet):
 class Township(SiteProfile):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="所属县")
     name = models.CharField("名称", max_length=50)
-    division_code = models.CharField(
-        "区划代码", max_length=12, blank=True, validators=[division_code_validator]
-    )
+    division_code = models.CharField("区划代码", max_length=12, blank=True, validators=[division_code_validator])
     area_km2 = models.DecimalField("国土面积（平方公里）", max_digits=9, decimal_places=1, null=True, blank=True)
 
     objects = TownshipQuerySet.as_manager()
@@ -80,7 +90,8 @@ class Township(SiteProfile):
         ordering = ["county", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "name"], name="township_name_unique_in_county",
+                fields=["county", "name"],
+                name="township_name_unique_in_county",
                 violation_error_message="本县已有同名乡镇。",
             ),
         ]
@@ -100,13 +111,14 @@ class BranchQuerySet(ScopedQuerySet):
 
 
 class Branch(SiteProfile):
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="branches", verbose_name="所属乡镇"
-    )
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="branches", verbose_name="所属乡镇")
     name = models.CharField("党支部名称", max_length=60)
     kind = models.CharField("类型", max_length=20, choices=BranchKind.choices, default=BranchKind.VILLAGE)
     division_code = models.CharField(
-        "区划代码", max_length=12, blank=True, validators=[division_code_validator],
+        "区划代码",
+        max_length=12,
+        blank=True,
+        validators=[division_code_validator],
         help_text="统计用区划代码，12 位数字，可不填。",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -119,11 +131,14 @@ class Branch(SiteProfile):
         ordering = ["township__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["township", "name"], name="branch_name_unique_in_township",
+                fields=["township", "name"],
+                name="branch_name_unique_in_township",
                 violation_error_message="本乡镇已登记同名党支部。",
             ),
             models.UniqueConstraint(
-                fields=["division_code"], condition=~Q(division_code=""), name="branch_division_code_unique",
+                fields=["division_code"],
+                condition=~Q(division_code=""),
+                name="branch_division_code_unique",
                 violation_error_message="该区划代码已登记给其他党支部。",
             ),
         ]
@@ -148,9 +163,7 @@ class AnnualFigure(models.Model):
     beside the old one, so what was reported earlier can still be read."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="annual_figures", verbose_name="党支部")
-    year = models.PositiveSmallIntegerField(
-        "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     collective_income = models.DecimalField(
         "村集体经济收入（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -211,7 +224,8 @@ class Member(models.Model):
             # Two members of one branch may share a name, hardly also a birth year;
             # the register import uses this as the member's identity.
             models.UniqueConstraint(
-                fields=["branch", "name", "birth_year"], name="member_identity_in_branch",
+                fields=["branch", "name", "birth_year"],
+                name="member_identity_in_branch",
                 violation_error_message="本支部已登记同名且同年出生的党员。",
             ),
         ]

@@ -52,8 +52,16 @@ MEMBER_COLUMNS = [
     ("联系电话", "phone", 16),
 ]
 PROFILE_FIELDS = [
-    "kind", "division_code", "site_type", "village_groups", "households", "population",
-    "farmland_mu", "income_per_head", "grain_per_head_kg", "distance_to_county_km",
+    "kind",
+    "division_code",
+    "site_type",
+    "village_groups",
+    "households",
+    "population",
+    "farmland_mu",
+    "income_per_head",
+    "grain_per_head_kg",
+    "distance_to_county_km",
 ]
 MEMBER_FIELDS = ["gender", "joined_on", "post", "phone"]
 
@@ -103,9 +111,7 @@ class LabelChoiceField(forms.TypedChoiceField):
 
 
 def _integer(minimum=0, maximum=None, required=False):
-    return forms.IntegerField(
-        required=required, min_value=minimum, max_value=maximum, error_messages=_INTEGER_ERRORS
-    )
+    return forms.IntegerField(required=required, min_value=minimum, max_value=maximum, error_messages=_INTEGER_ERRORS)
 
 
 def _decimal(max_digits, places):
@@ -118,9 +124,7 @@ class BranchRowForm(forms.Form):
     township = forms.CharField(max_length=50, error_messages=_TEXT_ERRORS)
     name = forms.CharField(max_length=60, error_messages=_TEXT_ERRORS)
     kind = LabelChoiceField(BranchKind)
-    division_code = forms.RegexField(
-        r"^\d{12}$", required=False, error_messages={"invalid": "应为 12 位数字。"}
-    )
+    division_code = forms.RegexField(r"^\d{12}$", required=False, error_messages={"invalid": "应为 12 位数字。"})
     site_type = LabelChoiceField(SiteType, required=False)
     village_groups = _integer()
     households = _integer()
@@ -134,7 +138,11 @@ class BranchRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("year") is not None and data.get("collective_income") is None and "collective_income" not in self.errors:
+        if (
+            data.get("year") is not None
+            and data.get("collective_income") is None
+            and "collective_income" not in self.errors
+        ):
             self.add_error("collective_income", ERROR_YEAR_WITHOUT_INCOME)
         if data.get("collective_income") is not None and data.get("year") is None and "year" not in self.errors:
             self.add_error("year", ERROR_INCOME_WITHOUT_YEAR)
@@ -212,7 +220,20 @@ def _register_workbook(branch_rows, member_rows) -> bytes:
 def register_template() -> bytes:
     """An empty register with one example row on each sheet."""
     branch_example = [
-        "关兴镇", "法泥村党支部", "村党支部", "", "通道型", 5, 213, 817, 482, 1310, 320, 5, 2026, 52000,
+        "关兴镇",
+        "法泥村党支部",
+        "村党支部",
+        "",
+        "通道型",
+        5,
+        213,
+        817,
+        482,
+        1310,
+        320,
+        5,
+        2026,
+        52000,
     ]
     member_example = ["关兴镇", "法泥村党支部", "张三", "男", 1975, date(2001, 7, 1), "书记", "13800000000"]
     return _register_workbook([branch_example], [member_example])
@@ -254,8 +275,13 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return any(
-            (self.branches_created, self.branches_updated, self.figures_recorded,
-             self.members_created, self.members_updated)
+            (
+                self.branches_created,
+                self.branches_updated,
+                self.figures_recorded,
+                self.members_created,
+                self.members_updated,
+            )
         )
 
     def summary(self) -> str:
@@ -342,10 +368,7 @@ def register_import(*, file, actor) -> ImportResult:
     member_rows = _validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
 
     townships = {t.name: t for t in Township.objects.editable_by(actor)}
-    existing = {
-        (b.township.name, b.name): b
-        for b in Branch.objects.editable_by(actor).select_related("township")
-    }
+    existing = {(b.township.name, b.name): b for b in Branch.objects.editable_by(actor).select_related("township")}
     code_owner = {
         b.division_code: b
         for b in Branch.objects.exclude(division_code="").only("division_code", "name", "township_id")
@@ -355,20 +378,31 @@ def register_import(*, file, actor) -> ImportResult:
     for row, data in branch_rows:
         key = (data["township"], data["name"])
         if data["township"] not in townships:
-            errors.append(_row_error(BRANCH_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"])))
+            errors.append(
+                _row_error(BRANCH_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
+            )
             continue
         if key in planned_branches:
-            errors.append(_row_error(
-                BRANCH_SHEET, row, "党支部名称",
-                ERROR_DUPLICATE_BRANCH.format(name=data["name"], first=planned_branches[key][0]),
-            ))
+            errors.append(
+                _row_error(
+                    BRANCH_SHEET,
+                    row,
+                    "党支部名称",
+                    ERROR_DUPLICATE_BRANCH.format(name=data["name"], first=planned_branches[key][0]),
+                )
+            )
             continue
         owner = code_owner.get(data["division_code"])
         current = existing.get(key)
         if owner is not None and (current is None or owner.pk != current.pk):
-            errors.append(_row_error(
-                BRANCH_SHEET, row, "区划代码", ERROR_DIVISION_CODE_TAKEN.format(code=data["division_code"], name=owner.name)
-            ))
+            errors.append(
+                _row_error(
+                    BRANCH_SHEET,
+                    row,
+                    "区划代码",
+                    ERROR_DIVISION_CODE_TAKEN.format(code=data["division_code"], name=owner.name),
+                )
+            )
             continue
         planned_branches[key] = (row, data)
 
@@ -377,15 +411,22 @@ def register_import(*, file, actor) -> ImportResult:
         branch_key = (data["township"], data["branch"])
         identity = (*branch_key, data["name"], data["birth_year"])
         if data["township"] not in townships:
-            errors.append(_row_error(MEMBER_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"])))
+            errors.append(
+                _row_error(MEMBER_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
+            )
         elif branch_key not in existing and branch_key not in planned_branches:
             errors.append(_row_error(MEMBER_SHEET, row, "党支部名称", ERROR_UNKNOWN_BRANCH.format(name=data["branch"])))
         elif identity in planned_members:
-            errors.append(_row_error(
-                MEMBER_SHEET, row, "姓名",
-                ERROR_DUPLICATE_MEMBER.format(name=data["name"], birth_year=data["birth_year"],
-                                              first=planned_members[identity][0]),
-            ))
+            errors.append(
+                _row_error(
+                    MEMBER_SHEET,
+                    row,
+                    "姓名",
+                    ERROR_DUPLICATE_MEMBER.format(
+                        name=data["name"], birth_year=data["birth_year"], first=planned_members[identity][0]
+                    ),
+                )
+            )
         else:
             planned_members[identity] = (row, data)
 
@@ -466,6 +507,9 @@ def _assign_changes(instance, values: dict) -> bool:
 def _record_figure(branch, year, collective_income, actor) -> bool:
     from .services import annual_figure_record
 
-    return annual_figure_record(
-        branch=branch, year=year, collective_income=collective_income, actor=actor, note="登记册导入"
-    ) is not None
+    return (
+        annual_figure_record(
+            branch=branch, year=year, collective_income=collective_income, actor=actor, note="登记册导入"
+        )
+        is not None
+    )

@@ -75,10 +75,14 @@ def home_overview(user) -> dict:
         Attention(f"{year}年村集体经济收入尚未填报", [b for b in branches if not b.has_figure]),
         Attention("尚未登记党员", [b for b in branches if b.member_count == 0]),
         Attention("党员中没有登记书记", [b for b in branches if b.member_count and not b.has_secretary]),
-        Attention("基本情况（户数、人口）不全", [
-            b for b in branches
-            if b.kind != BranchKind.TOWNSHIP_OFFICE and (b.households is None or b.population is None)
-        ]),
+        Attention(
+            "基本情况（户数、人口）不全",
+            [
+                b
+                for b in branches
+                if b.kind != BranchKind.TOWNSHIP_OFFICE and (b.households is None or b.population is None)
+            ],
+        ),
     ]
     if user.role == Role.BRANCH_SECRETARY:
         attention.append(Attention("有党员未登记联系电话", [b for b in branches if b.phone_missing]))

@@ -15,10 +15,7 @@ def annual_figure_record(*, branch: Branch, year: int, collective_income: Decima
     current = AnnualFigure.objects.current().filter(branch=branch, year=year).first()
     if current is not None and current.collective_income == Decimal(collective_income):
         return None
-    figure = AnnualFigure(
-        branch=branch, year=year, collective_income=collective_income, note=note, recorded_by=actor
-    )
+    figure = AnnualFigure(branch=branch, year=year, collective_income=collective_income, note=note, recorded_by=actor)
     figure.full_clean()
     figure.save()
     return figure
-

@@ -10,8 +10,7 @@ class BranchTable(tables.Table):
 
     class Meta:
         model = Branch
-        fields = ["name", "township", "kind", "site_type", "village_groups", "households", "population",
-                  "member_count"]
+        fields = ["name", "township", "kind", "site_type", "village_groups", "households", "population", "member_count"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "没有符合条件的党支部。"
         per_page = 25

@@ -106,7 +106,9 @@ def branch_edit(request, pk):
         form.save()
         messages.success(request, "基本情况已保存。")
         return redirect("branches:detail", pk=branch.pk)
-    return render(request, "branches/form.html", {"form": form, "title": f"修改「{branch.name}」基本情况", "branch": branch})
+    return render(
+        request, "branches/form.html", {"form": form, "title": f"修改「{branch.name}」基本情况", "branch": branch}
+    )
 
 
 @login_required
@@ -121,7 +123,9 @@ def figure_create(request, pk):
         else:
             messages.success(request, f"已记录 {figure.year} 年村集体经济收入。")
         return redirect("branches:detail", pk=branch.pk)
-    return render(request, "branches/form.html", {"form": form, "title": f"填报「{branch.name}」年度数据", "branch": branch})
+    return render(
+        request, "branches/form.html", {"form": form, "title": f"填报「{branch.name}」年度数据", "branch": branch}
+    )
 
 
 @login_required
@@ -135,7 +139,9 @@ def member_create(request, pk):
         member = form.save()
         messages.success(request, f"已登记党员「{member.name}」。")
         return redirect("branches:detail", pk=branch.pk)
-    return render(request, "branches/form.html", {"form": form, "title": f"登记「{branch.name}」党员", "branch": branch})
+    return render(
+        request, "branches/form.html", {"form": form, "title": f"登记「{branch.name}」党员", "branch": branch}
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ jobs off the request with no server to install. Production: a Redis broker
 (CELERY_BROKER_URL or REDIS_URL) and as many workers, on as many machines, as
 the county needs. See config/settings.py for the broker settings.
 """
+
 import os
 
 from celery import Celery

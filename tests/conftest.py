@@ -60,3 +60,9 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']} · broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"

@@ -42,7 +42,9 @@ def test_recording_the_same_value_again_adds_nothing(client_for, cast):
 
 def test_a_negative_income_is_refused_in_chinese(client_for, cast):
     staff = client_for(cast.users["township_staff"])
-    response = staff.post(reverse("branches:figure_create", args=[cast.branch.pk]), {"year": 2026, "collective_income": "-1"})
+    response = staff.post(
+        reverse("branches:figure_create", args=[cast.branch.pk]), {"year": 2026, "collective_income": "-1"}
+    )
     assert response.status_code == 200
     assert "确保该值大于或等于0" in response.content.decode()
     assert not AnnualFigure.objects.exists()

@@ -28,7 +28,8 @@ def test_a_duplicate_branch_name_is_refused_in_chinese(client_for, cast):
 def test_a_bad_division_code_is_refused(client_for, cast):
     staff = client_for(cast.users["township_staff"])
     response = staff.post(
-        reverse("branches:edit", args=[cast.branch.pk]), {"name": "法泥村党支部", "kind": "village", "division_code": "12ab"}
+        reverse("branches:edit", args=[cast.branch.pk]),
+        {"name": "法泥村党支部", "kind": "village", "division_code": "12ab"},
     )
     assert "区划代码应为 12 位数字。" in response.content.decode()
     cast.branch.refresh_from_db()
@@ -39,22 +40,35 @@ def test_secretary_keeps_own_members(client_for, cast):
     secretary = client_for(cast.users["branch_secretary"])
     secretary.post(
         reverse("branches:member_create", args=[cast.branch.pk]),
-        {"name": "王芳", "gender": "F", "birth_year": "1988", "joined_on": "2015-07-01", "post": "committee_member",
-         "phone": "13700000000"},
+        {
+            "name": "王芳",
+            "gender": "F",
+            "birth_year": "1988",
+            "joined_on": "2015-07-01",
+            "post": "committee_member",
+            "phone": "13700000000",
+        },
     )
     assert cast.branch.members.filter(name="王芳", post="committee_member").exists()
     secretary.post(
         reverse("branches:member_edit", args=[cast.member.pk]),
-        {"name": "张三", "gender": "M", "birth_year": "1970", "joined_on": "1998-07-01", "post": "secretary",
-         "phone": "138-1234"},
+        {
+            "name": "张三",
+            "gender": "M",
+            "birth_year": "1970",
+            "joined_on": "1998-07-01",
+            "post": "secretary",
+            "phone": "138-1234",
+        },
     )
     cast.member.refresh_from_db()
     assert cast.member.post == "ordinary"  # refused: the phone is not a phone number
 
 
 def test_members_list_committee_first(client_for, cast):
-    Member.objects.create(branch=cast.branch, name="赵书记", gender="M", birth_year=1965, joined_on="2000-01-01",
-                          post="secretary")
+    Member.objects.create(
+        branch=cast.branch, name="赵书记", gender="M", birth_year=1965, joined_on="2000-01-01", post="secretary"
+    )
     response = client_for(cast.users["county_reviewer"]).get(reverse("branches:detail", args=[cast.branch.pk]))
     assert [m.name for m in response.context["members"]] == ["赵书记", "张三"]
 

@@ -22,7 +22,9 @@ def test_seed_demo_builds_the_seed_county_once(db, capsys):
     assert "本次新建乡镇 0 个、党支部 0 个、党员 0 名、年度数据 0 条、账号 0 个" in capsys.readouterr().out
     townships = Township.objects.filter(county__name="青山县")
     assert sorted(townships.values_list("name", "site_type")) == [
-        ("关兴镇", "corridor"), ("煤山镇", "resource"), ("高寨乡", "poverty_relief")
+        ("关兴镇", "corridor"),
+        ("煤山镇", "resource"),
+        ("高寨乡", "poverty_relief"),
     ]
     for township in townships:
         assert 8 <= township.branches.count() <= 13
