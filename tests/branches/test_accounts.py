@@ -1,0 +1,58 @@
+"""Logging in and out, changing the password, and the admin for superusers."""
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+
+from branches.models import User
+from branches.scoping import Role
+from tests.factories import TEST_PASSWORD
+
+
+def test_each_role_lands_on_its_own_home_page(client, cast):
+    templates = {
+        "county_reviewer": "branches/home_county.html",
+        "township_staff": "branches/home_township.html",
+        "branch_secretary": "branches/home_secretary.html",
+    }
+    for role, template in templates.items():
+        client.logout()
+        response = client.post(
+            reverse("login"), {"username": cast.users[role].username, "password": TEST_PASSWORD}, follow=True
+        )
+        assert template in [t.name for t in response.templates], role
+
+
+def test_logout_closes_the_session(client, cast):
+    client.force_login(cast.users["township_staff"])
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("branches:list")).status_code == 302
+
+
+def test_password_change_in_chinese(client, cast):
+    user = cast.users["branch_secretary"]
+    client.force_login(user)
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert "这个密码太常见了。" in weak.content.decode()
+    client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "Xin@mima2026", "new_password2": "Xin@mima2026"},
+    )
+    user.refresh_from_db()
+    assert user.check_password("Xin@mima2026")
+
+
+def test_admin_is_for_superusers_only(client, cast):
+    client.force_login(cast.users["county_reviewer"])
+    assert client.get("/admin/").status_code == 302
+    client.force_login(User.objects.create_superuser("root", password=TEST_PASSWORD))
+    assert client.get("/admin/branches/branch/").status_code == 200
+
+
+def test_an_account_sits_at_exactly_the_unit_of_its_role(cast):
+    with pytest.raises(IntegrityError):
+        User.objects.create(username="mixed", role=Role.TOWNSHIP_STAFF, township=cast.township, branch=cast.branch)
