@@ -8,5 +8,6 @@ def navigation(request):
         return {}
     return {
         "nav_register": user.is_superuser or user.role in (Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF),
+        "nav_frameworks": user.is_superuser or user.role in (Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF),
         "nav_own_branch_id": user.branch_id if user.role == Role.BRANCH_SECRETARY else None,
     }

@@ -5,7 +5,7 @@ from django import forms
 from .models import AnnualFigure, Branch, Member, Township
 
 
-class _CrispyMixin:
+class CrispyFormMixin:
     submit_label = "保存"
 
     def __init__(self, *args, **kwargs):
@@ -14,7 +14,7 @@ class _CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-danger"))
 
 
-class BranchForm(_CrispyMixin, forms.ModelForm):
+class BranchForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Branch
         fields = [
@@ -42,7 +42,7 @@ class BranchForm(_CrispyMixin, forms.ModelForm):
             self.fields["township"].disabled = True
 
 
-class AnnualFigureForm(_CrispyMixin, forms.ModelForm):
+class AnnualFigureForm(CrispyFormMixin, forms.ModelForm):
     submit_label = "记录"
 
     class Meta:
@@ -51,14 +51,14 @@ class AnnualFigureForm(_CrispyMixin, forms.ModelForm):
         help_texts = {"note": "如为更正，请写明原因；原记录保留可查。"}
 
 
-class MemberForm(_CrispyMixin, forms.ModelForm):
+class MemberForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["name", "gender", "birth_year", "joined_on", "post", "phone"]
         widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class RegisterImportForm(_CrispyMixin, forms.Form):
+class RegisterImportForm(CrispyFormMixin, forms.Form):
     submit_label = "校验并导入"
     file = forms.FileField(
         label="登记册文件（.xlsx）",

@@ -277,6 +277,21 @@ class User(AbstractUser):
         return self.county or self.township or self.branch
 
     @property
+    def home_township_id(self) -> int | None:
+        """The township the user works in, if any."""
+        if self.township_id:
+            return self.township_id
+        return self.branch.township_id if self.branch_id else None
+
+    @property
+    def home_county_id(self) -> int | None:
+        if self.county_id:
+            return self.county_id
+        if self.township_id:
+            return self.township.county_id
+        return self.branch.township.county_id if self.branch_id else None
+
+    @property
     def unit_label(self) -> str:
         if self.branch_id:
             return f"{self.branch.township.name} · {self.branch.name}"

@@ -7,17 +7,22 @@ sheets: 「党支部」 (one row a branch, with one year's collective income) an
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from io import BytesIO
-from zipfile import BadZipFile
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from reports.excel import new_workbook, workbook_bytes, write_table
+from reports.excel import (
+    ERROR_NOT_XLSX,  # noqa: F401  (re-exported for callers that name the error)
+    WorkbookRefused,
+    new_workbook,
+    open_uploaded_workbook,
+    read_table,
+    workbook_bytes,
+    write_table,
+)
 
 from .models import AnnualFigure, Branch, BranchKind, Gender, Member, Post, SiteType, Township
 
@@ -65,10 +70,6 @@ PROFILE_FIELDS = [
 ]
 MEMBER_FIELDS = ["gender", "joined_on", "post", "phone"]
 
-ERROR_NOT_XLSX = "无法读取该文件：请上传用本系统模板填写的 .xlsx 格式 Excel 文件。"
-ERROR_TOO_LARGE = "文件过大：登记册文件不能超过 {limit} MB。"
-ERROR_MISSING_SHEET = "缺少「{sheet}」工作表：请使用本系统提供的模板。"
-ERROR_MISSING_COLUMNS = "「{sheet}」工作表缺少列：{columns}。请使用本系统提供的模板。"
 ERROR_NO_ROWS = "文件中没有任何党支部或党员数据。"
 ERROR_CELL = "「{sheet}」工作表第{row}行「{column}」：{message}"
 ERROR_TOWNSHIP_NOT_YOURS = "「{value}」不是您可以维护的乡镇。"
@@ -294,34 +295,15 @@ class ImportResult:
         )
 
 
-def _cell_value(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return value.strip()
-    return value
-
-
 def _read_sheet(workbook, sheet_name, columns, errors) -> list[tuple[int, dict]]:
-    if sheet_name not in workbook.sheetnames:
-        errors.append(ERROR_MISSING_SHEET.format(sheet=sheet_name))
+    """Rows keyed by form field name; a missing sheet or column is recorded in ``errors``."""
+    names = {title: name for title, name, _ in columns}
+    try:
+        records = read_table(workbook, sheet_name, list(names))
+    except WorkbookRefused as refused:
+        errors.append(str(refused))
         return []
-    rows = workbook[sheet_name].iter_rows(values_only=True)
-    header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
-    missing = [c[0] for c in columns if c[0] not in header]
-    if missing:
-        errors.append(ERROR_MISSING_COLUMNS.format(sheet=sheet_name, columns="、".join(missing)))
-        return []
-    positions = {name: header.index(title) for title, name, _ in columns}
-    records = []
-    for row_number, row in enumerate(rows, start=2):
-        values = {name: _cell_value(row[pos]) if pos < len(row) else None for name, pos in positions.items()}
-        if all(value in (None, "") for value in values.values()):
-            continue
-        records.append((row_number, {k: ("" if v is None else v) for k, v in values.items()}))
-    return records
+    return [(row, {names[title]: value for title, value in values.items()}) for row, values in records]
 
 
 def _validate_rows(records, form_class, sheet, columns, errors) -> list[tuple[int, dict]]:
@@ -346,14 +328,10 @@ def register_import(*, file, actor) -> ImportResult:
     """Validate every row of the workbook first; save nothing unless all are
     valid, then save everything in one transaction. Importing the same file
     again changes nothing."""
-    limit = _max_bytes()
-    if file.size > limit:
-        raise RegisterImportError([ERROR_TOO_LARGE.format(limit=limit // (1024 * 1024))])
     try:
-        # defusedxml is installed, so openpyxl parses the sheets' XML safely.
-        workbook = load_workbook(BytesIO(file.read()), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise RegisterImportError([ERROR_NOT_XLSX]) from None
+        workbook = open_uploaded_workbook(file, max_bytes=settings.REGISTER_IMPORT_MAX_BYTES)
+    except WorkbookRefused as refused:
+        raise RegisterImportError([str(refused)]) from None
 
     errors: list[str] = []
     branch_records = _read_sheet(workbook, BRANCH_SHEET, BRANCH_COLUMNS, errors)
@@ -433,12 +411,6 @@ def register_import(*, file, actor) -> ImportResult:
     if errors:
         raise RegisterImportError(errors)
     return _apply(planned_branches, planned_members, townships, existing, actor)
-
-
-def _max_bytes() -> int:
-    from django.conf import settings
-
-    return settings.REGISTER_IMPORT_MAX_BYTES
 
 
 @transaction.atomic

@@ -81,6 +81,7 @@ def branch_detail(request, pk):
             "figures": selectors.branch_figures(branch),
             "may_edit": Branch.objects.role_may_edit(request.user),
             "may_edit_members": Member.objects.role_may_edit(request.user),
+            "sheets": branch.score_sheets.select_related("framework", "member").order_by("-year", "-updated_at"),
         },
     )
 

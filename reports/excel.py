@@ -51,3 +51,80 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class WorkbookRefused(Exception):
+    """An uploaded file that will not be opened; the message is for the user."""
+
+
+ERROR_NOT_XLSX = "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可用本系统的模板）。"
+ERROR_TOO_LARGE = "文件过大：不能超过 {limit} MB。"
+ERROR_MACROS = "文件含有宏：请另存为不含宏的 .xlsx 文件后再上传。"
+ERROR_BOMB = "文件解压后过大，无法读取：请确认上传的是正常的 Excel 文件。"
+# Uncompressed size allowed per compressed byte, and in all: a sheet of a few
+# thousand rows is a few MB; a zip bomb is gigabytes.
+_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+_MAX_RATIO = 200
+
+
+def open_uploaded_workbook(file, *, max_bytes: int):
+    """Open an uploaded .xlsx as hostile input: size limit, no macros, no
+    external links followed, no zip bombs. Returns a read-only workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    if file.size > max_bytes:
+        raise WorkbookRefused(ERROR_TOO_LARGE.format(limit=max(1, max_bytes // (1024 * 1024))))
+    data = file.read()
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            names = {member.filename.lower() for member in members}
+    except zipfile.BadZipFile:
+        raise WorkbookRefused(ERROR_NOT_XLSX) from None
+    if unpacked > _MAX_UNPACKED_BYTES or unpacked > _MAX_RATIO * max(len(data), 1):
+        raise WorkbookRefused(ERROR_BOMB)
+    if any(name.endswith("vbaproject.bin") for name in names):
+        raise WorkbookRefused(ERROR_MACROS)
+    try:
+        # defusedxml is installed, so openpyxl parses the sheets' XML safely;
+        # keep_links=False drops external links instead of following them.
+        return load_workbook(BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception:  # openpyxl raises many kinds for a malformed file
+        raise WorkbookRefused(ERROR_NOT_XLSX) from None
+
+
+def cell_value(value):
+    """A cell as the validation wants it: dates as dates, whole floats as ints, text stripped."""
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[str] | None = None):
+    """Rows of a sheet as (row number, {header: value}), skipping empty rows.
+
+    Raises WorkbookRefused naming the missing sheet or columns."""
+    if sheet_name not in workbook.sheetnames:
+        raise WorkbookRefused(f"缺少「{sheet_name}」工作表：请使用本系统提供的模板。")
+    rows = workbook[sheet_name].iter_rows(values_only=True)
+    found = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    missing = [h for h in (required if required is not None else headers) if h not in found]
+    if missing:
+        raise WorkbookRefused(f"「{sheet_name}」工作表缺少列：{'、'.join(missing)}。请使用本系统提供的模板。")
+    positions = {h: found.index(h) for h in headers if h in found}
+    records = []
+    for row_number, row in enumerate(rows, start=2):
+        values = {h: cell_value(row[p]) if p < len(row) else None for h, p in positions.items()}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        records.append((row_number, {h: ("" if v is None else v) for h, v in values.items()}))
+    return records

@@ -1,1 +1,199 @@
-"""Filled in by its own issue; the app exists from the foundation on."""
+"""Standards frameworks (versioned trees of aspects, standards and items) and
+the score sheets filled against them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from branches.models import Branch, County, Member, Township
+from branches.scoping import Role, ScopedQuerySet
+
+from .spec import FACTS, KINDS, METHOD_LABELS, SUBJECTS
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Built-ins, the frameworks of the user's county, and those of the
+        user's township (a county reviewer: of every township in the county)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        visible = Q(county__isnull=True, township__isnull=True) | Q(county=user.home_county_id)
+        if user.role == Role.COUNTY_REVIEWER:
+            visible |= Q(township__county=user.county_id)
+        else:
+            visible |= Q(township=user.home_township_id)
+        return self.filter(visible)
+
+    def latest_versions(self):
+        newer = self.model.objects.filter(code=models.OuterRef("code"), version__gt=models.OuterRef("version"))
+        return self.filter(~models.Exists(newer))
+
+
+class Framework(models.Model):
+    """One version of a standards framework. Never edited once a sheet uses
+    it: importing changed content makes the next version."""
+
+    code = models.CharField("编号", max_length=50)
+    version = models.PositiveIntegerField("版本", default=1)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类别", max_length=20, choices=list(KINDS.items()))
+    subject = models.CharField("评价对象", max_length=10, choices=list(SUBJECTS.items()), default="branch")
+    description = models.TextField("说明", blank=True)
+    source = models.CharField("依据", max_length=200, blank=True)
+    grades = models.JSONField("等次分数线", default=list)
+    stars = models.JSONField("星级分数线", default=list, blank=True)
+    bonus_cap = models.DecimalField("加分上限", max_digits=6, decimal_places=2, null=True, blank=True)
+    caps = models.JSONField("封顶规则", default=list, blank=True)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    # Owner: both empty for a built-in framework.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所属县")
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所属乡镇")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核标准体系"
+        ordering = ["kind", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="framework_code_version_unique")]
+
+    def __str__(self):
+        return f"{self.name}（第{self.version}版）"
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.county_id is None and self.township_id is None
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.township or self.county or "系统内置")
+
+
+class Section(models.Model):
+    """An aspect (一级指标, no parent) or a standard (二级指标)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField("编号", max_length=20)
+    title = models.CharField("名称", max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="section_code_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Item(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField("编号", max_length=20)
+    requirement = models.TextField("考核内容")
+    guidance = models.TextField("评分标准", blank=True)
+    points = models.DecimalField("分值", max_digits=6, decimal_places=2)
+    method = models.CharField("评分方式", max_length=10, choices=list(METHOD_LABELS.items()))
+    step = models.DecimalField("档差", max_digits=5, decimal_places=2, null=True, blank=True)
+    per_occurrence = models.DecimalField("每次扣分", max_digits=5, decimal_places=2, null=True, blank=True)
+    veto = models.BooleanField("一票否决", default=False)
+    evidence = models.TextField("佐证材料", blank=True)
+    fact = models.CharField("关联数据", max_length=30, blank=True, choices=list(FACTS.items()))
+    fact_min = models.DecimalField("达标值", max_digits=14, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="item_code_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.requirement[:20]}"
+
+
+class Stage(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", "自查自评"
+    VERIFICATION = "verification", "镇党委验收"
+    REVIEW = "review", "县委复核"
+    INSPECTION = "inspection", "督查"
+
+
+# Who fills a sheet of each stage (the campaign workflow adds phases and locks).
+STAGE_FILLERS = {
+    Stage.SELF_ASSESSMENT: frozenset({Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF}),
+    Stage.VERIFICATION: frozenset({Role.TOWNSHIP_STAFF}),
+    Stage.INSPECTION: frozenset({Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER}),
+    Stage.REVIEW: frozenset({Role.COUNTY_REVIEWER}),
+}
+
+
+class ScoreSheetQuerySet(ScopedQuerySet):
+    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+
+
+class ScoreSheet(models.Model):
+    """One subject (a branch, or a member of it) scored against one framework
+    version at one stage. Totals are stored and recomputed on every save."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="sheets", verbose_name="标准体系")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="score_sheets", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="score_sheets", verbose_name="党员"
+    )
+    stage = models.CharField("环节", max_length=20, choices=Stage.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="建立人"
+    )
+    created_at = models.DateTimeField("建立时间", auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="最后填写人"
+    )
+    updated_at = models.DateTimeField("最后填写时间", auto_now=True)
+
+    total = models.DecimalField("总分", max_digits=7, decimal_places=2, default=Decimal(0))
+    base_total = models.DecimalField("基本分", max_digits=7, decimal_places=2, default=Decimal(0))
+    bonus_total = models.DecimalField("加分", max_digits=7, decimal_places=2, default=Decimal(0))
+    vetoed = models.BooleanField("一票否决", default=False)
+    grade = models.CharField("等次", max_length=20, blank=True)
+    stars = models.PositiveSmallIntegerField("星级", null=True, blank=True)
+    complete = models.BooleanField("已填完", default=False)
+    verdict = models.JSONField("评定依据", default=dict, blank=True)
+
+    objects = ScoreSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分表"
+        ordering = ["-year", "-updated_at"]
+
+    def __str__(self):
+        return f"{self.subject_label} · {self.framework.name} · {self.get_stage_display()}"
+
+    @property
+    def subject_label(self) -> str:
+        return f"{self.branch.name} {self.member.name}" if self.member_id else self.branch.name
+
+
+class ScoreEntry(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField("达标", null=True)
+    points = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True)
+    occurrences = models.PositiveIntegerField("扣分次数", null=True)
+    veto_triggered = models.BooleanField("触发否决", default=False)
+    comment = models.CharField("备注", max_length=500, blank=True)
+    override_reason = models.CharField("修正说明", max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="entry_item_unique_in_sheet")]
+
+    def __str__(self):
+        return f"{self.sheet_id}/{self.item_id}"

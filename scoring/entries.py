@@ -1,0 +1,83 @@
+"""Turning what a person typed (on the page or in the offline .xlsx) into
+engine entries. One path for both, so both are validated the same way."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .engine import Entry, check_entries
+from .facts import FactValue, prefilled_entry
+from .spec import FrameworkSpec
+
+MET_WORDS = {"是": True, "达标": True, "1": True, "否": False, "未达标": False, "0": False}
+VETO_WORDS = {"是": True, "on": True, "1": True, "true": True, "否": False, "": False, "0": False, "false": False}
+ERROR_NOT_NUMBER = "应为数字。"
+ERROR_NOT_COUNT = "扣分次数应为不小于 0 的整数。"
+ERROR_MET_WORD = "达标制请填「是」（达标）或「否」（未达标）。"
+ERROR_VETO_WORD = "「触发否决」请填「是」或「否」。"
+ERROR_REASON = "所填与系统数据（{source}）不一致，请写明修正说明。"
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    value: str = ""
+    veto: str = ""
+    comment: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    entry: Entry
+    comment: str
+    reason: str
+
+
+def parse_entries(
+    spec: FrameworkSpec, raw: dict[str, RawEntry], facts: dict[str, FactValue]
+) -> tuple[dict[str, ParsedEntry], dict[str, str]]:
+    """Parse and check every raw entry; returns (entries, errors by item code)."""
+    items = spec.item_map()
+    parsed: dict[str, ParsedEntry] = {}
+    errors: dict[str, str] = {}
+    for code, raw_entry in raw.items():
+        item = items.get(code)
+        if item is None:
+            errors[code] = "本评分表没有这个评分项。"
+            continue
+        value = str(raw_entry.value).strip()
+        veto_text = str(raw_entry.veto).strip()
+        if veto_text not in VETO_WORDS:
+            errors[code] = ERROR_VETO_WORD
+            continue
+        fields = {"veto_triggered": VETO_WORDS[veto_text]}
+        if value and item.method in ("graded", "bonus"):
+            try:
+                fields["points"] = Decimal(value)
+                if not fields["points"].is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors[code] = ERROR_NOT_NUMBER
+                continue
+        elif value and item.method == "deduction":
+            if not value.isdigit():
+                errors[code] = ERROR_NOT_COUNT
+                continue
+            fields["occurrences"] = int(value)
+        elif value and item.method == "met":
+            if value not in MET_WORDS:
+                errors[code] = ERROR_MET_WORD
+                continue
+            fields["met"] = MET_WORDS[value]
+        parsed[code] = ParsedEntry(
+            Entry(**fields), comment=str(raw_entry.comment).strip()[:500], reason=str(raw_entry.reason).strip()[:300]
+        )
+
+    errors.update(check_entries(spec, {code: p.entry for code, p in parsed.items()}))
+    for code, parsed_entry in parsed.items():
+        item = items[code]
+        fact = facts.get(item.fact) if item.fact else None
+        expected = prefilled_entry(item, fact)
+        entry = parsed_entry.entry
+        if expected is not None and entry.met is not None and entry.met != expected.met and not parsed_entry.reason:
+            errors.setdefault(code, ERROR_REASON.format(source=fact.source))
+    return parsed, errors

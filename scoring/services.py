@@ -1,0 +1,210 @@
+"""Every write to frameworks and score sheets."""
+
+from dataclasses import asdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from .engine import Entry, score
+from .entries import ParsedEntry, RawEntry, parse_entries
+from .facts import fact_values, prefilled_entry
+from .models import STAGE_FILLERS, Framework, Item, ScoreEntry, ScoreSheet, Section
+from .selectors import framework_spec
+from .spec import FrameworkSpec, _number_out
+
+ERROR_CODE_TAKEN = "编号「{code}」已被{owner}的标准体系使用，请换一个编号。"
+ERROR_SUBJECT_BRANCH = "该标准体系评价党支部，不能选择党员。"
+ERROR_SUBJECT_MEMBER = "该标准体系评价党员，请选择一名党员。"
+ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
+
+
+class SheetEntryErrors(Exception):
+    """Entries refused; ``errors`` maps item code to a Chinese message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("；".join(f"{code}：{message}" for code, message in errors.items()))
+        self.errors = errors
+
+
+@transaction.atomic
+def framework_save(*, spec: FrameworkSpec, county=None, township=None, actor=None) -> tuple[Framework, bool]:
+    """Store ``spec`` as a framework of the given owner (none: built-in).
+
+    The same content again changes nothing; changed content becomes the next
+    version, so sheets already filled keep the version they were filled on.
+    Returns (framework, created)."""
+    fingerprint = spec.fingerprint()
+    latest = Framework.objects.filter(code=spec.code).select_for_update().order_by("-version").first()
+    if latest is not None:
+        if (latest.county_id, latest.township_id) != (getattr(county, "pk", None), getattr(township, "pk", None)):
+            raise PermissionDenied(ERROR_CODE_TAKEN.format(code=spec.code, owner=latest.owner_label))
+        if latest.fingerprint == fingerprint:
+            return latest, False
+    framework = Framework.objects.create(
+        code=spec.code,
+        version=(latest.version + 1) if latest else 1,
+        name=spec.name,
+        kind=spec.kind,
+        subject=spec.subject,
+        description=spec.description,
+        source=spec.source,
+        grades=[{"label": g.label, "min": _number_out(g.min)} for g in spec.grades],
+        stars=[{"stars": s.stars, "min": _number_out(s.min)} for s in spec.stars],
+        bonus_cap=spec.bonus_cap,
+        caps=[
+            {k: (_number_out(v) if isinstance(v, Decimal) else v) for k, v in asdict(c).items()}
+            for c in spec.caps
+        ],
+        fingerprint=fingerprint,
+        county=county,
+        township=township,
+        created_by=actor,
+    )
+    position = 0
+    items = []
+    for aspect_position, aspect in enumerate(spec.aspects):
+        aspect_row = Section.objects.create(
+            framework=framework, code=aspect.code, title=aspect.title, position=aspect_position
+        )
+        groups = [(aspect_row, aspect.items)]
+        for standard_position, standard in enumerate(aspect.standards):
+            standard_row = Section.objects.create(
+                framework=framework, parent=aspect_row, code=standard.code, title=standard.title,
+                position=standard_position,
+            )
+            groups.append((standard_row, standard.items))
+        for section_row, section_items in groups:
+            for item in section_items:
+                items.append(Item(framework=framework, section=section_row, position=position, **asdict(item)))
+                position += 1
+    Item.objects.bulk_create(items)
+    return framework, True
+
+
+def _sheet_facts(sheet: ScoreSheet):
+    return fact_values(sheet.branch, sheet.year)
+
+
+def may_fill(user, sheet: ScoreSheet) -> bool:
+    """Whether ``user`` (who can already see the sheet) may enter scores on it."""
+    return user.is_superuser or user.role in STAGE_FILLERS[sheet.stage]
+
+
+@transaction.atomic
+def score_sheet_create(*, framework, branch, stage, year, actor, member=None) -> ScoreSheet:
+    """A new sheet, with the items the product's facts decide already filled in."""
+    if framework.subject == "branch" and member is not None:
+        raise ValueError(ERROR_SUBJECT_BRANCH)
+    if framework.subject == "member" and member is None:
+        raise ValueError(ERROR_SUBJECT_MEMBER)
+    if member is not None and member.branch_id != branch.pk:
+        raise ValueError(ERROR_MEMBER_ELSEWHERE)
+    sheet = ScoreSheet.objects.create(
+        framework=framework, branch=branch, member=member, stage=stage, year=year,
+        created_by=actor, updated_by=actor,
+    )
+    spec = framework_spec(framework)
+    facts = _sheet_facts(sheet) if framework.subject == "branch" else {}
+    items = {item.code: item for item in framework.items.all()}
+    prefilled = []
+    for item in spec.items():
+        entry = prefilled_entry(item, facts.get(item.fact)) if item.fact else None
+        if entry is not None:
+            prefilled.append(ScoreEntry(sheet=sheet, item=items[item.code], met=entry.met, updated_by=actor))
+    ScoreEntry.objects.bulk_create(prefilled)
+    score_sheet_recompute(sheet, spec=spec)
+    return sheet
+
+
+def sheet_entries(sheet: ScoreSheet) -> dict[str, ScoreEntry]:
+    return {entry.item.code: entry for entry in sheet.entries.select_related("item")}
+
+
+def _engine_entry(entry: ScoreEntry) -> Entry:
+    return Entry(met=entry.met, points=entry.points, occurrences=entry.occurrences, veto_triggered=entry.veto_triggered)
+
+
+def score_sheet_preview(*, sheet: ScoreSheet, raw: dict[str, RawEntry]):
+    """The result the sheet would have with ``raw`` saved, and any errors."""
+    spec = framework_spec(sheet.framework)
+    parsed, errors = parse_entries(spec, raw, _sheet_facts(sheet))
+    entries = {code: _engine_entry(e) for code, e in sheet_entries(sheet).items()}
+    entries.update({code: p.entry for code, p in parsed.items() if code not in errors})
+    return score(spec, entries), errors
+
+
+@transaction.atomic
+def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor) -> list[str]:
+    """Validate every entry, then save them all or none. Returns the codes of
+    the items whose entry changed."""
+    spec = framework_spec(sheet.framework)
+    parsed, errors = parse_entries(spec, raw, _sheet_facts(sheet))
+    if errors:
+        raise SheetEntryErrors(errors)
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    existing = sheet_entries(sheet)
+    items = {item.code: item for item in sheet.framework.items.all()}
+    changed, new = [], []
+    for code, parsed_entry in parsed.items():
+        entry = existing.get(code)
+        if entry is None:
+            if parsed_entry.entry.is_empty and not parsed_entry.comment:
+                continue
+            entry = ScoreEntry(sheet=sheet, item=items[code])
+            new.append(entry)
+        if _apply(entry, parsed_entry, actor):
+            changed.append(code)
+    ScoreEntry.objects.bulk_create(new)
+    updated = [e for code, e in existing.items() if code in changed]
+    ScoreEntry.objects.bulk_update(
+        updated, ["met", "points", "occurrences", "veto_triggered", "comment", "override_reason", "updated_by"]
+    )
+    if changed:
+        sheet.updated_by = actor
+        score_sheet_recompute(sheet, spec=spec)
+    return changed
+
+
+def _apply(entry: ScoreEntry, parsed: ParsedEntry, actor) -> bool:
+    values = {
+        "met": parsed.entry.met,
+        "points": parsed.entry.points,
+        "occurrences": parsed.entry.occurrences,
+        "veto_triggered": parsed.entry.veto_triggered,
+        "comment": parsed.comment,
+        "override_reason": parsed.reason,
+    }
+    changed = entry.pk is None
+    for name, value in values.items():
+        current = getattr(entry, name)
+        if isinstance(value, Decimal) and current is not None and Decimal(current) == value:
+            continue
+        if current != value:
+            setattr(entry, name, value)
+            changed = True
+    if changed:
+        entry.updated_by = actor
+    return changed
+
+
+def score_sheet_recompute(sheet: ScoreSheet, *, spec: FrameworkSpec | None = None) -> None:
+    """Store the engine's result on the sheet, so lists never score per row."""
+    spec = spec or framework_spec(sheet.framework)
+    result = score(spec, {code: _engine_entry(e) for code, e in sheet_entries(sheet).items()})
+    sheet.total = result.total
+    sheet.base_total = result.base_total
+    sheet.bonus_total = result.bonus_applied
+    sheet.vetoed = result.vetoed
+    sheet.grade = result.grade.value
+    sheet.stars = result.stars.value if result.stars else None
+    sheet.complete = result.complete
+    sheet.verdict = {
+        "grade": result.grade.rule,
+        "stars": result.stars.rule if result.stars else "",
+        "caps": result.caps_applied,
+        "vetoed_by": result.vetoed_by,
+        "unfilled": len(result.unfilled),
+        "bonus_raw": _number_out(result.bonus_raw),
+    }
+    sheet.save()

@@ -1,0 +1,386 @@
+"""A framework as plain data, independent of the database.
+
+Every way a framework comes in or goes out (YAML built-ins, .xlsx files, the
+database) converts to and from ``FrameworkSpec``; the scoring engine reads
+only this. ``validate_spec`` is the one place that states what a well-formed
+framework is, with Chinese messages.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+METHODS = ("met", "graded", "deduction", "bonus", "veto")
+METHOD_LABELS = {"met": "达标制", "graded": "分档", "deduction": "扣分", "bonus": "加分", "veto": "否决"}
+KINDS = {
+    "wuhao": "五好党支部创建",
+    "wuzhua": "五抓五提升行动",
+    "standardization": "党支部建设标准化",
+    "chuangxian": "创先争优",
+    "demonstration": "党建示范点",
+}
+SUBJECTS = {"branch": "党支部", "member": "党员"}
+FACTS = {"collective_income": "村集体经济收入（元）", "member_count": "党员人数"}
+DEFAULT_STEP = Decimal("0.5")
+FULL_MARKS = Decimal("100")
+CODE_PATTERN = re.compile(r"^\d+(\.\d+){0,2}$")
+LINEAGE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    requirement: str
+    guidance: str
+    points: Decimal
+    method: str
+    evidence: str = ""
+    step: Decimal | None = None
+    per_occurrence: Decimal | None = None
+    veto: bool = False
+    fact: str = ""
+    fact_min: Decimal | None = None
+
+    @property
+    def can_veto(self) -> bool:
+        return self.veto or self.method == "veto"
+
+    @property
+    def counts_to_full_marks(self) -> bool:
+        return self.method not in ("bonus", "veto")
+
+    @property
+    def effective_step(self) -> Decimal:
+        return self.step or DEFAULT_STEP
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """An aspect (一级指标) or a standard (二级指标)."""
+
+    code: str
+    title: str
+    items: tuple[ItemSpec, ...] = ()
+    standards: tuple["SectionSpec", ...] = ()
+
+    def all_items(self):
+        yield from self.items
+        for standard in self.standards:
+            yield from standard.items
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    label: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class StarRule:
+    stars: int
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class CapRule:
+    item: str
+    below_ratio: Decimal
+    max_stars: int | None = None
+    max_grade: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    code: str
+    name: str
+    kind: str
+    subject: str
+    grades: tuple[GradeRule, ...]
+    aspects: tuple[SectionSpec, ...]
+    stars: tuple[StarRule, ...] = ()
+    bonus_cap: Decimal | None = None
+    caps: tuple[CapRule, ...] = ()
+    description: str = ""
+    source: str = ""
+
+    def items(self) -> list[ItemSpec]:
+        return [item for aspect in self.aspects for item in aspect.all_items()]
+
+    def item_map(self) -> dict[str, ItemSpec]:
+        return {item.code: item for item in self.items()}
+
+    def sections(self):
+        """(aspect, standard or None, item) for every item, in order."""
+        for aspect in self.aspects:
+            for item in aspect.items:
+                yield aspect, None, item
+            for standard in aspect.standards:
+                for item in standard.items:
+                    yield aspect, standard, item
+
+    @property
+    def failing_grade(self) -> str:
+        return self.grades[-1].label
+
+    def fingerprint(self) -> str:
+        """Equal for two frameworks with the same content, whatever file they came from."""
+        return hashlib.sha256(json.dumps(spec_to_dict(self), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# --- dict form (YAML / JSON) ----------------------------------------------------------
+
+
+def _number_out(value):
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def spec_to_dict(spec: FrameworkSpec) -> dict:
+    def item_dict(item: ItemSpec) -> dict:
+        data = {
+            "code": item.code,
+            "requirement": item.requirement,
+            "guidance": item.guidance,
+            "points": _number_out(item.points),
+            "method": item.method,
+            "evidence": item.evidence,
+        }
+        if item.step is not None:
+            data["step"] = _number_out(item.step)
+        if item.per_occurrence is not None:
+            data["per_occurrence"] = _number_out(item.per_occurrence)
+        if item.veto:
+            data["veto"] = True
+        if item.fact:
+            data["fact"] = item.fact
+        if item.fact_min is not None:
+            data["fact_min"] = _number_out(item.fact_min)
+        return data
+
+    def section_dict(section: SectionSpec) -> dict:
+        data = {"code": section.code, "title": section.title}
+        if section.items:
+            data["items"] = [item_dict(i) for i in section.items]
+        if section.standards:
+            data["standards"] = [section_dict(s) for s in section.standards]
+        return data
+
+    data = {
+        "code": spec.code,
+        "name": spec.name,
+        "kind": spec.kind,
+        "subject": spec.subject,
+        "description": spec.description,
+        "source": spec.source,
+        "grades": [{"label": g.label, "min": _number_out(g.min)} for g in spec.grades],
+    }
+    if spec.stars:
+        data["stars"] = [{"stars": s.stars, "min": _number_out(s.min)} for s in spec.stars]
+    if spec.bonus_cap is not None:
+        data["bonus_cap"] = _number_out(spec.bonus_cap)
+    if spec.caps:
+        data["caps"] = [
+            {k: v for k, v in (
+                ("item", c.item), ("below_ratio", _number_out(c.below_ratio)), ("max_stars", c.max_stars),
+                ("max_grade", c.max_grade), ("text", c.text),
+            ) if v not in (None, "")}
+            for c in spec.caps
+        ]
+    data["aspects"] = [section_dict(a) for a in spec.aspects]
+    return data
+
+
+class SpecError(ValueError):
+    """A framework that is not well-formed; ``errors`` lists every problem in Chinese."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("；".join(errors))
+        self.errors = errors
+
+
+def _decimal(value, where: str, errors: list[str], *, required=True) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors.append(f"{where}：必须填写。")
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        errors.append(f"{where}：「{value}」不是数字。")
+        return None
+    if not number.is_finite():
+        errors.append(f"{where}：「{value}」不是数字。")
+        return None
+    return number
+
+
+def spec_from_dict(data: dict) -> FrameworkSpec:
+    """Build a spec from the YAML/JSON form; raises SpecError listing every problem."""
+    errors: list[str] = []
+    if not isinstance(data, dict):
+        raise SpecError(["文件内容不是一个标准体系。"])
+
+    def item_from(raw: dict) -> ItemSpec:
+        code = str(raw.get("code", "")).strip()
+        where = f"评分项 {code or '（无编号）'}"
+        return ItemSpec(
+            code=code,
+            requirement=str(raw.get("requirement") or "").strip(),
+            guidance=str(raw.get("guidance") or "").strip(),
+            points=_decimal(raw.get("points"), f"{where} 分值", errors) or Decimal(0),
+            method=str(raw.get("method") or "").strip(),
+            evidence=str(raw.get("evidence") or "").strip(),
+            step=_decimal(raw.get("step"), f"{where} 档差", errors, required=False),
+            per_occurrence=_decimal(raw.get("per_occurrence"), f"{where} 每次扣分", errors, required=False),
+            veto=bool(raw.get("veto", False)),
+            fact=str(raw.get("fact") or "").strip(),
+            fact_min=_decimal(raw.get("fact_min"), f"{where} 达标值", errors, required=False),
+        )
+
+    def section_from(raw: dict) -> SectionSpec:
+        return SectionSpec(
+            code=str(raw.get("code", "")).strip(),
+            title=str(raw.get("title") or "").strip(),
+            items=tuple(item_from(i) for i in raw.get("items") or ()),
+            standards=tuple(section_from(s) for s in raw.get("standards") or ()),
+        )
+
+    grades = tuple(
+        GradeRule(str(g.get("label", "")).strip(), _decimal(g.get("min"), "等次分数线", errors) or Decimal(0))
+        for g in data.get("grades") or ()
+    )
+    stars = tuple(
+        StarRule(int(s.get("stars", 0)), _decimal(s.get("min"), "星级分数线", errors) or Decimal(0))
+        for s in data.get("stars") or ()
+    )
+    caps = tuple(
+        CapRule(
+            item=str(c.get("item", "")).strip(),
+            below_ratio=_decimal(c.get("below_ratio"), "封顶规则的得分率", errors) or Decimal(0),
+            max_stars=int(c["max_stars"]) if c.get("max_stars") is not None else None,
+            max_grade=c.get("max_grade") or None,
+            text=str(c.get("text") or "").strip(),
+        )
+        for c in data.get("caps") or ()
+    )
+    spec = FrameworkSpec(
+        code=str(data.get("code", "")).strip(),
+        name=str(data.get("name") or "").strip(),
+        kind=str(data.get("kind") or "").strip(),
+        subject=str(data.get("subject") or "").strip(),
+        description=str(data.get("description") or "").strip(),
+        source=str(data.get("source") or "").strip(),
+        grades=grades,
+        stars=stars,
+        bonus_cap=_decimal(data.get("bonus_cap"), "加分上限", errors, required=False),
+        caps=caps,
+        aspects=tuple(section_from(a) for a in data.get("aspects") or ()),
+    )
+    errors.extend(validate_spec(spec))
+    if errors:
+        raise SpecError(errors)
+    return spec
+
+
+def validate_spec(spec: FrameworkSpec) -> list[str]:
+    """Everything that makes a framework well-formed, as Chinese messages."""
+    errors: list[str] = []
+    if not LINEAGE_PATTERN.match(spec.code):
+        errors.append(f"标准体系编号「{spec.code}」无效：只能用小写字母、数字和连字符。")
+    if not spec.name:
+        errors.append("标准体系名称必须填写。")
+    if spec.kind not in KINDS:
+        errors.append(f"类别「{spec.kind}」无效，应为：{'、'.join(KINDS.values())}。")
+    if spec.subject not in SUBJECTS:
+        errors.append(f"评价对象「{spec.subject}」无效，应为：党支部、党员。")
+    if not spec.aspects:
+        errors.append("没有任何一级指标。")
+
+    errors += _validate_thresholds([g.min for g in spec.grades], "等次", required=True)
+    errors += _validate_thresholds([s.min for s in spec.stars], "星级", required=False)
+
+    seen: set[str] = set()
+    for aspect in spec.aspects:
+        if not aspect.title:
+            errors.append(f"一级指标 {aspect.code}：名称必须填写。")
+        if not aspect.items and not aspect.standards:
+            errors.append(f"一级指标 {aspect.code}「{aspect.title}」下没有评分项。")
+        for standard in aspect.standards:
+            if not standard.code.startswith(aspect.code + "."):
+                errors.append(f"二级指标 {standard.code}：编号应以所属一级指标编号「{aspect.code}.」开头。")
+            if not standard.items:
+                errors.append(f"二级指标 {standard.code}「{standard.title}」下没有评分项。")
+    for aspect, standard, item in spec.sections():
+        parent = standard or aspect
+        if item.code in seen:
+            errors.append(f"评分项编号 {item.code} 重复。")
+        seen.add(item.code)
+        if not CODE_PATTERN.match(item.code):
+            errors.append(f"评分项编号「{item.code}」无效，应如 3.2.1。")
+        elif not item.code.startswith(parent.code + "."):
+            errors.append(f"评分项 {item.code}：编号应以上级指标编号「{parent.code}.」开头。")
+        errors += _validate_item(item)
+
+    total = sum((i.points for i in spec.items() if i.counts_to_full_marks), Decimal(0))
+    if spec.items() and total != FULL_MARKS:
+        errors.append(f"除加分项和否决项外，各评分项分值合计应为 100 分，现为 {_number_out(total)} 分。")
+    if spec.bonus_cap is not None and spec.bonus_cap < 0:
+        errors.append("加分上限不能为负数。")
+    grade_labels = {g.label for g in spec.grades}
+    for cap in spec.caps:
+        if cap.item not in seen:
+            errors.append(f"封顶规则引用的评分项 {cap.item} 不存在。")
+        if not 0 < cap.below_ratio <= 1:
+            errors.append(f"封顶规则（{cap.item}）的得分率应在 0 到 1 之间。")
+        if cap.max_stars is None and cap.max_grade is None:
+            errors.append(f"封顶规则（{cap.item}）应规定最高星级或最高等次。")
+        if cap.max_grade is not None and cap.max_grade not in grade_labels:
+            errors.append(f"封顶规则（{cap.item}）的最高等次「{cap.max_grade}」不是本体系的等次。")
+    return errors
+
+
+def _validate_thresholds(minimums: list[Decimal], label: str, *, required: bool) -> list[str]:
+    if not minimums:
+        return [f"必须规定{label}分数线。"] if required else []
+    errors = []
+    if any(a <= b for a, b in zip(minimums, minimums[1:], strict=False)):
+        errors.append(f"{label}分数线应从高到低排列。")
+    if minimums[-1] != 0:
+        errors.append(f"最低{label}的分数线应为 0。")
+    return errors
+
+
+def _validate_item(item: ItemSpec) -> list[str]:
+    where = f"评分项 {item.code}"
+    errors = []
+    if item.method not in METHODS:
+        errors.append(f"{where}：评分方式「{item.method}」无效，应为：{'、'.join(METHOD_LABELS.values())}。")
+        return errors
+    if not item.requirement:
+        errors.append(f"{where}：考核内容必须填写。")
+    if item.points < 0:
+        errors.append(f"{where}：分值不能为负数。")
+    if item.method == "veto" and item.points != 0:
+        errors.append(f"{where}：否决项的分值应为 0。")
+    if item.method not in ("veto",) and item.points <= 0:
+        errors.append(f"{where}：分值应大于 0。")
+    if item.method == "deduction" and not (item.per_occurrence and item.per_occurrence > 0):
+        errors.append(f"{where}：扣分项应写明每次扣分（如〔每次扣1分〕）。")
+    if item.method != "deduction" and item.per_occurrence is not None:
+        errors.append(f"{where}：只有扣分项才有「每次扣分」。")
+    if item.step is not None:
+        if item.method not in ("graded", "bonus"):
+            errors.append(f"{where}：只有分档和加分项才有档差。")
+        elif item.step <= 0 or (item.points % item.step) != 0:
+            errors.append(f"{where}：档差应大于 0 且能整除分值。")
+    if item.fact and item.fact not in FACTS:
+        errors.append(f"{where}：关联数据「{item.fact}」无效，应为：{'、'.join(FACTS)}。")
+    if item.fact_min is not None and (not item.fact or item.method != "met"):
+        errors.append(f"{where}：达标值只用于关联数据的达标制评分项。")
+    return errors
+

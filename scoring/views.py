@@ -1,0 +1,323 @@
+"""Frameworks (browse, import, export) and score sheets (fill, preview,
+print, offline .xlsx). Lookups go through the scoped querysets: outside the
+user's unit a sheet does not exist (404)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.models import Branch
+from branches.scoping import Role
+from reports.excel import XLSX_CONTENT_TYPE
+
+from . import selectors
+from .entries import RawEntry
+from .facts import fact_values
+from .forms import FrameworkImportForm, SheetCreateForm
+from .framework_io import spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
+from .models import Framework, ScoreSheet
+from .services import (
+    SheetEntryErrors,
+    framework_save,
+    may_fill,
+    score_sheet_create,
+    score_sheet_preview,
+    score_sheet_save,
+    sheet_entries,
+)
+from .sheet_xlsx import SheetUploadError, raw_from_xlsx, raw_value, sheet_to_xlsx
+from .spec import METHOD_LABELS, SpecError
+
+FRAMEWORK_READERS = frozenset({Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF})
+UPLOAD_SALT = "scoring.sheet-upload"
+
+
+def _download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _require_framework_reader(user):
+    if not (user.is_superuser or user.role in FRAMEWORK_READERS):
+        raise PermissionDenied("只有县、乡镇党委工作人员可以管理考核标准体系。")
+
+
+def _get_framework_for_user(user, pk) -> Framework:
+    _require_framework_reader(user)
+    return get_object_or_404(Framework.objects.visible_to(user), pk=pk)
+
+
+def _get_sheet_for_user(user, pk, *, fill=False) -> ScoreSheet:
+    sheet = get_object_or_404(
+        ScoreSheet.objects.visible_to(user).select_related("framework", "branch__township", "member"), pk=pk
+    )
+    if fill and not may_fill(user, sheet):
+        raise PermissionDenied("您不能填写这一环节的评分表。")
+    return sheet
+
+
+# --- Frameworks ------------------------------------------------------------------------------
+
+
+@login_required
+def framework_list(request):
+    _require_framework_reader(request.user)
+    return render(request, "scoring/framework_list.html", {"frameworks": selectors.framework_list(request.user)})
+
+
+@login_required
+def framework_detail(request, pk):
+    framework = _get_framework_for_user(request.user, pk)
+    spec = selectors.framework_spec(framework)
+    versions = Framework.objects.visible_to(request.user).filter(code=framework.code).order_by("-version")
+    return render(
+        request,
+        "scoring/framework_detail.html",
+        {"framework": framework, "spec": spec, "versions": versions, "method_labels": METHOD_LABELS},
+    )
+
+
+@login_required
+def framework_export(request, pk, fmt):
+    framework = _get_framework_for_user(request.user, pk)
+    spec = selectors.framework_spec(framework)
+    filename = f"{framework.name}_第{framework.version}版"
+    if fmt == "yaml":
+        return _download(spec_to_yaml(spec).encode(), f"{filename}.yaml", "application/yaml; charset=utf-8")
+    return _download(spec_to_xlsx(spec), f"{filename}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_import(request):
+    _require_framework_reader(request.user)
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        owner = (
+            {"county": request.user.county} if request.user.role == Role.COUNTY_REVIEWER
+            else {"township": request.user.township}
+        )
+        try:
+            if upload.name.lower().endswith((".yaml", ".yml", ".json")):
+                spec = spec_from_yaml(upload.read().decode("utf-8", errors="replace"))
+            else:
+                spec = spec_from_xlsx(upload)
+            framework, created = framework_save(spec=spec, actor=request.user, **owner)
+        except SpecError as refused:
+            errors = refused.errors
+        except PermissionDenied as refused:
+            errors = [str(refused)]
+        else:
+            if created:
+                messages.success(request, f"已导入「{framework.name}」第{framework.version}版，共 {len(spec.items())} 个评分项。")
+            else:
+                messages.info(request, f"文件内容与「{framework.name}」第{framework.version}版完全相同，未作改动。")
+            return redirect("scoring:framework_detail", pk=framework.pk)
+    return render(request, "scoring/framework_import.html", {"form": form, "errors": errors})
+
+
+# --- Score sheets -----------------------------------------------------------------------------
+
+
+@login_required
+def sheet_list(request):
+    sheets = selectors.sheet_list(request.user)
+    return render(request, "scoring/sheet_list.html", {"sheets": sheets[:200], "sheet_count": sheets.count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_create(request, branch_pk):
+    branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=branch_pk)
+    form = SheetCreateForm(
+        request.POST or None, user=request.user, branch=branch, initial={"year": timezone.localdate().year}
+    )
+    if form.is_valid():
+        try:
+            sheet = score_sheet_create(branch=branch, actor=request.user, **form.cleaned_data)
+        except ValueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "评分表已建立，系统已有的数据已自动填入。")
+            return redirect("scoring:sheet_fill", pk=sheet.pk)
+    return render(request, "scoring/sheet_create.html", {"form": form, "branch": branch})
+
+
+def _raw_from_post(post, spec) -> dict[str, RawEntry]:
+    return {
+        item.code: RawEntry(
+            value=post.get(f"{item.code}-value", ""),
+            veto="是" if post.get(f"{item.code}-veto") else "",
+            comment=post.get(f"{item.code}-comment", ""),
+            reason=post.get(f"{item.code}-reason", ""),
+        )
+        for item in spec.items()
+    }
+
+
+def _rows(spec, entries, facts, raw=None, errors=None):
+    """What the fill page shows for each item, grouped by aspect and standard."""
+    errors = errors or {}
+    groups = []
+    for aspect, standard, item in spec.sections():
+        if not groups or groups[-1]["aspect"] is not aspect:
+            groups.append({"aspect": aspect, "standards": []})
+        standards = groups[-1]["standards"]
+        if not standards or standards[-1]["standard"] is not standard:
+            standards.append({"standard": standard, "rows": []})
+        entry = entries.get(item.code)
+        typed = raw.get(item.code) if raw else None
+        standards[-1]["rows"].append({
+            "item": item,
+            "method_label": METHOD_LABELS[item.method],
+            "value": typed.value if typed else raw_value(item.method, entry),
+            "veto": (typed.veto == "是") if typed else bool(entry and entry.veto_triggered),
+            "comment": typed.comment if typed else (entry.comment if entry else ""),
+            "reason": typed.reason if typed else (entry.override_reason if entry else ""),
+            "fact": facts.get(item.fact) if item.fact else None,
+            "error": errors.get(item.code, ""),
+        })
+    return groups
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_fill(request, pk):
+    sheet = _get_sheet_for_user(request.user, pk)
+    editable = may_fill(request.user, sheet)
+    spec = selectors.framework_spec(sheet.framework)
+    facts = fact_values(sheet.branch, sheet.year) if sheet.framework.subject == "branch" else {}
+    raw, errors = None, {}
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("您不能填写这一环节的评分表。")
+        raw = _raw_from_post(request.POST, spec)
+        try:
+            changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user)
+        except SheetEntryErrors as refused:
+            errors = refused.errors
+            messages.error(request, f"有 {len(errors)} 项填写有误，未保存，请按提示修改。")
+        else:
+            messages.success(request, f"已保存（{len(changed)} 项有改动）。" if changed else "没有改动。")
+            return redirect("scoring:sheet_fill", pk=sheet.pk)
+    entries = sheet_entries(sheet)
+    result, _ = score_sheet_preview(sheet=sheet, raw=raw or {})
+    return render(
+        request,
+        "scoring/sheet_fill.html",
+        {
+            "sheet": sheet,
+            "spec": spec,
+            "groups": _rows(spec, entries, facts, raw, errors),
+            "result": result,
+            "editable": editable,
+            "error_count": len(errors),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_preview(request, pk):
+    """The running total for the entries on the page, not yet saved (htmx)."""
+    sheet = _get_sheet_for_user(request.user, pk, fill=True)
+    spec = selectors.framework_spec(sheet.framework)
+    result, errors = score_sheet_preview(sheet=sheet, raw=_raw_from_post(request.POST, spec))
+    return render(request, "scoring/_sheet_total.html", {"sheet": sheet, "result": result, "error_count": len(errors)})
+
+
+@login_required
+def sheet_print(request, pk):
+    sheet = _get_sheet_for_user(request.user, pk)
+    spec = selectors.framework_spec(sheet.framework)
+    entries = sheet_entries(sheet)
+    result, _ = score_sheet_preview(sheet=sheet, raw={})
+    rows = []
+    for aspect, standard, item in spec.sections():
+        entry = entries.get(item.code)
+        rows.append({
+            "aspect": aspect, "standard": standard, "item": item, "result": result.items[item.code],
+            "entry": entry,
+        })
+    return render(request, "scoring/sheet_print.html", {"sheet": sheet, "rows": rows, "result": result})
+
+
+@login_required
+def sheet_download(request, pk):
+    sheet = _get_sheet_for_user(request.user, pk)
+    spec = selectors.framework_spec(sheet.framework)
+    entries = {} if request.GET.get("blank") else sheet_entries(sheet)
+    filename = f"{sheet.subject_label}_{sheet.framework.name}_{sheet.get_stage_display()}.xlsx"
+    return _download(sheet_to_xlsx(sheet, spec, entries), filename)
+
+
+@login_required
+@require_POST
+def sheet_upload(request, pk):
+    """Read an offline workbook and show what would change; saves nothing."""
+    sheet = _get_sheet_for_user(request.user, pk, fill=True)
+    spec = selectors.framework_spec(sheet.framework)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择填好的 .xlsx 文件。")
+        return redirect("scoring:sheet_fill", pk=sheet.pk)
+    try:
+        raw, rows = raw_from_xlsx(upload, sheet)
+    except SheetUploadError as refused:
+        return render(request, "scoring/sheet_upload.html", {"sheet": sheet, "errors": refused.errors})
+    result, errors = score_sheet_preview(sheet=sheet, raw=raw)
+    if errors:
+        located = [f"第{rows.get(code, '?')}行（编号 {code}）：{message}" for code, message in errors.items()]
+        return render(request, "scoring/sheet_upload.html", {"sheet": sheet, "errors": located})
+    entries = sheet_entries(sheet)
+    changes = []
+    for item in spec.items():
+        typed = raw.get(item.code)
+        if typed is None:
+            continue
+        entry = entries.get(item.code)
+        before = (
+            raw_value(item.method, entry), bool(entry and entry.veto_triggered),
+            entry.comment if entry else "", entry.override_reason if entry else "",
+        )
+        after = (typed.value.strip(), typed.veto.strip() == "是", typed.comment.strip(), typed.reason.strip())
+        if before != after:
+            changes.append({"item": item, "before": before, "after": after})
+    token = signing.dumps(
+        {"sheet": sheet.pk, "raw": {code: vars(entry) for code, entry in raw.items()}}, salt=UPLOAD_SALT,
+        compress=True,
+    )
+    return render(
+        request, "scoring/sheet_upload.html", {"sheet": sheet, "changes": changes, "token": token, "result": result}
+    )
+
+
+@login_required
+@require_POST
+def sheet_upload_confirm(request, pk):
+    sheet = _get_sheet_for_user(request.user, pk, fill=True)
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=UPLOAD_SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, "确认已过期或无效，请重新上传文件。")
+        return redirect("scoring:sheet_fill", pk=sheet.pk)
+    if payload["sheet"] != sheet.pk:
+        raise PermissionDenied("确认信息与评分表不符。")
+    raw = {code: RawEntry(**values) for code, values in payload["raw"].items()}
+    try:
+        changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user)
+    except SheetEntryErrors as refused:
+        messages.error(request, f"数据已变化，{len(refused.errors)} 项无法保存，请重新上传。")
+    else:
+        messages.success(request, f"已从 Excel 文件保存 {len(changed)} 项改动。")
+    return redirect("scoring:sheet_fill", pk=sheet.pk)
