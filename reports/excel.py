@@ -13,6 +13,7 @@ _THIN = Side(style="thin", color="999999")
 HEADER_FONT = Font(name="宋体", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 CELL_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 def escape_excel_formula(value):

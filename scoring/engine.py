@@ -3,7 +3,8 @@ result. No database access; every verdict says which rule produced it.
 
 An entry per item holds what the method asks for: ``met`` (达标制), ``points``
 (分档 / 加分), ``occurrences`` (扣分), and ``veto_triggered`` for items that
-can veto. A missing entry scores 0 and leaves the sheet incomplete.
+can veto. A missing entry scores 0 (a deduction item too: "no deductions" must be
+entered as 0 occurrences) and leaves the sheet incomplete.
 """
 
 from dataclasses import dataclass, field
@@ -101,9 +102,9 @@ def item_points(item: ItemSpec, entry: Entry | None) -> ItemResult:
         occurrences = entry.occurrences
         if occurrences is not None and occurrences < 0:
             raise EntryError(item.code, "扣分次数不能为负数。")
-        # never below zero for the item, however many occurrences
-        points = max(ZERO, item.points - (occurrences or 0) * item.per_occurrence)
         filled = occurrences is not None
+        # never below zero for the item, however many occurrences; unfilled scores nothing yet
+        points = max(ZERO, item.points - occurrences * item.per_occurrence) if filled else ZERO
     else:  # pragma: no cover - validate_spec refuses unknown methods
         raise EntryError(item.code, f"未知的评分方式「{method}」。")
     if entry.veto_triggered:

@@ -19,9 +19,7 @@ class SheetCreateForm(CrispyFormMixin, forms.Form):
     framework = forms.ModelChoiceField(label="考核标准体系", queryset=Framework.objects.none())
     stage = forms.ChoiceField(label="环节")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    member = forms.ModelChoiceField(
-        label="党员（评价党员的标准体系才需选择）", queryset=None, required=False
-    )
+    member = forms.ModelChoiceField(label="党员（评价党员的标准体系才需选择）", queryset=None, required=False)
 
     def __init__(self, *args, user, branch, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from reports.excel import WorkbookRefused, new_workbook, open_uploaded_workbook, read_table, workbook_bytes, write_table
+from reports.excel import (
+    WRAP_TOP,
+    WorkbookRefused,
+    new_workbook,
+    open_uploaded_workbook,
+    read_table,
+    workbook_bytes,
+    write_table,
+)
 
 from .spec import (
     FACTS,
@@ -29,7 +37,18 @@ from .spec import (
 
 ITEM_SHEET = "评分表"
 INFO_SHEET = "说明"
-HEADERS = ["编号", "一级指标", "二级指标", "考核内容", "评分标准", "分值", "评分方式", "一票否决", "佐证材料", "关联数据"]
+HEADERS = [
+    "编号",
+    "一级指标",
+    "二级指标",
+    "考核内容",
+    "评分标准",
+    "分值",
+    "评分方式",
+    "一票否决",
+    "佐证材料",
+    "关联数据",
+]
 REQUIRED_HEADERS = HEADERS[:9]
 WIDTHS = [8, 16, 16, 40, 40, 7, 9, 9, 24, 22]
 INFO_KEYS = ["编号", "名称", "类别", "评价对象", "等次", "星级", "加分上限", "封顶规则", "依据", "说明"]
@@ -38,7 +57,9 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _STEP_TAIL = re.compile(r"\s*〔档差\s*(?P<n>[\d.]+)\s*分〕\s*$")
 _DEDUCTION_TAIL = re.compile(r"\s*〔每次扣\s*(?P<n>[\d.]+)\s*分〕\s*$")
 _THRESHOLD = re.compile(r"^\s*(?P<label>[^>＝=≥]+?)\s*(>=|≥)\s*(?P<min>[\d.]+)\s*$")
-_CAP = re.compile(r"^\s*(?P<item>[\d.]+)\s*<\s*(?P<pct>[\d.]+)\s*%\s*[:：]\s*(?P<limits>[^:：]+?)\s*(?:[:：]\s*(?P<text>.*))?$")
+_CAP = re.compile(
+    r"^\s*(?P<item>[\d.]+)\s*<\s*(?P<pct>[\d.]+)\s*%\s*[:：]\s*(?P<limits>[^:：]+?)\s*(?:[:：]\s*(?P<text>.*))?$"
+)
 _FACT = re.compile(r"^\s*(?P<fact>[a-z_]+)\s*(?:(>=|≥)\s*(?P<min>[\d.]+))?\s*$")
 _YES = {"是", "Y", "y", "yes", "1", "√"}
 _NO = {"否", "", "N", "n", "no", "0"}
@@ -88,32 +109,36 @@ def _fact_cell(item: ItemSpec) -> str:
 def spec_to_xlsx(spec: FrameworkSpec) -> bytes:
     rows = []
     for aspect, standard, item in spec.sections():
-        rows.append([
-            item.code,
-            aspect.title,
-            standard.title if standard else "",
-            item.requirement,
-            _guidance_with_tail(item),
-            _number_out(item.points),
-            METHOD_LABELS[item.method],
-            "是" if item.can_veto else "否",
-            item.evidence,
-            _fact_cell(item),
-        ])
+        rows.append(
+            [
+                item.code,
+                aspect.title,
+                standard.title if standard else "",
+                item.requirement,
+                _guidance_with_tail(item),
+                _number_out(item.points),
+                METHOD_LABELS[item.method],
+                "是" if item.can_veto else "否",
+                item.evidence,
+                _fact_cell(item),
+            ]
+        )
     workbook = new_workbook()
     sheet = workbook.create_sheet(ITEM_SHEET)
     write_table(sheet, HEADERS, rows, widths=WIDTHS)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = cell.alignment.copy(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
     info = workbook.create_sheet(INFO_SHEET)
     caps = "\n".join(
         f"{c.item}<{_fmt(c.below_ratio * 100)}%:"
         + ",".join(
-            part for part in (
+            part
+            for part in (
                 f"星级<={c.max_stars}" if c.max_stars is not None else "",
                 f"等次<={c.max_grade}" if c.max_grade else "",
-            ) if part
+            )
+            if part
         )
         + (f":{c.text}" if c.text else "")
         for c in spec.caps
@@ -196,9 +221,13 @@ def spec_from_xlsx(file) -> FrameworkSpec:
         method_label = str(values["评分方式"]).strip()
         method = method_by_label.get(method_label)
         if method is None:
-            errors.append(_cell_error(
-                row, "评分方式", f"「{method_label}」不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。"
-            ))
+            errors.append(
+                _cell_error(
+                    row,
+                    "评分方式",
+                    f"「{method_label}」不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。",
+                )
+            )
         veto_text = str(values["一票否决"]).strip()
         if veto_text not in _YES | _NO:
             errors.append(_cell_error(row, "一票否决", f"「{veto_text}」应为「是」或「否」。"))
@@ -217,9 +246,11 @@ def spec_from_xlsx(file) -> FrameworkSpec:
         if fact_text:
             match = _FACT.match(fact_text)
             if not match or match["fact"] not in FACTS:
-                errors.append(_cell_error(
-                    row, "关联数据", f"「{fact_text}」无效，应如 collective_income>=50000 或 member_count。"
-                ))
+                errors.append(
+                    _cell_error(
+                        row, "关联数据", f"「{fact_text}」无效，应如 collective_income>=50000 或 member_count。"
+                    )
+                )
             else:
                 fact, fact_min = match["fact"], Decimal(match["min"]) if match["min"] else None
         item = ItemSpec(
@@ -238,9 +269,13 @@ def spec_from_xlsx(file) -> FrameworkSpec:
         parts = code.split(".")
         aspect = aspects.setdefault(parts[0], {"title": aspect_title, "items": [], "standards": {}, "row": row})
         if aspect["title"] != aspect_title:
-            errors.append(_cell_error(
-                row, "一级指标", f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是「{aspect['title']}」，此处不一致。"
-            ))
+            errors.append(
+                _cell_error(
+                    row,
+                    "一级指标",
+                    f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是「{aspect['title']}」，此处不一致。",
+                )
+            )
         standard_title = str(values["二级指标"]).strip()
         if standard_title:
             if len(parts) < 3:
@@ -249,10 +284,13 @@ def spec_from_xlsx(file) -> FrameworkSpec:
             standard_code = ".".join(parts[:2])
             standard = aspect["standards"].setdefault(standard_code, {"title": standard_title, "items": [], "row": row})
             if standard["title"] != standard_title:
-                errors.append(_cell_error(
-                    row, "二级指标",
-                    f"编号 {standard_code} 的二级指标在第{standard['row']}行是「{standard['title']}」，此处不一致。",
-                ))
+                errors.append(
+                    _cell_error(
+                        row,
+                        "二级指标",
+                        f"编号 {standard_code} 的二级指标在第{standard['row']}行是「{standard['title']}」，此处不一致。",
+                    )
+                )
             standard["items"].append(item)
         else:
             aspect["items"].append(item)
@@ -323,13 +361,15 @@ def _read_info(info: dict, errors: list[str]) -> dict:
         if not match or not limits:
             errors.append(_info_error("封顶规则", f"「{part}」应写成如 7.3.1<60%:星级<=2:说明。"))
             continue
-        caps.append(CapRule(
-            item=match["item"],
-            below_ratio=Decimal(match["pct"]) / 100,
-            max_stars=int(limits["星级"]) if "星级" in limits else None,
-            max_grade=limits.get("等次"),
-            text=(match["text"] or "").strip(),
-        ))
+        caps.append(
+            CapRule(
+                item=match["item"],
+                below_ratio=Decimal(match["pct"]) / 100,
+                max_stars=int(limits["星级"]) if "星级" in limits else None,
+                max_grade=limits.get("等次"),
+                text=(match["text"] or "").strip(),
+            )
+        )
     bonus_cap = info.get("加分上限", "")
     try:
         bonus_cap = Decimal(str(bonus_cap)) if bonus_cap not in (None, "") else None

@@ -52,10 +52,7 @@ def framework_save(*, spec: FrameworkSpec, county=None, township=None, actor=Non
         grades=[{"label": g.label, "min": _number_out(g.min)} for g in spec.grades],
         stars=[{"stars": s.stars, "min": _number_out(s.min)} for s in spec.stars],
         bonus_cap=spec.bonus_cap,
-        caps=[
-            {k: (_number_out(v) if isinstance(v, Decimal) else v) for k, v in asdict(c).items()}
-            for c in spec.caps
-        ],
+        caps=[{k: (_number_out(v) if isinstance(v, Decimal) else v) for k, v in asdict(c).items()} for c in spec.caps],
         fingerprint=fingerprint,
         county=county,
         township=township,
@@ -70,7 +67,10 @@ def framework_save(*, spec: FrameworkSpec, county=None, township=None, actor=Non
         groups = [(aspect_row, aspect.items)]
         for standard_position, standard in enumerate(aspect.standards):
             standard_row = Section.objects.create(
-                framework=framework, parent=aspect_row, code=standard.code, title=standard.title,
+                framework=framework,
+                parent=aspect_row,
+                code=standard.code,
+                title=standard.title,
                 position=standard_position,
             )
             groups.append((standard_row, standard.items))
@@ -101,8 +101,13 @@ def score_sheet_create(*, framework, branch, stage, year, actor, member=None) ->
     if member is not None and member.branch_id != branch.pk:
         raise ValueError(ERROR_MEMBER_ELSEWHERE)
     sheet = ScoreSheet.objects.create(
-        framework=framework, branch=branch, member=member, stage=stage, year=year,
-        created_by=actor, updated_by=actor,
+        framework=framework,
+        branch=branch,
+        member=member,
+        stage=stage,
+        year=year,
+        created_by=actor,
+        updated_by=actor,
     )
     spec = framework_spec(framework)
     facts = _sheet_facts(sheet) if framework.subject == "branch" else {}

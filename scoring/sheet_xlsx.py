@@ -4,14 +4,34 @@ The upload goes through ``parse_entries`` like the page does, so both are
 checked the same way; nothing is saved until the user confirms the changes.
 """
 
-from reports.excel import WorkbookRefused, new_workbook, open_uploaded_workbook, read_table, workbook_bytes, write_table
+from reports.excel import (
+    WRAP_TOP,
+    WorkbookRefused,
+    new_workbook,
+    open_uploaded_workbook,
+    read_table,
+    workbook_bytes,
+    write_table,
+)
 
 from .entries import RawEntry
 from .spec import METHOD_LABELS, FrameworkSpec, _number_out
 
 ENTRY_SHEET = "评分"
 INFO_SHEET = "说明"
-HEADERS = ["编号", "一级指标", "二级指标", "考核内容", "评分标准", "分值", "评分方式", "填写", "触发否决", "备注", "修正说明"]
+HEADERS = [
+    "编号",
+    "一级指标",
+    "二级指标",
+    "考核内容",
+    "评分标准",
+    "分值",
+    "评分方式",
+    "填写",
+    "触发否决",
+    "备注",
+    "修正说明",
+]
 EDITABLE = ["填写", "触发否决", "备注", "修正说明"]
 WIDTHS = [8, 14, 14, 36, 36, 6, 8, 10, 9, 24, 20]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -43,35 +63,45 @@ def sheet_to_xlsx(sheet, spec: FrameworkSpec, entries: dict) -> bytes:
     rows = []
     for aspect, standard, item in spec.sections():
         entry = entries.get(item.code)
-        rows.append([
-            item.code,
-            aspect.title,
-            standard.title if standard else "",
-            item.requirement,
-            item.guidance,
-            _number_out(item.points),
-            f"{METHOD_LABELS[item.method]}（{FILL_HINT[item.method]}）",
-            raw_value(item.method, entry),
-            ("是" if entry and entry.veto_triggered else "否") if item.can_veto else "",
-            entry.comment if entry else "",
-            entry.override_reason if entry else "",
-        ])
+        rows.append(
+            [
+                item.code,
+                aspect.title,
+                standard.title if standard else "",
+                item.requirement,
+                item.guidance,
+                _number_out(item.points),
+                f"{METHOD_LABELS[item.method]}（{FILL_HINT[item.method]}）",
+                raw_value(item.method, entry),
+                ("是" if entry and entry.veto_triggered else "否") if item.can_veto else "",
+                entry.comment if entry else "",
+                entry.override_reason if entry else "",
+            ]
+        )
     workbook = new_workbook()
     worksheet = workbook.create_sheet(ENTRY_SHEET)
     write_table(worksheet, HEADERS, rows, widths=WIDTHS)
     for row in worksheet.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = cell.alignment.copy(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
     info = workbook.create_sheet(INFO_SHEET)
-    write_table(info, ["项目", "内容"], [
-        ["评分表编号", sheet.pk],
-        ["评价对象", sheet.subject_label],
-        ["标准体系", sheet.framework.name],
-        ["版本", sheet.framework.version],
-        ["环节", sheet.get_stage_display()],
-        ["年度", sheet.year],
-        ["填写说明", "只修改「填写」「触发否决」「备注」「修正说明」四列，保存后在系统中上传；上传后先显示改动，确认后才保存。"],
-    ], widths=[12, 80])
+    write_table(
+        info,
+        ["项目", "内容"],
+        [
+            ["评分表编号", sheet.pk],
+            ["评价对象", sheet.subject_label],
+            ["标准体系", sheet.framework.name],
+            ["版本", sheet.framework.version],
+            ["环节", sheet.get_stage_display()],
+            ["年度", sheet.year],
+            [
+                "填写说明",
+                "只修改「填写」「触发否决」「备注」「修正说明」四列，保存后在系统中上传；上传后先显示改动，确认后才保存。",
+            ],
+        ],
+        widths=[12, 80],
+    )
     return workbook_bytes(workbook)
 
 
@@ -93,9 +123,7 @@ def raw_from_xlsx(file, sheet) -> tuple[dict[str, RawEntry], dict[str, int]]:
     if str(info.get("评分表编号", "")) != str(sheet.pk):
         raise SheetUploadError([ERROR_OTHER_SHEET.format(found=info.get("评价对象") or "未知")])
     if str(info.get("版本", "")) != str(sheet.framework.version):
-        raise SheetUploadError([
-            ERROR_OTHER_VERSION.format(found=info.get("版本"), expected=sheet.framework.version)
-        ])
+        raise SheetUploadError([ERROR_OTHER_VERSION.format(found=info.get("版本"), expected=sheet.framework.version)])
     raw, rows = {}, {}
     for row, values in records:
         code = str(values["编号"]).strip()

@@ -185,10 +185,17 @@ def spec_to_dict(spec: FrameworkSpec) -> dict:
         data["bonus_cap"] = _number_out(spec.bonus_cap)
     if spec.caps:
         data["caps"] = [
-            {k: v for k, v in (
-                ("item", c.item), ("below_ratio", _number_out(c.below_ratio)), ("max_stars", c.max_stars),
-                ("max_grade", c.max_grade), ("text", c.text),
-            ) if v not in (None, "")}
+            {
+                k: v
+                for k, v in (
+                    ("item", c.item),
+                    ("below_ratio", _number_out(c.below_ratio)),
+                    ("max_stars", c.max_stars),
+                    ("max_grade", c.max_grade),
+                    ("text", c.text),
+                )
+                if v not in (None, "")
+            }
             for c in spec.caps
         ]
     data["aspects"] = [section_dict(a) for a in spec.aspects]
@@ -383,4 +390,3 @@ def _validate_item(item: ItemSpec) -> list[str]:
     if item.fact_min is not None and (not item.fact or item.method != "met"):
         errors.append(f"{where}：达标值只用于关联数据的达标制评分项。")
     return errors
-

@@ -104,7 +104,8 @@ def framework_import(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         owner = (
-            {"county": request.user.county} if request.user.role == Role.COUNTY_REVIEWER
+            {"county": request.user.county}
+            if request.user.role == Role.COUNTY_REVIEWER
             else {"township": request.user.township}
         )
         try:
@@ -119,7 +120,9 @@ def framework_import(request):
             errors = [str(refused)]
         else:
             if created:
-                messages.success(request, f"已导入「{framework.name}」第{framework.version}版，共 {len(spec.items())} 个评分项。")
+                messages.success(
+                    request, f"已导入「{framework.name}」第{framework.version}版，共 {len(spec.items())} 个评分项。"
+                )
             else:
                 messages.info(request, f"文件内容与「{framework.name}」第{framework.version}版完全相同，未作改动。")
             return redirect("scoring:framework_detail", pk=framework.pk)
@@ -177,16 +180,18 @@ def _rows(spec, entries, facts, raw=None, errors=None):
             standards.append({"standard": standard, "rows": []})
         entry = entries.get(item.code)
         typed = raw.get(item.code) if raw else None
-        standards[-1]["rows"].append({
-            "item": item,
-            "method_label": METHOD_LABELS[item.method],
-            "value": typed.value if typed else raw_value(item.method, entry),
-            "veto": (typed.veto == "是") if typed else bool(entry and entry.veto_triggered),
-            "comment": typed.comment if typed else (entry.comment if entry else ""),
-            "reason": typed.reason if typed else (entry.override_reason if entry else ""),
-            "fact": facts.get(item.fact) if item.fact else None,
-            "error": errors.get(item.code, ""),
-        })
+        standards[-1]["rows"].append(
+            {
+                "item": item,
+                "method_label": METHOD_LABELS[item.method],
+                "value": typed.value if typed else raw_value(item.method, entry),
+                "veto": (typed.veto == "是") if typed else bool(entry and entry.veto_triggered),
+                "comment": typed.comment if typed else (entry.comment if entry else ""),
+                "reason": typed.reason if typed else (entry.override_reason if entry else ""),
+                "fact": facts.get(item.fact) if item.fact else None,
+                "error": errors.get(item.code, ""),
+            }
+        )
     return groups
 
 
@@ -245,10 +250,15 @@ def sheet_print(request, pk):
     rows = []
     for aspect, standard, item in spec.sections():
         entry = entries.get(item.code)
-        rows.append({
-            "aspect": aspect, "standard": standard, "item": item, "result": result.items[item.code],
-            "entry": entry,
-        })
+        rows.append(
+            {
+                "aspect": aspect,
+                "standard": standard,
+                "item": item,
+                "result": result.items[item.code],
+                "entry": entry,
+            }
+        )
     return render(request, "scoring/sheet_print.html", {"sheet": sheet, "rows": rows, "result": result})
 
 
@@ -287,14 +297,17 @@ def sheet_upload(request, pk):
             continue
         entry = entries.get(item.code)
         before = (
-            raw_value(item.method, entry), bool(entry and entry.veto_triggered),
-            entry.comment if entry else "", entry.override_reason if entry else "",
+            raw_value(item.method, entry),
+            bool(entry and entry.veto_triggered),
+            entry.comment if entry else "",
+            entry.override_reason if entry else "",
         )
         after = (typed.value.strip(), typed.veto.strip() == "是", typed.comment.strip(), typed.reason.strip())
         if before != after:
             changes.append({"item": item, "before": before, "after": after})
     token = signing.dumps(
-        {"sheet": sheet.pk, "raw": {code: vars(entry) for code, entry in raw.items()}}, salt=UPLOAD_SALT,
+        {"sheet": sheet.pk, "raw": {code: vars(entry) for code, entry in raw.items()}},
+        salt=UPLOAD_SALT,
         compress=True,
     )
     return render(

@@ -13,9 +13,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("file")
-        parser.add_argument("--version", type=int, help="版本号，默认最新版本")
+        parser.add_argument("--framework-version", dest="framework_version", type=int, help="版本号，默认最新版本")
 
-    def handle(self, *args, code, file, version=None, **options):
+    def handle(self, *args, code, file, framework_version=None, **options):
+        version = framework_version
         frameworks = Framework.objects.filter(code=code).order_by("-version")
         framework = frameworks.filter(version=version).first() if version else frameworks.first()
         if framework is None:
