@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from scoring.builtin import load_builtin_frameworks
+
 from .models import AnnualFigure, Branch, BranchKind, County, Gender, Member, Post, SiteType, Township, User
 from .scoping import Role
 from .services import annual_figure_record
@@ -263,4 +265,5 @@ def seed_demo() -> dict:
             DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}")
         )
     logins.append(DemoLogin("admin", "系统管理员（超级用户）", "全部"))
+    created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
     return {"created": created, "logins": logins}

@@ -2,73 +2,19 @@
 reaches the branch register (a secretary: their own branch). Screenshots land
 in test-artifacts/screenshots/ for a person to look at."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 
-from branches.demo import DEMO_PASSWORD
+from tests.browser.screens import shot as _shot
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the live server's
-    # database work happens in its own thread, so Django's guard is a false alarm here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_site(transactional_db, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-    return live_server.url
-
-
-def _login(browser, base_url, username, *, mobile=False):
-    viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    assert page.locator("h1").inner_text() == "用户登录"
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _register_names(page):
     return set(page.locator("[data-testid=branch-table] tbody tr td:first-child a").all_inner_texts())
 
 
-def test_county_reviewer_reads_every_townships_register(browser, demo_site):
-    page = _login(browser, demo_site, "county")
+def test_county_reviewer_reads_every_townships_register(login):
+    page = login("county")
     assert "李审核（县委组织部审核人员 · 青山县）" in page.get_by_test_id("current-user").inner_text()
     assert page.get_by_role("cell", name="煤山镇").is_visible()
     _shot(page, "county_home")
@@ -82,8 +28,8 @@ def test_county_reviewer_reads_every_townships_register(browser, demo_site):
     _shot(page, "county_register")
 
 
-def test_township_staff_keep_their_register(browser, demo_site):
-    page = _login(browser, demo_site, "guanxing")
+def test_township_staff_keep_their_register(login):
+    page = login("guanxing")
     assert "待办与提醒" in page.content()
     _shot(page, "township_home")
 
@@ -104,8 +50,8 @@ def test_township_staff_keep_their_register(browser, demo_site):
     _shot(page, "township_branch_detail")
 
 
-def test_branch_secretary_reaches_only_their_branch(browser, demo_site):
-    page = _login(browser, demo_site, "fani", mobile=True)
+def test_branch_secretary_reaches_only_their_branch(login, demo_site):
+    page = login("fani", mobile=True)
     _shot(page, "secretary_home_mobile")
     page.get_by_role("link", name="查看本支部").click()
     assert page.locator("h1").inner_text().startswith("法泥村党支部")
