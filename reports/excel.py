@@ -40,6 +40,25 @@ def write_table(ws, headers: list[str], rows, *, widths: list[int] | None = None
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
+    # Printed straight from Excel or WPS: landscape A4, all columns on one page width.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def wrap_rows(ws, widths: list[int]) -> None:
+    """Wrap long text in the data rows and give each row the height its text
+    needs, since Excel, WPS and LibreOffice do not grow rows by themselves."""
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            cell.alignment = WRAP_TOP
+            text = "" if cell.value is None else str(cell.value)
+            # a CJK character is about two width units wide
+            lines = max(lines, -(-len(text) * 2 // max(width - 1, 1)))
+        ws.row_dimensions[row[0].row].height = 15 * lines
 
 
 def new_workbook() -> Workbook:

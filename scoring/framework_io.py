@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from reports.excel import (
-    WRAP_TOP,
     WorkbookRefused,
     new_workbook,
     open_uploaded_workbook,
     read_table,
     workbook_bytes,
+    wrap_rows,
     write_table,
 )
 
@@ -126,9 +126,7 @@ def spec_to_xlsx(spec: FrameworkSpec) -> bytes:
     workbook = new_workbook()
     sheet = workbook.create_sheet(ITEM_SHEET)
     write_table(sheet, HEADERS, rows, widths=WIDTHS)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = WRAP_TOP
+    wrap_rows(sheet, WIDTHS)
     info = workbook.create_sheet(INFO_SHEET)
     caps = "\n".join(
         f"{c.item}<{_fmt(c.below_ratio * 100)}%:"

@@ -5,12 +5,12 @@ checked the same way; nothing is saved until the user confirms the changes.
 """
 
 from reports.excel import (
-    WRAP_TOP,
     WorkbookRefused,
     new_workbook,
     open_uploaded_workbook,
     read_table,
     workbook_bytes,
+    wrap_rows,
     write_table,
 )
 
@@ -81,9 +81,7 @@ def sheet_to_xlsx(sheet, spec: FrameworkSpec, entries: dict) -> bytes:
     workbook = new_workbook()
     worksheet = workbook.create_sheet(ENTRY_SHEET)
     write_table(worksheet, HEADERS, rows, widths=WIDTHS)
-    for row in worksheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = WRAP_TOP
+    wrap_rows(worksheet, WIDTHS)
     info = workbook.create_sheet(INFO_SHEET)
     write_table(
         info,
