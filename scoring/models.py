@@ -157,6 +157,13 @@ class ScoreSheet(models.Model):
     )
     updated_at = models.DateTimeField("最后填写时间", auto_now=True)
 
+    # Set by the campaign workflow: a submitted sheet is locked; a returned one
+    # opens only the items sent back (None: every item).
+    locked = models.BooleanField("已锁定", default=False)
+    editable_items = models.JSONField("可修改的评分项", null=True, blank=True)
+    # Raised on every save, so a save based on an older view is refused.
+    revision = models.PositiveIntegerField("修订号", default=0)
+
     total = models.DecimalField("总分", max_digits=7, decimal_places=2, default=Decimal(0))
     base_total = models.DecimalField("基本分", max_digits=7, decimal_places=2, default=Decimal(0))
     bonus_total = models.DecimalField("加分", max_digits=7, decimal_places=2, default=Decimal(0))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from .engine import Entry, score
 from .entries import ParsedEntry, RawEntry, parse_entries
@@ -17,6 +18,19 @@ ERROR_CODE_TAKEN = "编号「{code}」已被{owner}的标准体系使用，请�
 ERROR_SUBJECT_BRANCH = "该标准体系评价党支部，不能选择党员。"
 ERROR_SUBJECT_MEMBER = "该标准体系评价党员，请选择一名党员。"
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
+
+
+ERROR_LOCKED = "该评分表已申报锁定，不能修改。"
+ERROR_ITEM_LOCKED = "该项未被退回修改，不能更改。"
+ERROR_STALE = "保存失败：{who}已于 {when} 修改了这张评分表，您看到的是旧内容。请刷新页面，核对后重新填写。"
+
+
+class SheetLocked(Exception):
+    pass
+
+
+class StaleSheet(Exception):
+    """The sheet changed since the user loaded it; nothing was saved."""
 
 
 class SheetEntryErrors(Exception):
@@ -87,8 +101,12 @@ def _sheet_facts(sheet: ScoreSheet):
 
 
 def may_fill(user, sheet: ScoreSheet) -> bool:
-    """Whether ``user`` (who can already see the sheet) may enter scores on it."""
-    return user.is_superuser or user.role in STAGE_FILLERS[sheet.stage]
+    """Whether ``user`` (who can already see the sheet) may enter scores on it now."""
+    return not sheet.locked and (user.is_superuser or user.role in STAGE_FILLERS[sheet.stage])
+
+
+def item_editable(sheet: ScoreSheet, code: str) -> bool:
+    return not sheet.locked and (sheet.editable_items is None or code in sheet.editable_items)
 
 
 @transaction.atomic
@@ -140,14 +158,24 @@ def score_sheet_preview(*, sheet: ScoreSheet, raw: dict[str, RawEntry]):
 
 
 @transaction.atomic
-def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor) -> list[str]:
+def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int | None = None) -> list[str]:
     """Validate every entry, then save them all or none. Returns the codes of
-    the items whose entry changed."""
+    the items whose entry changed.
+
+    ``revision`` is the sheet's revision the user was shown; if the sheet has
+    been saved since, nothing is saved (StaleSheet). Locked sheets and items
+    are refused."""
+    sheet = ScoreSheet.objects.select_for_update().select_related("updated_by").get(pk=sheet.pk)
+    if revision is not None and revision != sheet.revision:
+        raise StaleSheet(
+            ERROR_STALE.format(
+                who=sheet.updated_by or "他人", when=timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")
+            )
+        )
+    if sheet.locked:
+        raise SheetLocked(ERROR_LOCKED)
     spec = framework_spec(sheet.framework)
     parsed, errors = parse_entries(spec, raw, _sheet_facts(sheet))
-    if errors:
-        raise SheetEntryErrors(errors)
-    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
     existing = sheet_entries(sheet)
     items = {item.code: item for item in sheet.framework.items.all()}
     changed, new = [], []
@@ -160,6 +188,10 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor) -> l
             new.append(entry)
         if _apply(entry, parsed_entry, actor):
             changed.append(code)
+            if not item_editable(sheet, code):
+                errors.setdefault(code, ERROR_ITEM_LOCKED)
+    if errors:
+        raise SheetEntryErrors(errors)
     ScoreEntry.objects.bulk_create(new)
     updated = [e for code, e in existing.items() if code in changed]
     ScoreEntry.objects.bulk_update(
@@ -167,6 +199,7 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor) -> l
     )
     if changed:
         sheet.updated_by = actor
+        sheet.revision += 1
         score_sheet_recompute(sheet, spec=spec)
     return changed
 

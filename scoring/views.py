@@ -25,6 +25,8 @@ from .framework_io import spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_
 from .models import Framework, ScoreSheet
 from .services import (
     SheetEntryErrors,
+    SheetLocked,
+    StaleSheet,
     framework_save,
     may_fill,
     score_sheet_create,
@@ -168,7 +170,7 @@ def _raw_from_post(post, spec) -> dict[str, RawEntry]:
     }
 
 
-def _rows(spec, entries, facts, raw=None, errors=None):
+def _rows(sheet, spec, entries, facts, raw=None, errors=None):
     """What the fill page shows for each item, grouped by aspect and standard."""
     errors = errors or {}
     groups = []
@@ -207,11 +209,16 @@ def sheet_fill(request, pk):
         if not editable:
             raise PermissionDenied("您不能填写这一环节的评分表。")
         raw = _raw_from_post(request.POST, spec)
+        revision = request.POST.get("revision", "")
         try:
-            changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user)
+            changed = score_sheet_save(
+                sheet=sheet, raw=raw, actor=request.user, revision=int(revision) if revision.isdigit() else None
+            )
         except SheetEntryErrors as refused:
             errors = refused.errors
             messages.error(request, f"有 {len(errors)} 项填写有误，未保存，请按提示修改。")
+        except (StaleSheet, SheetLocked) as refused:
+            messages.error(request, str(refused))
         else:
             messages.success(request, f"已保存（{len(changed)} 项有改动）。" if changed else "没有改动。")
             return redirect("scoring:sheet_fill", pk=sheet.pk)
@@ -223,7 +230,7 @@ def sheet_fill(request, pk):
         {
             "sheet": sheet,
             "spec": spec,
-            "groups": _rows(spec, entries, facts, raw, errors),
+            "groups": _rows(sheet, spec, entries, facts, raw, errors),
             "result": result,
             "editable": editable,
             "error_count": len(errors),
@@ -328,9 +335,11 @@ def sheet_upload_confirm(request, pk):
         raise PermissionDenied("确认信息与评分表不符。")
     raw = {code: RawEntry(**values) for code, values in payload["raw"].items()}
     try:
-        changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user)
+        changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=payload.get("revision"))
     except SheetEntryErrors as refused:
         messages.error(request, f"数据已变化，{len(refused.errors)} 项无法保存，请重新上传。")
+    except (StaleSheet, SheetLocked) as refused:
+        messages.error(request, str(refused))
     else:
         messages.success(request, f"已从 Excel 文件保存 {len(changed)} 项改动。")
     return redirect("scoring:sheet_fill", pk=sheet.pk)
