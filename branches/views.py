@@ -82,6 +82,10 @@ def branch_detail(request, pk):
             "may_edit": Branch.objects.role_may_edit(request.user),
             "may_edit_members": Member.objects.role_may_edit(request.user),
             "sheets": branch.score_sheets.select_related("framework", "member").order_by("-year", "-updated_at"),
+            "titles": branch.participations.filter(state="named", member__isnull=True)
+            .select_related("campaign")
+            .order_by("-named_on"),
+            "participations": branch.participations.select_related("campaign", "member").order_by("-campaign__year"),
         },
     )
 

@@ -149,7 +149,11 @@ STORAGES = {
 # Register imports are small spreadsheets; refuse anything larger early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files get owner-only permissions; they are served through views that check scope.
+FILE_UPLOAD_PERMISSIONS = 0o600
 REGISTER_IMPORT_MAX_BYTES = env.int("REGISTER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=15 * 1024 * 1024)
+EVIDENCE_MAX_SHEET_BYTES = env.int("EVIDENCE_MAX_SHEET_BYTES", default=200 * 1024 * 1024)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from branches import views as branch_views
+from campaigns import views as campaign_views
 
 admin.site.site_header = "党支部创建活动管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -16,5 +17,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("branches/", include("branches.urls")),
     path("scoring/", include("scoring.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """Standards frameworks (versioned trees of aspects, standards and items) and
 the score sheets filled against them."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -204,3 +205,39 @@ class ScoreEntry(models.Model):
 
     def __str__(self):
         return f"{self.sheet_id}/{self.item_id}"
+
+
+def _evidence_path(instance, filename):
+    # A random name: the stored file can never be guessed from the upload.
+    return f"evidence/{instance.sheet_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A photo, scan or PDF attached to one item of a sheet. Never replaced:
+    its SHA-256 lets a later reader confirm it is the file that was judged."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="evidence")
+    item_code = models.CharField("评分项", max_length=20)
+    file = models.FileField("文件", upload_to=_evidence_path)
+    display = models.FileField("显示用副本", upload_to=_evidence_path, blank=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["item_code", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(self.content_type, "")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

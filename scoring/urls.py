@@ -18,4 +18,7 @@ urlpatterns = [
     path("sheets/<int:pk>/download.xlsx", views.sheet_download, name="sheet_download"),
     path("sheets/<int:pk>/upload/", views.sheet_upload, name="sheet_upload"),
     path("sheets/<int:pk>/upload/confirm/", views.sheet_upload_confirm, name="sheet_upload_confirm"),
+    path("sheets/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/display/", views.evidence_file, {"variant": "display"}, name="evidence_display"),
 ]

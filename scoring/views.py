@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,15 +20,17 @@ from reports.excel import XLSX_CONTENT_TYPE
 
 from . import selectors
 from .entries import RawEntry
+from .evidence import ALLOWED_TYPES, EvidenceRefused, evidence_add
 from .facts import fact_values
 from .forms import FrameworkImportForm, SheetCreateForm
 from .framework_io import spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
-from .models import Framework, ScoreSheet
+from .models import Evidence, Framework, ScoreSheet
 from .services import (
     SheetEntryErrors,
     SheetLocked,
     StaleSheet,
     framework_save,
+    item_editable,
     may_fill,
     score_sheet_create,
     score_sheet_preview,
@@ -158,7 +161,8 @@ def sheet_create(request, branch_pk):
     return render(request, "scoring/sheet_create.html", {"form": form, "branch": branch})
 
 
-def _raw_from_post(post, spec) -> dict[str, RawEntry]:
+def _raw_from_post(post, spec, sheet) -> dict[str, RawEntry]:
+    """The entries typed on the page; items the sheet keeps locked are not on the form."""
     return {
         item.code: RawEntry(
             value=post.get(f"{item.code}-value", ""),
@@ -167,12 +171,16 @@ def _raw_from_post(post, spec) -> dict[str, RawEntry]:
             reason=post.get(f"{item.code}-reason", ""),
         )
         for item in spec.items()
+        if item_editable(sheet, item.code)
     }
 
 
 def _rows(sheet, spec, entries, facts, raw=None, errors=None):
     """What the fill page shows for each item, grouped by aspect and standard."""
     errors = errors or {}
+    evidence: dict[str, list] = {}
+    for item_evidence in sheet.evidence.select_related("uploaded_by"):
+        evidence.setdefault(item_evidence.item_code, []).append(item_evidence)
     groups = []
     for aspect, standard, item in spec.sections():
         if not groups or groups[-1]["aspect"] is not aspect:
@@ -192,6 +200,8 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None):
                 "reason": typed.reason if typed else (entry.override_reason if entry else ""),
                 "fact": facts.get(item.fact) if item.fact else None,
                 "error": errors.get(item.code, ""),
+                "editable": item_editable(sheet, item.code),
+                "evidence": evidence.get(item.code, []),
             }
         )
     return groups
@@ -208,7 +218,7 @@ def sheet_fill(request, pk):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("您不能填写这一环节的评分表。")
-        raw = _raw_from_post(request.POST, spec)
+        raw = _raw_from_post(request.POST, spec, sheet)
         revision = request.POST.get("revision", "")
         try:
             changed = score_sheet_save(
@@ -234,6 +244,7 @@ def sheet_fill(request, pk):
             "result": result,
             "editable": editable,
             "error_count": len(errors),
+            "evidence_accept": ",".join(ALLOWED_TYPES),
         },
     )
 
@@ -244,7 +255,7 @@ def sheet_preview(request, pk):
     """The running total for the entries on the page, not yet saved (htmx)."""
     sheet = _get_sheet_for_user(request.user, pk, fill=True)
     spec = selectors.framework_spec(sheet.framework)
-    result, errors = score_sheet_preview(sheet=sheet, raw=_raw_from_post(request.POST, spec))
+    result, errors = score_sheet_preview(sheet=sheet, raw=_raw_from_post(request.POST, spec, sheet))
     return render(request, "scoring/_sheet_total.html", {"sheet": sheet, "result": result, "error_count": len(errors)})
 
 
@@ -343,3 +354,36 @@ def sheet_upload_confirm(request, pk):
     else:
         messages.success(request, f"已从 Excel 文件保存 {len(changed)} 项改动。")
     return redirect("scoring:sheet_fill", pk=sheet.pk)
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    sheet = _get_sheet_for_user(request.user, pk, fill=True)
+    code = request.POST.get("item", "")
+    try:
+        evidence = evidence_add(
+            sheet=sheet, item_code=code, upload=request.FILES.get(f"file-{code}"), actor=request.user
+        )
+    except EvidenceRefused as refused:
+        messages.error(request, f"佐证材料未上传：{refused}")
+    else:
+        messages.success(request, f"已为评分项 {code} 上传「{evidence.original_name}」。")
+    return redirect(f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#item-{code}")
+
+
+@login_required
+def evidence_file(request, pk, variant="original"):
+    """A file is served only to users who may see its sheet, never from a public path."""
+    visible_sheets = ScoreSheet.objects.visible_to(request.user)
+    evidence = get_object_or_404(Evidence.objects.filter(sheet__in=visible_sheets), pk=pk)
+    stored = evidence.display if variant == "display" and evidence.display else evidence.file
+    content_type = "image/jpeg" if stored is evidence.display else evidence.content_type
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(evidence.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils import timezone
+
+from branches.forms import CrispyFormMixin
+from branches.models import Branch
+from scoring.models import Framework
+from scoring.spec import KINDS
+
+from .models import Objection, Phase
+
+
+class CampaignForm(CrispyFormMixin, forms.Form):
+    submit_label = "创建活动"
+    kind = forms.ChoiceField(label="类别", choices=list(KINDS.items()))
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label="活动名称", max_length=100)
+    framework = forms.ModelChoiceField(label="考核标准（版本）", queryset=Framework.objects.none())
+    branches = forms.ModelMultipleChoiceField(
+        label="参加的党支部",
+        queryset=Branch.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="默认本单位全部党支部。",
+    )
+    publicity_days = forms.IntegerField(label="公示天数", min_value=1, max_value=30, initial=5)
+    sample_rate = forms.DecimalField(
+        label="县委抽查比例", min_value=0, max_value=1, decimal_places=2, initial=0.3, help_text="如 0.3 表示抽查 30%。"
+    )
+    sample_min_per_township = forms.IntegerField(label="每个乡镇至少抽查", min_value=0, initial=1)
+    objection_contact = forms.CharField(
+        label="异议受理方式", max_length=200, required=False, help_text="公示页显示，如：县委组织部 电话 0000-1234567"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        branches = Branch.objects.visible_to(user).select_related("township")
+        self.fields["branches"].queryset = branches
+        self.fields["branches"].initial = list(branches.values_list("pk", flat=True))
+        self.fields["framework"].queryset = Framework.objects.visible_to(user).latest_versions()
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["title", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(
+                attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+            ),
+            "ends_on": forms.DateInput(
+                attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+            ),
+            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "截止日期不能早于开始日期。")
+        return data
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["received_on", "content", "contact"]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "content": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,90 @@
+"""Reads for the campaign pages, each a constant number of queries."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+
+from .models import Campaign, Participant, State
+from .workflow import today
+
+# The columns of the progress table, in workflow order.
+PROGRESS_STATES = [
+    State.NOT_STARTED,
+    State.DRAFTING,
+    State.SUBMITTED,
+    State.RETURNED,
+    State.VERIFIED,
+    State.FAILED,
+    State.RECOMMENDED,
+    State.REVIEWED,
+    State.REJECTED,
+    State.PUBLICIZED,
+    State.WITHDRAWN,
+    State.NAMED,
+]
+NOT_YET_SUBMITTED = (State.NOT_STARTED, State.DRAFTING, State.RETURNED)
+
+
+def campaign_list(user):
+    return (
+        Campaign.objects.visible_to(user)
+        .select_related("framework", "county", "township")
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            named_count=Count("participants", filter=Q(participants__state=State.NAMED), distinct=True),
+        )
+        .order_by("-year", "-created_at")
+    )
+
+
+def campaign_participants(campaign, user):
+    return (
+        Participant.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("branch__township", "member", "self_sheet", "verification_sheet", "review_sheet")
+        .order_by("branch__township__name", "branch__name", "member__name")
+    )
+
+
+def campaign_progress(campaign, user) -> dict:
+    """Counts per township and state, the on-time rate, and who lags behind."""
+    participants = Participant.objects.visible_to(user).filter(campaign=campaign)
+    rows = participants.values("branch__township__name", "state").annotate(n=Count("pk")).order_by()
+    by_township: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PROGRESS_STATES, 0))
+    totals = dict.fromkeys(PROGRESS_STATES, 0)
+    for row in rows:
+        by_township[row["branch__township__name"]][row["state"]] += row["n"]
+        totals[row["state"]] += row["n"]
+    submitted = participants.aggregate(
+        submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        on_time=Count("pk", filter=Q(submitted_on_time=True)),
+    )
+    total = sum(totals.values())
+    phases = list(campaign.phases.all())
+    self_phase = next((p for p in phases if p.kind == "self_assessment"), None)
+    overdue = self_phase is not None and today() > self_phase.ends_on
+    lagging = list(
+        participants.filter(state__in=NOT_YET_SUBMITTED)
+        .select_related("branch__township", "member")
+        .order_by("branch__township__name", "branch__name")[:50]
+    )
+    return {
+        "states": [(state.value, state.label) for state in PROGRESS_STATES],
+        "townships": [
+            {"name": name, "counts": [counts[s] for s in PROGRESS_STATES], "total": sum(counts.values())}
+            for name, counts in sorted(by_township.items())
+        ],
+        "totals": [totals[s] for s in PROGRESS_STATES],
+        "total": total,
+        "submitted": submitted["submitted"],
+        "on_time": submitted["on_time"],
+        "on_time_rate": round(100 * submitted["on_time"] / total, 1) if total else 0,
+        "lagging": lagging,
+        "lagging_overdue": overdue,
+        "chart": {"labels": [s.label for s in PROGRESS_STATES], "values": [totals[s] for s in PROGRESS_STATES]},
+        "phases": phases,
+    }
+
+
+def participant_timeline(participant):
+    return participant.transitions.select_related("actor").order_by("at", "pk")

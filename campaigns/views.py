@@ -1,0 +1,276 @@
+"""Campaign pages. Every action calls one workflow function and redirects;
+refusals come back as a Chinese message and change nothing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.forms import modelformset_factory
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.scoping import Role
+
+from . import selectors, workflow
+from .forms import CampaignForm, ObjectionForm, PhaseForm
+from .models import Campaign, Objection, Participant, Phase, State
+from .services import campaign_create
+
+
+def _get_campaign_for_user(user, pk) -> Campaign:
+    return get_object_or_404(Campaign.objects.visible_to(user).select_related("framework", "township", "county"), pk=pk)
+
+
+def _get_participant_for_user(user, pk) -> Participant:
+    return get_object_or_404(
+        Participant.objects.visible_to(user).select_related(
+            "campaign__framework",
+            "campaign__township",
+            "branch__township",
+            "member",
+            "self_sheet",
+            "verification_sheet",
+            "review_sheet",
+        ),
+        pk=pk,
+    )
+
+
+def _is_organiser(user, campaign) -> bool:
+    if user.is_superuser:
+        return True
+    if campaign.township_id:
+        return user.role == Role.TOWNSHIP_STAFF and user.township_id == campaign.township_id
+    return user.role == Role.COUNTY_REVIEWER and user.county_id == campaign.county_id
+
+
+@login_required
+def campaign_list(request):
+    may_create = request.user.is_superuser or request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": selectors.campaign_list(request.user), "may_create": may_create},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    if request.user.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER):
+        raise PermissionDenied("只有县委组织部和乡镇党委可以组织创建活动。")
+    form = CampaignForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        try:
+            campaign = campaign_create(actor=request.user, **form.cleaned_data)
+        except ValueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已创建「{campaign.title}」，各阶段日期已按实施方案预填，可修改。")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = _get_campaign_for_user(request.user, pk)
+    progress = selectors.campaign_progress(campaign, request.user)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "participants": selectors.campaign_participants(campaign, request.user),
+            "is_organiser": _is_organiser(request.user, campaign),
+            "is_county": request.user.role == Role.COUNTY_REVIEWER,
+            "open_objections": Objection.objects.filter(
+                participant__campaign=campaign, resolution=Objection.Resolution.OPEN
+            ).select_related("participant__branch"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phase_edit(request, pk):
+    campaign = _get_campaign_for_user(request.user, pk)
+    if not _is_organiser(request.user, campaign):
+        raise PermissionDenied("只有活动的组织单位可以修改阶段。")
+    PhaseFormSet = modelformset_factory(Phase, form=PhaseForm, extra=0)
+    formset = PhaseFormSet(request.POST or None, queryset=campaign.phases.all())
+    if formset.is_valid():
+        formset.save()
+        messages.success(request, "阶段安排已保存。")
+        return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/phase_form.html", {"campaign": campaign, "formset": formset})
+
+
+@login_required
+def participant_detail(request, pk):
+    participant = _get_participant_for_user(request.user, pk)
+    submissions = list(participant.submissions.all())
+    changes = []
+    if len(submissions) >= 2:
+        before, after = submissions[-2].entries, submissions[-1].entries
+        changes = [(code, before.get(code), after[code]) for code in after if before.get(code) != after[code]]
+    returned = participant.transitions.filter(action="return").order_by("-at").first()
+    return render(
+        request,
+        "campaigns/participant_detail.html",
+        {
+            "participant": participant,
+            "campaign": participant.campaign,
+            "timeline": selectors.participant_timeline(participant),
+            "actions": workflow.allowed_actions(participant, request.user),
+            "rules": workflow.TRANSITIONS,
+            "methods": workflow.VERIFICATION_METHODS,
+            "items": participant.campaign.framework.items.all(),
+            "submissions": submissions,
+            "changes": changes,
+            "returned": returned,
+            "extensions": participant.extensions.select_related("granted_by"),
+            "objections": participant.objections.all(),
+            "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
+            "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
+            "is_county": request.user.role == Role.COUNTY_REVIEWER,
+        },
+    )
+
+
+def _refusable(view):
+    """Run a workflow call; a refusal becomes a message on the page it came from."""
+
+    def wrapper(request, pk, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except workflow.WorkflowError as refused:
+            messages.error(request, str(refused))
+            back = request.META.get("HTTP_REFERER", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
+            return redirect("campaigns:list")
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@login_required
+@require_POST
+@_refusable
+def participant_action(request, pk, action):
+    participant = _get_participant_for_user(request.user, pk)
+    if action not in workflow.TRANSITIONS:
+        raise PermissionDenied("未知的操作。")
+    data = {}
+    if action == "return":
+        codes = request.POST.getlist("return_items")
+        data["items"] = {code: request.POST.get(f"reason-{code}", "") for code in codes}
+    if action in ("pass", "fail"):
+        data["methods"] = request.POST.getlist("methods")
+        for key in ("satisfied", "basic", "unsatisfied"):
+            value = request.POST.get(key, "")
+            data[key] = int(value) if value.isdigit() else None
+    workflow.transition(participant, action, actor=request.user, comment=request.POST.get("comment", ""), data=data)
+    messages.success(request, f"已{workflow.TRANSITIONS[action].label}：{participant.subject_label}。")
+    if action == "start":
+        participant.refresh_from_db()
+        return redirect("scoring:sheet_fill", pk=participant.self_sheet_id)
+    return redirect("campaigns:participant", pk=participant.pk)
+
+
+@login_required
+@require_POST
+@_refusable
+def participant_open_sheet(request, pk, stage):
+    participant = _get_participant_for_user(request.user, pk)
+    opener = workflow.verification_open if stage == "verification" else workflow.review_open
+    sheet = opener(participant, actor=request.user)
+    return redirect("scoring:sheet_fill", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+@_refusable
+def participant_extend(request, pk):
+    participant = _get_participant_for_user(request.user, pk)
+    until = request.POST.get("until", "")
+    try:
+        until_date = timezone.datetime.strptime(until, "%Y-%m-%d").date()
+    except ValueError:
+        raise workflow.WorkflowError("请填写延长到的日期。") from None
+    workflow.phase_extend(
+        participant,
+        phase_kind=request.POST.get("phase_kind", ""),
+        until=until_date,
+        reason=request.POST.get("reason", ""),
+        actor=request.user,
+    )
+    messages.success(request, f"已为「{participant.subject_label}」延长期限至 {until_date}。")
+    return redirect("campaigns:participant", pk=participant.pk)
+
+
+@login_required
+@require_POST
+@_refusable
+def objection_new(request, pk):
+    participant = _get_participant_for_user(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        raise workflow.WorkflowError("异议登记有误：" + "；".join(e for errors in form.errors.values() for e in errors))
+    workflow.objection_record(participant, actor=request.user, **form.cleaned_data)
+    messages.success(request, "异议已登记。")
+    return redirect("campaigns:participant", pk=participant.pk)
+
+
+@login_required
+@require_POST
+@_refusable
+def objection_resolve(request, pk):
+    visible = Participant.objects.visible_to(request.user)
+    objection = get_object_or_404(Objection.objects.filter(participant__in=visible), pk=pk)
+    workflow.objection_resolve(
+        objection, upheld=request.POST.get("upheld") == "1", note=request.POST.get("note", ""), actor=request.user
+    )
+    messages.success(request, "异议已处理。")
+    return redirect("campaigns:participant", pk=objection.participant_id)
+
+
+CAMPAIGN_STEPS = {
+    "sample": (workflow.review_sample, "已抽样，抽中 {n} 个单位复核。"),
+    "close_review": (workflow.review_close, "复核结束，{n} 个未抽中的推荐单位按推荐确认。"),
+    "publicize": (workflow.publicity_start, "已开始公示，共 {n} 个单位。"),
+    "name": (workflow.naming, "已命名 {n} 个单位。"),
+}
+
+
+@login_required
+@require_POST
+@_refusable
+def campaign_step(request, pk, step):
+    campaign = _get_campaign_for_user(request.user, pk)
+    function, message = CAMPAIGN_STEPS[step]
+    outcome = function(campaign, actor=request.user)
+    messages.success(request, message.format(n=len(outcome) if isinstance(outcome, list) else outcome))
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+def publicity_page(request, token):
+    """The public notice (公示): no login, only what a notice on a wall would say."""
+    campaign = get_object_or_404(Campaign.objects.select_related("county", "township", "framework"), public_token=token)
+    listed = (
+        campaign.participants.filter(state__in=(State.PUBLICIZED, State.NAMED))
+        .select_related("branch__township", "member")
+        .order_by("branch__township__name", "branch__name")
+    )
+    return render(
+        request,
+        "campaigns/publicity.html",
+        {
+            "campaign": campaign,
+            "listed": listed,
+            "objection_counts": campaign.participants.aggregate(n=Count("objections")),
+        },
+    )
