@@ -56,4 +56,7 @@ def login(browser, demo_site):
 
     yield _login
     for context in contexts:
+        # let in-flight requests (htmx previews) finish before the live server stops
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
         context.close()
