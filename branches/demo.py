@@ -266,4 +266,7 @@ def seed_demo() -> dict:
         )
     logins.append(DemoLogin("admin", "系统管理员（超级用户）", "全部"))
     created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
+    from campaigns.demo import seed_demo_campaign
+
+    created["campaigns"] = int(seed_demo_campaign())
     return {"created": created, "logins": logins}

@@ -86,6 +86,7 @@ def home_overview(user) -> dict:
     ]
     if user.role == Role.BRANCH_SECRETARY:
         attention.append(Attention("有党员未登记联系电话", [b for b in branches if b.phone_missing]))
+    campaign_tasks = _campaign_tasks(user)
     summaries: dict[int, TownshipSummary] = {}
     for township in Township.objects.visible_to(user):
         summaries[township.pk] = TownshipSummary(township)
@@ -105,4 +106,36 @@ def home_overview(user) -> dict:
         "member_count": counts["members"],
         "township_summaries": list(summaries.values()),
         "attention": [item for item in attention if item.branches],
+        "campaign_tasks": campaign_tasks,
     }
+
+
+# What each role has to do in running campaigns: (states that wait for the role, the words for it).
+_WAITING = {
+    Role.BRANCH_SECRETARY: (("not_started", "drafting"), "自查自评待申报"),
+    Role.TOWNSHIP_STAFF: (("submitted",), "已申报，待镇党委验收"),
+    Role.COUNTY_REVIEWER: (("recommended",), "已推荐，待县委组织部复核"),
+}
+
+
+def _campaign_tasks(user) -> list[dict]:
+    """Per campaign, how many participants wait for this user's role, and the returned ones."""
+    from campaigns.models import Participant
+
+    waiting_states, label = _WAITING.get(user.role, ((), ""))
+    states = (*waiting_states, "returned")
+    rows = (
+        Participant.objects.visible_to(user)
+        .filter(state__in=states)
+        .values("campaign_id", "campaign__title", "state")
+        .annotate(n=Count("pk"))
+        .order_by("campaign_id")
+    )
+    tasks: dict[int, dict] = {}
+    for row in rows:
+        task = tasks.setdefault(
+            row["campaign_id"], {"campaign_id": row["campaign_id"], "title": row["campaign__title"], "lines": {}}
+        )
+        text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
+        task["lines"][text] = task["lines"].get(text, 0) + row["n"]
+    return list(tasks.values())

@@ -79,7 +79,7 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     staff.get_by_role("button", name="创建活动").click()
     assert "各阶段日期已按实施方案预填" in staff.content()
     assert "自查自评、整改提升" in staff.get_by_test_id("phases").inner_text()
-    campaign = Campaign.objects.get()
+    campaign = Campaign.objects.get(title="2026年关兴镇「五好党支部」创建")
     url = f"{demo_site}/campaigns/{campaign.pk}/"
     assert counts(staff, url) == {"未开始": 3}
     open_phase(campaign, PhaseKind.SELF_ASSESSMENT)

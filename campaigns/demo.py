@@ -1,0 +1,79 @@
+"""A campaign in progress for the demo county, so every role finds work waiting.
+
+Its phases follow the 五好 plan's order, moved so that today falls in the
+self-assessment and the verification phases (they overlap, as they do where
+the township verifies early submitters while others still assess).
+"""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+
+from branches.models import Branch, User
+from scoring.entries import RawEntry
+from scoring.models import Framework
+from scoring.selectors import framework_spec
+from scoring.services import score_sheet_save
+
+from .models import Campaign, PhaseKind
+from .services import campaign_create
+from .workflow import today, transition
+
+TITLE = "2026年关兴镇「五好党支部」创建（演示）"
+SCHEDULE = {  # days from today: (start, end)
+    PhaseKind.PREPARATION: (-200, -31),
+    PhaseKind.SELF_ASSESSMENT: (-30, 7),
+    PhaseKind.VERIFICATION: (-3, 20),
+    PhaseKind.REVIEW: (21, 30),
+    PhaseKind.PUBLICITY: (31, 37),
+    PhaseKind.NAMING: (38, 45),
+}
+
+
+def _typed_entries(sheet, rng) -> dict[str, RawEntry]:
+    """What a secretary typed: mostly good marks, a few gaps, with reasons where the record disagrees."""
+    raw = {}
+    for item in framework_spec(sheet.framework).items():
+        if item.method == "met":
+            value = "是" if rng.random() < 0.85 else "否"
+        elif item.method == "graded":
+            steps = int(item.points / item.effective_step)
+            value = str(item.effective_step * rng.randint(max(0, steps - 2), steps))
+        elif item.method == "deduction":
+            value = str(rng.choice((0, 0, 0, 1, 2)))
+        else:
+            value = "0" if item.method == "bonus" else ""
+        raw[item.code] = RawEntry(value=value, reason="以村会计账目为准" if item.fact else "")
+    return raw
+
+
+@transaction.atomic
+def seed_demo_campaign() -> bool:
+    if Campaign.objects.filter(title=TITLE).exists():
+        return False
+    staff = User.objects.get(username="guanxing")
+    branches = list(Branch.objects.filter(township=staff.township).order_by("name"))
+    campaign = campaign_create(
+        kind="wuhao",
+        year=today().year,
+        title=TITLE,
+        framework=Framework.objects.filter(code="wuhao").latest("version"),
+        branches=branches,
+        actor=staff,
+        objection_contact="关兴镇党建办 电话 0000-1234567",
+    )
+    for phase in campaign.phases.all():
+        start, end = SCHEDULE[phase.kind]
+        phase.starts_on, phase.ends_on = today() + timedelta(days=start), today() + timedelta(days=end)
+        phase.save()
+    rng = random.Random(TITLE)
+    # 法泥村 is left for the demo secretary; of the others, four have submitted and two are drafting.
+    others = [p for p in campaign.participants.select_related("branch") if p.branch.name != "法泥村党支部"]
+    for index, participant in enumerate(others[:6]):
+        transition(participant, "start", actor=staff)
+        participant.refresh_from_db()
+        score_sheet_save(sheet=participant.self_sheet, raw=_typed_entries(participant.self_sheet, rng), actor=staff)
+        if index < 4:
+            transition(participant, "submit", actor=staff)
+    return True
