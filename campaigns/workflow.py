@@ -172,7 +172,9 @@ def transition(participant: Participant, action: str, *, actor, comment: str = "
     """Perform ``action`` on ``participant`` or raise WorkflowError, changing nothing."""
     rule = TRANSITIONS[action]
     participant = (
-        Participant.objects.select_for_update().select_related("campaign__township", "branch").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("campaign__township", "branch")
+        .get(pk=participant.pk)
     )
     _check_actor(actor, rule.roles, rule.label, participant)
     if participant.state not in rule.sources:
@@ -305,6 +307,7 @@ def verification_open(participant: Participant, *, actor) -> ScoreSheet:
                 branch=participant.branch,
                 member=participant.member,
                 stage=Stage.VERIFICATION,
+                basis=participant.self_sheet,
                 year=campaign.year,
                 actor=actor,
             )
@@ -359,6 +362,7 @@ def review_open(participant: Participant, *, actor) -> ScoreSheet:
                 branch=participant.branch,
                 member=participant.member,
                 stage=Stage.REVIEW,
+                basis=participant.verification_sheet,
                 year=campaign.year,
                 actor=actor,
             )
@@ -441,7 +445,7 @@ def draw_sample(recommended: list[Participant], *, rate, minimum: int, seed: str
 
 
 def _campaign_locked(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().select_related("township").get(pk=campaign.pk)
+    return Campaign.objects.select_for_update(of=("self",)).select_related("township").get(pk=campaign.pk)
 
 
 @transaction.atomic
@@ -555,7 +559,7 @@ def objection_record(participant: Participant, *, content: str, contact: str, re
 
 @transaction.atomic
 def objection_resolve(objection: Objection, *, upheld: bool, note: str, actor) -> Objection:
-    objection = Objection.objects.select_for_update().select_related("participant").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("participant").get(pk=objection.pk)
     participant = objection.participant
     _check_actor(actor, {COUNTY}, "处理异议", participant)
     if objection.resolution != Objection.Resolution.OPEN:

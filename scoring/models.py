@@ -149,6 +149,10 @@ class ScoreSheet(models.Model):
     )
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     year = models.PositiveSmallIntegerField("年度")
+    # The sheet this one is scored beside (verification beside self-assessment, review beside verification).
+    basis = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="对照评分表"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="建立人"
     )

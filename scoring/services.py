@@ -110,7 +110,7 @@ def item_editable(sheet: ScoreSheet, code: str) -> bool:
 
 
 @transaction.atomic
-def score_sheet_create(*, framework, branch, stage, year, actor, member=None) -> ScoreSheet:
+def score_sheet_create(*, framework, branch, stage, year, actor, member=None, basis=None) -> ScoreSheet:
     """A new sheet, with the items the product's facts decide already filled in."""
     if framework.subject == "branch" and member is not None:
         raise ValueError(ERROR_SUBJECT_BRANCH)
@@ -126,6 +126,7 @@ def score_sheet_create(*, framework, branch, stage, year, actor, member=None) ->
         year=year,
         created_by=actor,
         updated_by=actor,
+        basis=basis,
     )
     spec = framework_spec(framework)
     facts = _sheet_facts(sheet) if framework.subject == "branch" else {}
@@ -165,7 +166,7 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     ``revision`` is the sheet's revision the user was shown; if the sheet has
     been saved since, nothing is saved (StaleSheet). Locked sheets and items
     are refused."""
-    sheet = ScoreSheet.objects.select_for_update().select_related("updated_by").get(pk=sheet.pk)
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=sheet.pk)
     if revision is not None and revision != sheet.revision:
         raise StaleSheet(
             ERROR_STALE.format(

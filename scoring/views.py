@@ -62,7 +62,10 @@ def _get_framework_for_user(user, pk) -> Framework:
 
 def _get_sheet_for_user(user, pk, *, fill=False) -> ScoreSheet:
     sheet = get_object_or_404(
-        ScoreSheet.objects.visible_to(user).select_related("framework", "branch__township", "member"), pk=pk
+        ScoreSheet.objects.visible_to(user).select_related(
+            "framework", "branch__township", "member", "basis__basis", "updated_by"
+        ),
+        pk=pk,
     )
     if fill and not may_fill(user, sheet):
         raise PermissionDenied("您不能填写这一环节的评分表。")
@@ -175,12 +178,28 @@ def _raw_from_post(post, spec, sheet) -> dict[str, RawEntry]:
     }
 
 
-def _rows(sheet, spec, entries, facts, raw=None, errors=None):
-    """What the fill page shows for each item, grouped by aspect and standard."""
-    errors = errors or {}
+def _evidence_by_item(sheet) -> dict[str, list]:
     evidence: dict[str, list] = {}
-    for item_evidence in sheet.evidence.select_related("uploaded_by"):
+    for item_evidence in sheet.evidence.all():
         evidence.setdefault(item_evidence.item_code, []).append(item_evidence)
+    return evidence
+
+
+def _basis_chain(sheet) -> list[dict]:
+    """The sheets this one is scored beside (self-assessment, then verification), nearest last."""
+    chain, basis = [], sheet.basis
+    while basis is not None and len(chain) < 2:
+        chain.insert(0, {"sheet": basis, "entries": sheet_entries(basis), "evidence": _evidence_by_item(basis)})
+        basis = basis.basis
+    return chain
+
+
+def _rows(sheet, spec, entries, facts, raw=None, errors=None):
+    """What the fill page shows for each item, grouped by aspect and standard,
+    with the earlier stages' entries and evidence beside it."""
+    errors = errors or {}
+    evidence = _evidence_by_item(sheet)
+    chain = _basis_chain(sheet)
     groups = []
     for aspect, standard, item in spec.sections():
         if not groups or groups[-1]["aspect"] is not aspect:
@@ -201,6 +220,15 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None):
                 "fact": facts.get(item.fact) if item.fact else None,
                 "error": errors.get(item.code, ""),
                 "editable": item_editable(sheet, item.code),
+                "beside": [
+                    {
+                        "label": basis["sheet"].get_stage_display(),
+                        "value": raw_value(item.method, basis["entries"].get(item.code)),
+                        "entry": basis["entries"].get(item.code),
+                        "evidence": basis["evidence"].get(item.code, []),
+                    }
+                    for basis in chain
+                ],
                 "evidence": evidence.get(item.code, []),
             }
         )

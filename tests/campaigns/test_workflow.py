@@ -312,3 +312,21 @@ def test_an_upheld_objection_withdraws_the_branch(participant, campaign, cast):
     participant.refresh_from_db()
     assert participant.state == State.WITHDRAWN
     assert participant.transitions.last().comment == "异议成立：经查属实"
+
+
+def test_a_member_framework_assesses_each_member_the_same_way(cast):
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="chuangxian", year=2026, title="创先争优·优秀共产党员", framework=Framework.objects.get(code="chuangxian-member"),
+        branches=[cast.branch], actor=cast.users["township_staff"],
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    [participant] = campaign.participants.all()
+    assert participant.member == cast.member and participant.subject_label == "法泥村党支部 张三"
+    transition(participant, "start", actor=cast.users["branch_secretary"])
+    participant.refresh_from_db()
+    assert participant.self_sheet.member == cast.member
+    fill_sheet(participant.self_sheet, cast.users["branch_secretary"])
+    transition(participant, "submit", actor=cast.users["branch_secretary"])
+    participant.refresh_from_db()
+    assert participant.state == State.SUBMITTED and participant.self_sheet.total == 100
