@@ -178,6 +178,21 @@ def _raw_from_post(post, spec, sheet) -> dict[str, RawEntry]:
     }
 
 
+def _describe(item, entry) -> str:
+    """An entry in words, for showing beside the next stage's input."""
+    if entry is None:
+        return "未填"
+    if entry.veto_triggered:
+        return "触发一票否决"
+    if item.method == "met" and entry.met is not None:
+        return "达标" if entry.met else "未达标"
+    if item.method in ("graded", "bonus") and entry.points is not None:
+        return f"{raw_value(item.method, entry)} 分"
+    if item.method == "deduction" and entry.occurrences is not None:
+        return f"扣分 {entry.occurrences} 次"
+    return "未填"
+
+
 def _evidence_by_item(sheet) -> dict[str, list]:
     evidence: dict[str, list] = {}
     for item_evidence in sheet.evidence.all():
@@ -223,7 +238,7 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None):
                 "beside": [
                     {
                         "label": basis["sheet"].get_stage_display(),
-                        "value": raw_value(item.method, basis["entries"].get(item.code)),
+                        "value": _describe(item, basis["entries"].get(item.code)),
                         "entry": basis["entries"].get(item.code),
                         "evidence": basis["evidence"].get(item.code, []),
                     }
