@@ -18,6 +18,15 @@ from .forms import CampaignForm, ObjectionForm, PhaseForm
 from .models import Campaign, Objection, Participant, Phase, State
 from .services import campaign_create
 
+CAMPAIGN_DOCUMENTS = [
+    ("verification_report", "验收报告（PDF）"),
+    ("score_sheets", "全部评分表（PDF）"),
+    ("score_matrix_xlsx", "评分矩阵（Excel）"),
+    ("ledger_xlsx", "达标/未达标台账（Excel）"),
+    ("progress_xlsx", "进度表（Excel）"),
+]
+PARTICIPANT_DOCUMENTS = [("verification_report", "验收报告（PDF）"), ("score_sheets", "评分表（PDF）")]
+
 
 def _get_campaign_for_user(user, pk) -> Campaign:
     return get_object_or_404(Campaign.objects.visible_to(user).select_related("framework", "township", "county"), pk=pk)
@@ -86,6 +95,7 @@ def campaign_detail(request, pk):
             "participants": selectors.campaign_participants(campaign, request.user),
             "is_organiser": _is_organiser(request.user, campaign),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
+            "documents": CAMPAIGN_DOCUMENTS,
             "open_objections": Objection.objects.filter(
                 participant__campaign=campaign, resolution=Objection.Resolution.OPEN
             ).select_related("participant__branch"),
@@ -136,6 +146,8 @@ def participant_detail(request, pk):
             "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
             "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
+            "documents": PARTICIPANT_DOCUMENTS
+            + ([("certificate", "命名证书（PDF）")] if participant.state == State.NAMED else []),
         },
     )
 

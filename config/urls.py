@@ -18,6 +18,7 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("scoring/", include("scoring.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
     path("admin/", admin.site.urls),
 ]

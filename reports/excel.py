@@ -148,3 +148,52 @@ def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[
             continue
         records.append((row_number, {h: ("" if v is None else v) for h, v in values.items()}))
     return records
+
+
+def write_only_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def write_report_sheet(workbook, name: str, *, title: str, headers: list[str], rows, widths: list[int],
+                       number_formats: dict[int, str] | None = None) -> None:
+    """A report sheet in write-only mode (constant memory however many rows):
+    a title row naming the document and date, a styled header row that stays
+    frozen, an autofilter, number formats, and every text cell escaped."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    ws = workbook.create_sheet(name)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    title_cell = WriteOnlyCell(ws, value=escape_excel_formula(title))
+    title_cell.font = Font(name="宋体", bold=True, size=14)
+    ws.append([title_cell])
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, CELL_BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(cell)
+    ws.append(header_cells)
+    formats = number_formats or {}
+    count = 0
+    for row in rows:
+        out = []
+        for index, value in enumerate(row):
+            value = escape_excel_formula(value)
+            if index in formats and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = formats[index]
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        count += 1
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{count + 2}"

@@ -1,0 +1,255 @@
+"""The documents the reports machinery produces: one builder per document,
+sharing the data gathering between PDF and Excel.
+
+Every document reads one campaign, limited to what its requester may see:
+township staff get their township, a secretary their own branch, a county
+reviewer the county or any township in it. ``resolve`` fixes that scope into
+the job's parameters, so the job can be checked against any later reader.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from branches.models import Township
+from branches.scoping import Role
+from campaigns.models import Campaign, Participant, State
+from campaigns.selectors import campaign_progress
+
+from .excel import workbook_bytes, write_only_workbook, write_report_sheet
+from .gather import campaign_data, fingerprint_inputs, item_points_by_sheet, participants_for, state_label
+from .pdf import render_pdf
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    label: str
+    build: Callable  # (job, campaign, progress) -> bytes
+    needs_participant: bool = False
+    xlsx: bool = False
+
+
+def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
+    """Scope ``params`` to what ``user`` may see; returns (params, title). Outsiders get 404."""
+    document = DOCUMENTS.get(kind)
+    if document is None:
+        raise Http404("没有这种文书。")
+    try:
+        campaign = Campaign.objects.visible_to(user).get(pk=int(params.get("campaign", 0)))
+    except (Campaign.DoesNotExist, TypeError, ValueError):
+        raise Http404("活动不存在或不在您的管理范围内。") from None
+    scoped = {"campaign": campaign.pk}
+    visible = Participant.objects.visible_to(user).filter(campaign=campaign)
+    if params.get("participant") or document.needs_participant:
+        participant = visible.filter(pk=params.get("participant") or 0).select_related("branch").first()
+        if participant is None:
+            raise Http404("单位不存在或不在您的管理范围内。")
+        if kind == "certificate" and participant.state != State.NAMED:
+            raise PermissionDenied("只有已命名的单位才能生成命名证书。")
+        scoped["participant"] = participant.pk
+        scope_label = participant.subject_label
+    elif user.role == Role.COUNTY_REVIEWER or user.is_superuser:
+        township_id = params.get("township")
+        if township_id:
+            township = Township.objects.visible_to(user).filter(pk=township_id).first()
+            if township is None:
+                raise Http404("乡镇不存在或不在您的管理范围内。")
+            scoped["township"] = township.pk
+            scope_label = township.name
+        else:
+            scope_label = str(campaign.organiser)
+    elif user.role == Role.TOWNSHIP_STAFF:
+        scoped["township"] = user.township_id
+        scope_label = user.township.name
+    else:  # a secretary: their own branch only
+        participant = visible.first()
+        if participant is None:
+            raise Http404("单位不存在或不在您的管理范围内。")
+        scoped["participant"] = participant.pk
+        scope_label = participant.subject_label
+    if params.get("doc_number"):
+        scoped["doc_number"] = str(params["doc_number"])[:40]
+    return scoped, f"{campaign.title}·{scope_label}·{document.label}"
+
+
+def job_visible_to(job, user) -> bool:
+    """A job is visible to whoever may see everything it read."""
+    params = job.params
+    if not Campaign.objects.visible_to(user).filter(pk=params.get("campaign")).exists():
+        return False
+    if params.get("participant"):
+        return Participant.objects.visible_to(user).filter(pk=params["participant"]).exists()
+    if params.get("township"):
+        return user.is_superuser or (
+            user.role == Role.COUNTY_REVIEWER and Township.objects.visible_to(user).filter(pk=params["township"]).exists()
+        ) or (user.role == Role.TOWNSHIP_STAFF and user.township_id == params["township"])
+    return user.is_superuser or user.role == Role.COUNTY_REVIEWER
+
+
+def _scope(job):
+    return {"township_id": job.params.get("township"), "participant_id": job.params.get("participant")}
+
+
+def data_fingerprint(job) -> str:
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    inputs = fingerprint_inputs(participants_for(campaign, **_scope(job)))
+    inputs.update(kind=job.kind, params=job.params, framework=campaign.framework_id)
+    return hashlib.sha256(json.dumps(inputs, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _masthead(campaign) -> str:
+    if campaign.township_id:
+        return f"中共{campaign.township.name}委员会"
+    return f"中共{campaign.county.name}委组织部"
+
+
+def _common(job, campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "masthead": _masthead(campaign),
+        "doc_number": job.params.get("doc_number", ""),
+        "issued_on": timezone.localdate(),
+    }
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def verification_report(job, campaign, progress) -> bytes:
+    progress(10, "汇总各单位得分")
+    data = campaign_data(campaign, scope_label=job.title, **_scope(job))
+    progress(50, "排版验收报告")
+    context = _common(job, campaign) | {
+        "data": data,
+        "states": [(state_label(s), n) for s, n in data.counts.items()],
+        "recommended": sum(1 for r in data.rows if r.participant.state not in (
+            State.NOT_STARTED, State.DRAFTING, State.SUBMITTED, State.RETURNED, State.VERIFIED, State.FAILED)),
+        "scope": job.params,
+        "scope_label": job.title.split("·")[1],
+    }
+    return render_pdf("reports/pdf/verification_report.html", context)
+
+
+def score_sheets(job, campaign, progress) -> bytes:
+    progress(10, "读取评分表")
+    participants = [p for p in participants_for(campaign, **_scope(job)) if p.self_sheet_id]
+    data = campaign_data(campaign, **_scope(job))
+    spec = data.spec
+    self_points = item_points_by_sheet([p.self_sheet_id for p in participants], spec)
+    judged_points = item_points_by_sheet([p.verification_sheet_id for p in participants if p.verification_sheet_id], spec)
+    sheets = []
+    for participant in participants:
+        rows = []
+        for aspect, standard, item in spec.sections():
+            rows.append({
+                "aspect": aspect.title, "standard": standard.title if standard else "", "item": item,
+                "self": self_points.get(participant.self_sheet_id, {}).get(item.code),
+                "judged": judged_points.get(participant.verification_sheet_id, {}).get(item.code),
+            })
+        sheets.append({"participant": participant, "rows": rows})
+    progress(50, f"排版 {len(sheets)} 张评分表")
+    return render_pdf("reports/pdf/score_sheets.html", _common(job, campaign) | {"sheets": sheets, "spec": spec})
+
+
+def certificate(job, campaign, progress) -> bytes:
+    participant = Participant.objects.select_related("branch__township", "member").get(pk=job.params["participant"])
+    progress(50, "排版命名证书")
+    title = campaign.get_kind_display().replace("创建", "").replace("行动", "")
+    return render_pdf(
+        "reports/pdf/certificate.html",
+        _common(job, campaign) | {"participant": participant, "honour": title},
+    )
+
+
+# --- Excel ----------------------------------------------------------------------------------------
+
+
+def _title(campaign, label) -> str:
+    return f"{campaign.title} {label}（{timezone.localdate():%Y年%m月%d日}）"
+
+
+def score_matrix(job, campaign, progress) -> bytes:
+    """Branches × items, one sheet per stage (自评 / 镇验收 / 县复核)."""
+    data = campaign_data(campaign, **_scope(job))
+    spec, items = data.spec, data.spec.items()
+    workbook = write_only_workbook()
+    stages = (("自评得分", "self_sheet_id"), ("镇验收得分", "verification_sheet_id"), ("县复核得分", "review_sheet_id"))
+    for index, (label, attribute) in enumerate(stages):
+        progress(10 + index * 30, f"写入{label}")
+        ids = [getattr(r.participant, attribute) for r in data.rows if getattr(r.participant, attribute)]
+        points = item_points_by_sheet(ids, spec)
+        headers = ["乡镇", "单位"] + [f"{item.code} {item.requirement[:12]}" for item in items] + ["总分"]
+
+        def rows(attribute=attribute, points=points):
+            for row in data.rows:
+                sheet_id = getattr(row.participant, attribute)
+                sheet_points = points.get(sheet_id, {})
+                total = {"self_sheet_id": row.self_total, "verification_sheet_id": row.township_total,
+                         "review_sheet_id": row.county_total}[attribute]
+                yield ([row.participant.branch.township.name, row.participant.subject_label]
+                       + [sheet_points.get(item.code) for item in items] + [total])
+
+        write_report_sheet(
+            workbook, label, title=_title(campaign, f"评分矩阵·{label}"), headers=headers, rows=rows(),
+            widths=[10, 18] + [9] * len(items) + [8],
+            number_formats={i: "0.0#" for i in range(2, len(items) + 3)},
+        )
+    return workbook_bytes(workbook)
+
+
+def standard_ledger(job, campaign, progress) -> bytes:
+    """达标 / 未达标台账: one sheet each, with the items that fell short."""
+    data = campaign_data(campaign, **_scope(job))
+    failing = data.spec.failing_grade
+    shortfalls: dict[int, list[str]] = {}
+    for participant, item, got in data.problems:
+        shortfalls.setdefault(participant.pk, []).append(f"{item.code}（{got:g}/{item.points:g}）")
+    workbook = write_only_workbook()
+    headers = ["乡镇", "单位", "自评得分", "镇验收得分", "县复核得分", "最终得分", "等次", "状态", "得分不足六成的评分项"]
+    for label, meets in (("达标", True), ("未达标", False)):
+        progress(30 if meets else 60, f"写入{label}台账")
+        rows = [
+            [r.participant.branch.township.name, r.participant.subject_label, r.self_total, r.township_total,
+             r.county_total, r.participant.final_total, r.participant.final_grade or "—",
+             r.participant.get_state_display(), "、".join(shortfalls.get(r.participant.pk, []))]
+            for r in data.rows
+            if (r.participant.final_total is not None and r.participant.final_grade != failing
+                and r.participant.state not in (State.FAILED, State.REJECTED, State.WITHDRAWN)) == meets
+        ]
+        write_report_sheet(
+            workbook, f"{label}台账", title=_title(campaign, f"{label}党支部台账"), headers=headers, rows=rows,
+            widths=[10, 18, 9, 10, 10, 9, 8, 10, 40], number_formats={i: "0.0#" for i in range(2, 6)},
+        )
+    return workbook_bytes(workbook)
+
+
+def progress_table(job, campaign, progress) -> bytes:
+    from branches.models import User
+
+    requester = User.objects.get(pk=job.requested_by_id)
+    summary = campaign_progress(campaign, requester)
+    workbook = write_only_workbook()
+    headers = ["乡镇"] + [label for _value, label in summary["states"]] + ["合计"]
+    rows = [[row["name"], *row["counts"], row["total"]] for row in summary["townships"]]
+    rows.append(["合计", *summary["totals"], summary["total"]])
+    write_report_sheet(
+        workbook, "进度", title=_title(campaign, f"进度表（按时申报率 {summary['on_time_rate']}%）"),
+        headers=headers, rows=rows, widths=[12] + [8] * (len(headers) - 1),
+    )
+    return workbook_bytes(workbook)
+
+
+DOCUMENTS = {
+    "verification_report": Document("verification_report", "验收报告", verification_report),
+    "score_sheets": Document("score_sheets", "评分表", score_sheets),
+    "certificate": Document("certificate", "命名证书", certificate, needs_participant=True),
+    "score_matrix_xlsx": Document("score_matrix_xlsx", "评分矩阵", score_matrix, xlsx=True),
+    "ledger_xlsx": Document("ledger_xlsx", "达标未达标台账", standard_ledger, xlsx=True),
+    "progress_xlsx": Document("progress_xlsx", "进度表", progress_table, xlsx=True),
+}

@@ -1,0 +1,123 @@
+"""Requesting, running and recovering report jobs."""
+
+import json
+import logging
+import traceback
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.models import Campaign
+
+from .documents import DOCUMENTS, data_fingerprint, resolve
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+ERROR_GENERIC = "生成失败：{reason}。请稍后重试；如仍失败，请联系系统管理员。"
+ERROR_TIMEOUT = "生成超时：文书过大或系统繁忙，请缩小范围（如按乡镇）后重试。"
+ERROR_INTERRUPTED = "处理进程多次中断，已停止重试。"
+
+
+def _key(params: dict) -> str:
+    return json.dumps(params, sort_keys=True, ensure_ascii=False)
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_job
+
+    transaction.on_commit(lambda: run_job.delay(job_id))
+
+
+def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
+    """A job for the document, or the one already under way, or the earlier
+    file when the data has not changed since. Returns (job, how)."""
+    params, title = resolve(user, kind, params)
+    jobs_recover_stale()
+    key = _key(params)
+    with transaction.atomic():
+        # one request at a time for the same document, so two clicks make one job
+        Campaign.objects.select_for_update().get(pk=params["campaign"])
+        same = Job.objects.filter(kind=kind, params_key=key)
+        running = same.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).first()
+        if running:
+            return running, "running"
+        probe = Job(kind=kind, params=params)
+        fingerprint = data_fingerprint(probe)
+        done = same.filter(status=JobStatus.SUCCEEDED, data_fingerprint=fingerprint).exclude(file="").first()
+        if done:
+            return done, "reused"
+        job = Job.objects.create(
+            kind=kind, params=params, params_key=key, title=title, requested_by=user, data_fingerprint=fingerprint,
+            step="排队等待处理",
+        )
+        _enqueue(job.pk)
+    return job, "created"
+
+
+def _progress(job_id: int):
+    def report(percent: int, step: str) -> None:
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            progress=percent, step=step[:100], heartbeat_at=timezone.now()
+        )
+
+    return report
+
+
+def job_execute(job_id: int, *, worker: str = "") -> bool:
+    """Run one job if it is still waiting. Safe to call twice: only the caller
+    that moves it from queued to running does the work."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+        worker=worker[:100], progress=1, step="开始生成",
+    )
+    if not claimed:
+        return False
+    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    document = DOCUMENTS[job.kind]
+    try:
+        campaign = Campaign.objects.select_related("framework", "township", "county").get(pk=job.params["campaign"])
+        fingerprint = data_fingerprint(job)
+        content = document.build(job, campaign, _progress(job_id))
+        job.refresh_from_db()
+        job.file.save("document", ContentFile(content), save=False)
+        job.filename = f"{job.title}{job.extension}"
+        job.status, job.progress, job.step = JobStatus.SUCCEEDED, 100, "已完成"
+        job.data_fingerprint, job.finished_at, job.error = fingerprint, timezone.now(), ""
+        job.save()
+        return True
+    except Exception as error:  # any failure is recorded on the job, never left "running"
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        logger.error("report job %s failed\n%s", job_id, traceback.format_exc())
+        reason = ERROR_TIMEOUT if isinstance(error, SoftTimeLimitExceeded) else ERROR_GENERIC.format(
+            reason=type(error).__name__
+        )
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, error=reason, finished_at=timezone.now(), step="失败"
+        )
+        return False
+
+
+def jobs_recover_stale() -> int:
+    """Running jobs whose worker stopped reporting (killed, machine lost) go
+    back to the queue, or fail after too many attempts."""
+    limit = timezone.now() - timezone.timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
+    stale = list(Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", "attempts"))
+    for job_id, attempts in stale:
+        if attempts >= settings.REPORT_JOB_MAX_ATTEMPTS:
+            Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, error=ERROR_INTERRUPTED, finished_at=timezone.now(), step="失败"
+            )
+            continue
+        requeued = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+            status=JobStatus.QUEUED, step=f"处理进程中断，第{attempts + 1}次重新排队", progress=0
+        )
+        if requeued:
+            with transaction.atomic():
+                _enqueue(job_id)
+    return len(stale)

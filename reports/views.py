@@ -1,0 +1,76 @@
+"""Asking for documents, watching their progress, downloading them."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .documents import DOCUMENTS, job_visible_to
+from .models import Job, JobStatus
+from .services import job_request, jobs_recover_stale
+
+REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number")
+HOW = {"created": "已开始生成", "running": "该文书正在生成，请稍候", "reused": "数据未变，直接提供上次生成的文件"}
+
+
+def _get_job_for_user(user, pk) -> Job:
+    job = get_object_or_404(Job, pk=pk)
+    if not job_visible_to(job, user):
+        raise Http404("文书不存在或不在您的管理范围内。")
+    return job
+
+
+@login_required
+def job_list(request):
+    jobs = Job.objects.filter(requested_by=request.user).order_by("-created_at")[:100]
+    return render(request, "reports/job_list.html", {"jobs": jobs})
+
+
+@login_required
+@require_POST
+def job_new(request):
+    kind = request.POST.get("kind", "")
+    params = {name: request.POST[name] for name in REQUEST_FIELDS if request.POST.get(name)}
+    job, how = job_request(user=request.user, kind=kind, params=params)
+    if request.htmx:
+        return render(request, "reports/_job_status.html", {"job": job, "how": HOW[how]})
+    messages.info(request, HOW[how])
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+def job_detail(request, pk):
+    job = _get_job_for_user(request.user, pk)
+    return render(request, "reports/job_detail.html", {"job": job})
+
+
+@login_required
+def job_status(request, pk):
+    """Polled by htmx while the job runs; stops polling once it is done."""
+    job = _get_job_for_user(request.user, pk)
+    if job.status == JobStatus.RUNNING:
+        jobs_recover_stale()
+        job.refresh_from_db()
+    return render(request, "reports/_job_status.html", {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = _get_job_for_user(request.user, pk)
+    if job.status != JobStatus.SUCCEEDED or not job.file:
+        raise Http404("文书尚未生成。")
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if job.extension == ".xlsx"
+        else "application/pdf"
+    )
+    response = FileResponse(job.file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_choices():
+    return [(kind, document.label) for kind, document in DOCUMENTS.items()]
