@@ -1,0 +1,121 @@
+"""The documents themselves: text and figures read back from the PDF and the xlsx."""
+
+import io
+import subprocess
+from unittest import mock
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.models import Job, JobStatus
+from reports.services import job_execute, job_request
+
+
+def _produce(user, kind, **params):
+    with mock.patch("reports.services._enqueue"):  # run in this process; the worker tests cover Celery
+        job, _how = job_request(user=user, kind=kind, params=params)
+    job_execute(job.pk, worker="test")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return job
+
+
+def _pdf_text(job) -> str:
+    return subprocess.run(["pdftotext", "-layout", job.file.path, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_verification_report_pdf_has_the_figures_names_and_number(cast, report_campaign):
+    job = _produce(cast.users["township_staff"], "verification_report", campaign=report_campaign.pk,
+                   doc_number="关党发〔2026〕12号")
+    text = _pdf_text(job)
+    flat = "".join(text.split())  # table cells wrap names across lines
+    assert "中共关兴镇委员会" in text and "关党发〔2026〕12号" in text
+    assert "考核验收情况的报告" in text
+    assert "法泥村党支部" in flat and "新寨村党支部" in flat
+    assert "验收通过2个" in flat
+    assert "新寨村党支部10098—98优秀验收通过" in flat  # self 100, township 98, no county re-check, final 98
+    assert "— 1 —" in text
+    fonts = subprocess.run(["pdffonts", job.file.path], capture_output=True, text=True).stdout
+    assert "Noto-Serif-CJK-SC" in fonts and " yes yes yes " in fonts  # embedded, subset, unicode
+
+
+def test_score_sheets_pdf_has_the_printed_columns(cast, report_campaign):
+    job = _produce(cast.users["township_staff"], "score_sheets", campaign=report_campaign.pk)
+    text = _pdf_text(job)
+    for header in ("考核项目", "考核内容", "评分标准", "分值", "自评", "考核"):
+        assert header in text
+    assert text.count("「五好党支部」创建考核评分表") == 2  # one sheet per branch
+
+
+def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, report_campaign):
+    cast.sibling_branch.name = "=HYPERLINK(\"http://x\")"
+    cast.sibling_branch.save()
+    job = _produce(cast.users["county_reviewer"], "score_matrix_xlsx", campaign=report_campaign.pk)
+    workbook = load_workbook(io.BytesIO(job.file.read()))
+    assert workbook.sheetnames == ["自评得分", "镇验收得分", "县复核得分"]
+    sheet = workbook["镇验收得分"]
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet["A1"].value.startswith("2026年关兴镇「五好党支部」创建 评分矩阵·镇验收得分")
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert set(rows) == {"法泥村党支部", "'=HYPERLINK(\"http://x\")"}
+    assert rows["法泥村党支部"][-1] == 100
+    assert rows["'=HYPERLINK(\"http://x\")"][-1] == 98
+
+
+def test_the_ledger_separates_meeting_and_failing(cast, report_campaign):
+    job = _produce(cast.users["township_staff"], "ledger_xlsx", campaign=report_campaign.pk)
+    workbook = load_workbook(io.BytesIO(job.file.read()))
+    meets = [row[1] for row in workbook["达标台账"].iter_rows(min_row=3, values_only=True)]
+    assert sorted(meets) == ["新寨村党支部", "法泥村党支部"]
+    assert list(workbook["未达标台账"].iter_rows(min_row=3, values_only=True)) == []
+
+
+def test_a_certificate_only_for_a_named_branch(cast, report_campaign):
+    from django.core.exceptions import PermissionDenied
+
+    participant = report_campaign.participants.get(branch=cast.branch)
+    with pytest.raises(PermissionDenied):
+        _produce(cast.users["county_reviewer"], "certificate", campaign=report_campaign.pk, participant=participant.pk)
+    report_campaign.participants.filter(pk=participant.pk).update(state="named", named_on="2026-12-25")
+    job = _produce(cast.users["county_reviewer"], "certificate", campaign=report_campaign.pk, participant=participant.pk)
+    text = _pdf_text(job)
+    assert "命 名 证 书" in text or "命名证书" in text.replace(" ", "")
+    assert "法泥村党支部" in text and "2026年12月25日" in text
+
+
+def test_user_text_cannot_pull_in_outside_resources(cast, report_campaign):
+    from reports.pdf import render_pdf
+
+    with mock.patch("reports.pdf.render_to_string",
+                    return_value='<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"><p>正文</p>'):
+        pdf = render_pdf("ignored.html", {})
+    assert pdf.startswith(b"%PDF")  # rendered without fetching either
+
+
+def test_asking_twice_makes_one_job_and_unchanged_data_reuses_the_file(cast, report_campaign):
+    staff = cast.users["township_staff"]
+    with mock.patch("reports.services._enqueue") as enqueue:
+        first, how1 = job_request(user=staff, kind="progress_xlsx", params={"campaign": report_campaign.pk})
+        second, how2 = job_request(user=staff, kind="progress_xlsx", params={"campaign": report_campaign.pk})
+    assert (first.pk, how1, how2) == (second.pk, "created", "running") and enqueue.call_count == 1
+    job_execute(first.pk)
+    with mock.patch("reports.services._enqueue"):
+        again, how = job_request(user=staff, kind="progress_xlsx", params={"campaign": report_campaign.pk})
+        assert (again.pk, how) == (first.pk, "reused")
+        from campaigns.workflow import transition
+
+        transition(report_campaign.participants.get(branch=cast.branch), "recommend", actor=staff)
+        fresh, how = job_request(user=staff, kind="progress_xlsx", params={"campaign": report_campaign.pk})
+    assert how == "created" and fresh.pk != first.pk
+    assert Job.objects.filter(kind="progress_xlsx").count() == 2
+
+
+def test_a_failing_document_records_a_readable_error(cast, report_campaign):
+    staff = cast.users["township_staff"]
+    with mock.patch("reports.services._enqueue"):
+        job, _ = job_request(user=staff, kind="verification_report", params={"campaign": report_campaign.pk})
+    with mock.patch("reports.documents.render_pdf", side_effect=MemoryError):
+        job_execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error.startswith("生成失败：MemoryError")
+    assert job_execute(job.pk) is False  # a finished job is never run again
