@@ -86,9 +86,14 @@ def job_visible_to(job, user) -> bool:
     if params.get("participant"):
         return Participant.objects.visible_to(user).filter(pk=params["participant"]).exists()
     if params.get("township"):
-        return user.is_superuser or (
-            user.role == Role.COUNTY_REVIEWER and Township.objects.visible_to(user).filter(pk=params["township"]).exists()
-        ) or (user.role == Role.TOWNSHIP_STAFF and user.township_id == params["township"])
+        return (
+            user.is_superuser
+            or (
+                user.role == Role.COUNTY_REVIEWER
+                and Township.objects.visible_to(user).filter(pk=params["township"]).exists()
+            )
+            or (user.role == Role.TOWNSHIP_STAFF and user.township_id == params["township"])
+        )
     return user.is_superuser or user.role == Role.COUNTY_REVIEWER
 
 
@@ -128,8 +133,12 @@ def verification_report(job, campaign, progress) -> bytes:
     context = _common(job, campaign) | {
         "data": data,
         "states": [(state_label(s), n) for s, n in data.counts.items()],
-        "recommended": sum(1 for r in data.rows if r.participant.state not in (
-            State.NOT_STARTED, State.DRAFTING, State.SUBMITTED, State.RETURNED, State.VERIFIED, State.FAILED)),
+        "recommended": sum(
+            1
+            for r in data.rows
+            if r.participant.state
+            not in (State.NOT_STARTED, State.DRAFTING, State.SUBMITTED, State.RETURNED, State.VERIFIED, State.FAILED)
+        ),
         "scope": job.params,
         "scope_label": job.title.split("·")[1],
     }
@@ -142,16 +151,22 @@ def score_sheets(job, campaign, progress) -> bytes:
     data = campaign_data(campaign, **_scope(job))
     spec = data.spec
     self_points = item_points_by_sheet([p.self_sheet_id for p in participants], spec)
-    judged_points = item_points_by_sheet([p.verification_sheet_id for p in participants if p.verification_sheet_id], spec)
+    judged_points = item_points_by_sheet(
+        [p.verification_sheet_id for p in participants if p.verification_sheet_id], spec
+    )
     sheets = []
     for participant in participants:
         rows = []
         for aspect, standard, item in spec.sections():
-            rows.append({
-                "aspect": aspect.title, "standard": standard.title if standard else "", "item": item,
-                "self": self_points.get(participant.self_sheet_id, {}).get(item.code),
-                "judged": judged_points.get(participant.verification_sheet_id, {}).get(item.code),
-            })
+            rows.append(
+                {
+                    "aspect": aspect.title,
+                    "standard": standard.title if standard else "",
+                    "item": item,
+                    "self": self_points.get(participant.self_sheet_id, {}).get(item.code),
+                    "judged": judged_points.get(participant.verification_sheet_id, {}).get(item.code),
+                }
+            )
         sheets.append({"participant": participant, "rows": rows})
     progress(50, f"排版 {len(sheets)} 张评分表")
     return render_pdf("reports/pdf/score_sheets.html", _common(job, campaign) | {"sheets": sheets, "spec": spec})
@@ -190,13 +205,23 @@ def score_matrix(job, campaign, progress) -> bytes:
             for row in data.rows:
                 sheet_id = getattr(row.participant, attribute)
                 sheet_points = points.get(sheet_id, {})
-                total = {"self_sheet_id": row.self_total, "verification_sheet_id": row.township_total,
-                         "review_sheet_id": row.county_total}[attribute]
-                yield ([row.participant.branch.township.name, row.participant.subject_label]
-                       + [sheet_points.get(item.code) for item in items] + [total])
+                total = {
+                    "self_sheet_id": row.self_total,
+                    "verification_sheet_id": row.township_total,
+                    "review_sheet_id": row.county_total,
+                }[attribute]
+                yield (
+                    [row.participant.branch.township.name, row.participant.subject_label]
+                    + [sheet_points.get(item.code) for item in items]
+                    + [total]
+                )
 
         write_report_sheet(
-            workbook, label, title=_title(campaign, f"评分矩阵·{label}"), headers=headers, rows=rows(),
+            workbook,
+            label,
+            title=_title(campaign, f"评分矩阵·{label}"),
+            headers=headers,
+            rows=rows(),
             widths=[10, 18] + [9] * len(items) + [8],
             number_formats={i: "0.0#" for i in range(2, len(items) + 3)},
         )
@@ -211,20 +236,47 @@ def standard_ledger(job, campaign, progress) -> bytes:
     for participant, item, got in data.problems:
         shortfalls.setdefault(participant.pk, []).append(f"{item.code}（{got:g}/{item.points:g}）")
     workbook = write_only_workbook()
-    headers = ["乡镇", "单位", "自评得分", "镇验收得分", "县复核得分", "最终得分", "等次", "状态", "得分不足六成的评分项"]
+    headers = [
+        "乡镇",
+        "单位",
+        "自评得分",
+        "镇验收得分",
+        "县复核得分",
+        "最终得分",
+        "等次",
+        "状态",
+        "得分不足六成的评分项",
+    ]
     for label, meets in (("达标", True), ("未达标", False)):
         progress(30 if meets else 60, f"写入{label}台账")
         rows = [
-            [r.participant.branch.township.name, r.participant.subject_label, r.self_total, r.township_total,
-             r.county_total, r.participant.final_total, r.participant.final_grade or "—",
-             r.participant.get_state_display(), "、".join(shortfalls.get(r.participant.pk, []))]
+            [
+                r.participant.branch.township.name,
+                r.participant.subject_label,
+                r.self_total,
+                r.township_total,
+                r.county_total,
+                r.participant.final_total,
+                r.participant.final_grade or "—",
+                r.participant.get_state_display(),
+                "、".join(shortfalls.get(r.participant.pk, [])),
+            ]
             for r in data.rows
-            if (r.participant.final_total is not None and r.participant.final_grade != failing
-                and r.participant.state not in (State.FAILED, State.REJECTED, State.WITHDRAWN)) == meets
+            if (
+                r.participant.final_total is not None
+                and r.participant.final_grade != failing
+                and r.participant.state not in (State.FAILED, State.REJECTED, State.WITHDRAWN)
+            )
+            == meets
         ]
         write_report_sheet(
-            workbook, f"{label}台账", title=_title(campaign, f"{label}党支部台账"), headers=headers, rows=rows,
-            widths=[10, 18, 9, 10, 10, 9, 8, 10, 40], number_formats={i: "0.0#" for i in range(2, 6)},
+            workbook,
+            f"{label}台账",
+            title=_title(campaign, f"{label}党支部台账"),
+            headers=headers,
+            rows=rows,
+            widths=[10, 18, 9, 10, 10, 9, 8, 10, 40],
+            number_formats={i: "0.0#" for i in range(2, 6)},
         )
     return workbook_bytes(workbook)
 
@@ -239,8 +291,12 @@ def progress_table(job, campaign, progress) -> bytes:
     rows = [[row["name"], *row["counts"], row["total"]] for row in summary["townships"]]
     rows.append(["合计", *summary["totals"], summary["total"]])
     write_report_sheet(
-        workbook, "进度", title=_title(campaign, f"进度表（按时申报率 {summary['on_time_rate']}%）"),
-        headers=headers, rows=rows, widths=[12] + [8] * (len(headers) - 1),
+        workbook,
+        "进度",
+        title=_title(campaign, f"进度表（按时申报率 {summary['on_time_rate']}%）"),
+        headers=headers,
+        rows=rows,
+        widths=[12] + [8] * (len(headers) - 1),
     )
     return workbook_bytes(workbook)
 

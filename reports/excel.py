@@ -154,8 +154,16 @@ def write_only_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def write_report_sheet(workbook, name: str, *, title: str, headers: list[str], rows, widths: list[int],
-                       number_formats: dict[int, str] | None = None) -> None:
+def write_report_sheet(
+    workbook,
+    name: str,
+    *,
+    title: str,
+    headers: list[str],
+    rows,
+    widths: list[int],
+    number_formats: dict[int, str] | None = None,
+) -> None:
     """A report sheet in write-only mode (constant memory however many rows):
     a title row naming the document and date, a styled header row that stays
     frozen, an autofilter, number formats, and every text cell escaped."""

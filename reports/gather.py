@@ -100,7 +100,9 @@ def campaign_data(campaign, *, township_id=None, participant_id=None, scope_labe
 
     # The township's scores where there are, else the self-assessment's: which standards fall short.
     judged = {
-        p.pk: (p.verification_sheet_id or p.self_sheet_id) for p in participants if p.verification_sheet_id or p.self_sheet_id
+        p.pk: (p.verification_sheet_id or p.self_sheet_id)
+        for p in participants
+        if p.verification_sheet_id or p.self_sheet_id
     }
     points = item_points_by_sheet(list(judged.values()), spec)
     sums = defaultdict(Decimal)

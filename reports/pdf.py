@@ -24,7 +24,7 @@ def _static_only_fetcher():
         def fetch(self, url, headers=None):
             if not url.startswith("file://"):
                 raise ForbiddenResource(f"文书不能引用外部资源：{url[:80]}")
-            path = Path(unquote(url[len("file://"):].split("?")[0])).resolve()
+            path = Path(unquote(url[len("file://") :].split("?")[0])).resolve()
             if not path.is_relative_to(STATIC_DIR):
                 raise ForbiddenResource("文书只能引用系统自带的静态文件。")
             return super().fetch(url, headers)

@@ -51,7 +51,12 @@ def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
         if done:
             return done, "reused"
         job = Job.objects.create(
-            kind=kind, params=params, params_key=key, title=title, requested_by=user, data_fingerprint=fingerprint,
+            kind=kind,
+            params=params,
+            params_key=key,
+            title=title,
+            requested_by=user,
+            data_fingerprint=fingerprint,
             step="排队等待处理",
         )
         _enqueue(job.pk)
@@ -72,8 +77,13 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
     that moves it from queued to running does the work."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
-        worker=worker[:100], progress=1, step="开始生成",
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        worker=worker[:100],
+        progress=1,
+        step="开始生成",
     )
     if not claimed:
         return False
@@ -94,8 +104,10 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
         from celery.exceptions import SoftTimeLimitExceeded
 
         logger.error("report job %s failed\n%s", job_id, traceback.format_exc())
-        reason = ERROR_TIMEOUT if isinstance(error, SoftTimeLimitExceeded) else ERROR_GENERIC.format(
-            reason=type(error).__name__
+        reason = (
+            ERROR_TIMEOUT
+            if isinstance(error, SoftTimeLimitExceeded)
+            else ERROR_GENERIC.format(reason=type(error).__name__)
         )
         Job.objects.filter(pk=job_id).update(
             status=JobStatus.FAILED, error=reason, finished_at=timezone.now(), step="失败"

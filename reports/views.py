@@ -63,7 +63,8 @@ def job_download(request, pk):
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404("文书尚未生成。")
     content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if job.extension == ".xlsx"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if job.extension == ".xlsx"
         else "application/pdf"
     )
     response = FileResponse(job.file.open("rb"), content_type=content_type)

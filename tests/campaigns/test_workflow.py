@@ -317,8 +317,12 @@ def test_an_upheld_objection_withdraws_the_branch(participant, campaign, cast):
 def test_a_member_framework_assesses_each_member_the_same_way(cast):
     load_builtin_frameworks()
     campaign = campaign_create(
-        kind="chuangxian", year=2026, title="创先争优·优秀共产党员", framework=Framework.objects.get(code="chuangxian-member"),
-        branches=[cast.branch], actor=cast.users["township_staff"],
+        kind="chuangxian",
+        year=2026,
+        title="创先争优·优秀共产党员",
+        framework=Framework.objects.get(code="chuangxian-member"),
+        branches=[cast.branch],
+        actor=cast.users["township_staff"],
     )
     open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
     [participant] = campaign.participants.all()

@@ -14,8 +14,12 @@ def report_campaign(cast):
     marks, 新寨村 with 2 points off on the township's sheet."""
     load_builtin_frameworks()
     campaign = campaign_create(
-        kind="wuhao", year=2026, title="2026年关兴镇「五好党支部」创建", framework=Framework.objects.get(code="wuhao"),
-        branches=[cast.branch, cast.sibling_branch], actor=cast.users["township_staff"],
+        kind="wuhao",
+        year=2026,
+        title="2026年关兴镇「五好党支部」创建",
+        framework=Framework.objects.get(code="wuhao"),
+        branches=[cast.branch, cast.sibling_branch],
+        actor=cast.users["township_staff"],
     )
     staff = cast.users["township_staff"]
     open_phase(campaign, PhaseKind.SELF_ASSESSMENT)

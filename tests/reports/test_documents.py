@@ -21,12 +21,18 @@ def _produce(user, kind, **params):
 
 
 def _pdf_text(job) -> str:
-    return subprocess.run(["pdftotext", "-layout", job.file.path, "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", job.file.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_verification_report_pdf_has_the_figures_names_and_number(cast, report_campaign):
-    job = _produce(cast.users["township_staff"], "verification_report", campaign=report_campaign.pk,
-                   doc_number="关党发〔2026〕12号")
+    job = _produce(
+        cast.users["township_staff"],
+        "verification_report",
+        campaign=report_campaign.pk,
+        doc_number="关党发〔2026〕12号",
+    )
     text = _pdf_text(job)
     flat = "".join(text.split())  # table cells wrap names across lines
     assert "中共关兴镇委员会" in text and "关党发〔2026〕12号" in text
@@ -48,7 +54,7 @@ def test_score_sheets_pdf_has_the_printed_columns(cast, report_campaign):
 
 
 def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, report_campaign):
-    cast.sibling_branch.name = "=HYPERLINK(\"http://x\")"
+    cast.sibling_branch.name = '=HYPERLINK("http://x")'
     cast.sibling_branch.save()
     job = _produce(cast.users["county_reviewer"], "score_matrix_xlsx", campaign=report_campaign.pk)
     workbook = load_workbook(io.BytesIO(job.file.read()))
@@ -57,9 +63,9 @@ def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, repor
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
     assert sheet["A1"].value.startswith("2026年关兴镇「五好党支部」创建 评分矩阵·镇验收得分")
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-    assert set(rows) == {"法泥村党支部", "'=HYPERLINK(\"http://x\")"}
+    assert set(rows) == {"法泥村党支部", '\'=HYPERLINK("http://x")'}
     assert rows["法泥村党支部"][-1] == 100
-    assert rows["'=HYPERLINK(\"http://x\")"][-1] == 98
+    assert rows['\'=HYPERLINK("http://x")'][-1] == 98
 
 
 def test_the_ledger_separates_meeting_and_failing(cast, report_campaign):
@@ -77,7 +83,9 @@ def test_a_certificate_only_for_a_named_branch(cast, report_campaign):
     with pytest.raises(PermissionDenied):
         _produce(cast.users["county_reviewer"], "certificate", campaign=report_campaign.pk, participant=participant.pk)
     report_campaign.participants.filter(pk=participant.pk).update(state="named", named_on="2026-12-25")
-    job = _produce(cast.users["county_reviewer"], "certificate", campaign=report_campaign.pk, participant=participant.pk)
+    job = _produce(
+        cast.users["county_reviewer"], "certificate", campaign=report_campaign.pk, participant=participant.pk
+    )
     text = _pdf_text(job)
     assert "命 名 证 书" in text or "命名证书" in text.replace(" ", "")
     assert "法泥村党支部" in text and "2026年12月25日" in text
@@ -86,8 +94,10 @@ def test_a_certificate_only_for_a_named_branch(cast, report_campaign):
 def test_user_text_cannot_pull_in_outside_resources(cast, report_campaign):
     from reports.pdf import render_pdf
 
-    with mock.patch("reports.pdf.render_to_string",
-                    return_value='<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"><p>正文</p>'):
+    with mock.patch(
+        "reports.pdf.render_to_string",
+        return_value='<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd"><p>正文</p>',
+    ):
         pdf = render_pdf("ignored.html", {})
     assert pdf.startswith(b"%PDF")  # rendered without fetching either
 

@@ -1,0 +1,221 @@
+"""Report jobs: who may ask for, see and download them; a real Celery worker
+producing documents; a worker killed mid-job."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from reports.models import Job, JobStatus
+from reports.services import job_execute, job_request, jobs_recover_stale
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _request(client, **data):
+    with mock.patch("reports.services._enqueue"):
+        return client.post(reverse("reports:job_new"), data)
+
+
+def test_township_staff_get_their_township_only(client_for, cast, report_campaign):
+    response = _request(
+        client_for(cast.users["township_staff"]), kind="verification_report", campaign=report_campaign.pk
+    )
+    job = Job.objects.get()
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    assert job.params == {"campaign": report_campaign.pk, "township": cast.township.pk}
+    assert job.requested_by == cast.users["township_staff"]
+
+
+def test_a_secretary_gets_their_own_branch_only(client_for, cast, report_campaign):
+    other = report_campaign.participants.get(branch=cast.sibling_branch)
+    client = client_for(cast.users["branch_secretary"])
+    assert _request(client, kind="score_sheets", campaign=report_campaign.pk, participant=other.pk).status_code == 404
+    _request(client, kind="score_sheets", campaign=report_campaign.pk)
+    own = report_campaign.participants.get(branch=cast.branch)
+    assert Job.objects.get().params == {"campaign": report_campaign.pk, "participant": own.pk}
+
+
+def test_outsiders_cannot_ask_for_see_or_download_a_job(client_for, cast, report_campaign):
+    county = client_for(cast.users["county_reviewer"])
+    _request(county, kind="progress_xlsx", campaign=report_campaign.pk)
+    job = Job.objects.get()
+    job_execute(job.pk)
+    for role in ("other_county_reviewer", "other_township_staff", "other_branch_secretary"):
+        outsider = client_for(cast.users[role])
+        for name in ("reports:job", "reports:job_status", "reports:job_download"):
+            assert outsider.get(reverse(name, args=[job.pk])).status_code == 404, (role, name)
+        if role != "other_branch_secretary":  # the sibling branch takes part: it may ask, for itself only
+            assert _request(outsider, kind="progress_xlsx", campaign=report_campaign.pk).status_code == 404
+    # the county-wide job is not for township staff of the county either: it holds other townships' data
+    assert client_for(cast.users["township_staff"]).get(reverse("reports:job", args=[job.pk])).status_code == 404
+    download = county.get(reverse("reports:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+
+
+def test_the_status_partial_polls_until_done_then_offers_the_download(client_for, cast, report_campaign):
+    client = client_for(cast.users["township_staff"])
+    _request(client, kind="ledger_xlsx", campaign=report_campaign.pk)
+    job = Job.objects.get()
+    waiting = client.get(reverse("reports:job_status", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in waiting and "排队中" in waiting
+    job_execute(job.pk)
+    done = client.get(reverse("reports:job_status", args=[job.pk])).content.decode()
+    assert "hx-trigger" not in done and reverse("reports:job_download", args=[job.pk]) in done
+
+
+def test_a_stale_running_job_is_requeued_then_failed_after_too_many_attempts(cast, report_campaign, settings):
+    settings.REPORT_JOB_STALE_SECONDS = 60
+    with mock.patch("reports.services._enqueue"):
+        job, _ = job_request(
+            user=cast.users["county_reviewer"], kind="progress_xlsx", params={"campaign": report_campaign.pk}
+        )
+    long_ago = job.created_at - __import__("datetime").timedelta(minutes=10)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=1)
+    with mock.patch("reports.services._enqueue") as enqueue:
+        assert jobs_recover_stale() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and "重新排队" in job.step and enqueue.call_count == 1
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=3)
+    jobs_recover_stale()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "处理进程多次中断，已停止重试。"
+
+
+# --- a real worker process -------------------------------------------------------------------
+
+
+def _worker_env() -> dict:
+    """The worker sees the test database and the same broker as this process."""
+    env = os.environ.copy()
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env.pop("PYTEST_VERSION", None)  # the worker runs with production-like settings
+    return env
+
+
+def _start_worker(name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=_worker_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(job, statuses, seconds=90) -> Job:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in statuses:
+            return job
+        time.sleep(0.25)
+    raise AssertionError(f"job stayed {job.status} ({job.step})")
+
+
+@pytest.fixture
+def worker_db(transactional_db, cast, report_campaign):
+    return report_campaign
+
+
+def _purge_queue():
+    from config.celery import app
+
+    app.control.purge()
+
+
+@pytest.mark.worker
+def test_a_real_worker_produces_a_pdf_and_an_xlsx(cast, worker_db):
+    _purge_queue()
+    worker = _start_worker("reports-test")
+    try:
+        pdf, _ = job_request(
+            user=cast.users["township_staff"], kind="verification_report", params={"campaign": worker_db.pk}
+        )
+        xlsx, _ = job_request(
+            user=cast.users["township_staff"], kind="score_matrix_xlsx", params={"campaign": worker_db.pk}
+        )
+        pdf, xlsx = (
+            _wait(pdf, {JobStatus.SUCCEEDED, JobStatus.FAILED}),
+            _wait(xlsx, {JobStatus.SUCCEEDED, JobStatus.FAILED}),
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert (pdf.status, pdf.error) == (JobStatus.SUCCEEDED, "")
+    assert pdf.file.read(5) == b"%PDF-" and pdf.worker.startswith("reports-test@")
+    assert xlsx.status == JobStatus.SUCCEEDED and xlsx.file.read(2) == b"PK"
+
+
+@pytest.mark.worker
+def test_a_worker_killed_mid_job_leaves_it_retried_not_stuck(cast, worker_db, settings):
+    from scoring.services import score_sheet_create
+    from tests.campaigns.helpers import fill_sheet
+    from tests.factories import BranchFactory
+
+    # enough filled sheets that the score-sheet PDF takes several seconds
+    staff = cast.users["township_staff"]
+    for _ in range(25):
+        branch = BranchFactory(township=cast.township)
+        sheet = score_sheet_create(
+            framework=worker_db.framework, branch=branch, stage="self_assessment", year=2026, actor=staff
+        )
+        fill_sheet(sheet, staff)
+        worker_db.participants.create(branch=branch, state="submitted", self_sheet=sheet)
+    _purge_queue()
+    worker = _start_worker("doomed")
+    try:
+        job, _ = job_request(user=cast.users["county_reviewer"], kind="score_sheets", params={"campaign": worker_db.pk})
+        _wait(job, {JobStatus.RUNNING, JobStatus.SUCCEEDED})
+        assert job.status == JobStatus.RUNNING, "the job finished before the worker could be killed"
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.attempts == 1  # what a crash leaves behind
+
+    settings.REPORT_JOB_STALE_SECONDS = 1
+    time.sleep(1.5)
+    _purge_queue()  # the killed worker's unacknowledged message stays with the broker; the recovery re-sends
+    assert jobs_recover_stale() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    second = _start_worker("rescuer")
+    try:
+        job = _wait(job, {JobStatus.SUCCEEDED, JobStatus.FAILED}, seconds=120)
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
+    assert job.worker.startswith("rescuer@")
