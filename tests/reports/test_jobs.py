@@ -57,7 +57,7 @@ def test_outsiders_cannot_ask_for_see_or_download_a_job(client_for, cast, report
             assert _request(outsider, kind="progress_xlsx", campaign=report_campaign.pk).status_code == 404
     # the county-wide job is not for township staff of the county either: it holds other townships' data
     assert client_for(cast.users["township_staff"]).get(reverse("reports:job", args=[job.pk])).status_code == 404
-    download = county.get(reverse("reports:job_download", args=[job.pk]))
+    download = client_for(cast.users["county_reviewer"]).get(reverse("reports:job_download", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
 
