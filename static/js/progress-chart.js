@@ -10,7 +10,7 @@
     options: {
       indexAxis: "y", animation: false, responsive: true,
       plugins: { legend: { display: false } },
-      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } }
     }
   });
 })();
