@@ -190,18 +190,23 @@ def write_report_sheet(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_cells.append(cell)
     ws.append(header_cells)
-    formats = number_formats or {}
+    # One styled cell per formatted column, reused row after row: a write-only
+    # sheet writes each row out as it is appended, and building a styled cell per
+    # value would cost more than the rest of the export.
+    formatted = {}
+    for index, number_format in (number_formats or {}).items():
+        formatted[index] = WriteOnlyCell(ws)
+        formatted[index].number_format = number_format
     count = 0
     for row in rows:
         out = []
         for index, value in enumerate(row):
-            value = escape_excel_formula(value)
-            if index in formats and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = formats[index]
+            cell = formatted.get(index)
+            if cell is not None and value is not None:
+                cell.value = value
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(escape_excel_formula(value))
         ws.append(out)
         count += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{count + 2}"
