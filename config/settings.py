@@ -199,6 +199,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 # A running job that has not reported for this long lost its worker and is retried.
 REPORT_JOB_STALE_SECONDS = env.int("REPORT_JOB_STALE_SECONDS", default=120)
 REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
+# WeasyPrint holds about 1.7 MB a page: past this many score sheets (a few hundred
+# pages) a document is split into one PDF per township, packed in a ZIP.
+REPORT_SHEETS_PER_PDF = env.int("REPORT_SHEETS_PER_PDF", default=30)
 
 # --- Security headers -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -8,10 +8,13 @@ the job's parameters, so the job can be checked against any later reader.
 """
 
 import hashlib
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +23,7 @@ from branches.models import Township
 from branches.scoping import Role
 from campaigns.models import Campaign, Participant, State
 from campaigns.selectors import campaign_progress
+from scoring.selectors import framework_spec
 
 from .excel import workbook_bytes, write_only_workbook, write_report_sheet
 from .gather import campaign_data, fingerprint_inputs, item_points_by_sheet, participants_for, state_label
@@ -146,10 +150,32 @@ def verification_report(job, campaign, progress) -> bytes:
 
 
 def score_sheets(job, campaign, progress) -> bytes:
+    """One PDF; past REPORT_SHEETS_PER_PDF sheets, a ZIP of PDFs per township
+    (and part), each rendered and released before the next, so memory stays bounded."""
     progress(10, "读取评分表")
     participants = [p for p in participants_for(campaign, **_scope(job)) if p.self_sheet_id]
-    data = campaign_data(campaign, **_scope(job))
-    spec = data.spec
+    spec = framework_spec(campaign.framework)
+    limit = settings.REPORT_SHEETS_PER_PDF
+    if len(participants) <= limit:
+        progress(50, f"排版 {len(participants)} 张评分表")
+        return _score_sheets_pdf(job, campaign, spec, participants)
+    groups: dict[str, list] = {}
+    for participant in participants:
+        groups.setdefault(participant.branch.township.name, []).append(participant)
+    parts = [
+        (name if len(members) <= limit else f"{name}（第{i // limit + 1}册）", members[i : i + limit])
+        for name, members in groups.items()
+        for i in range(0, len(members), limit)
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, (name, members) in enumerate(parts, start=1):
+            progress(10 + 85 * number // len(parts), f"排版第 {number}/{len(parts)} 册：{name}")
+            archive.writestr(f"{campaign.title}_评分表_{name}.pdf", _score_sheets_pdf(job, campaign, spec, members))
+    return buffer.getvalue()
+
+
+def _score_sheets_pdf(job, campaign, spec, participants) -> bytes:
     self_points = item_points_by_sheet([p.self_sheet_id for p in participants], spec)
     judged_points = item_points_by_sheet(
         [p.verification_sheet_id for p in participants if p.verification_sheet_id], spec
@@ -168,7 +194,6 @@ def score_sheets(job, campaign, progress) -> bytes:
                 }
             )
         sheets.append({"participant": participant, "rows": rows})
-    progress(50, f"排版 {len(sheets)} 张评分表")
     return render_pdf("reports/pdf/score_sheets.html", _common(job, campaign) | {"sheets": sheets, "spec": spec})
 
 

@@ -36,6 +36,8 @@ class Job(models.Model):
     data_fingerprint = models.CharField(max_length=64, blank=True)
     file = models.FileField("文件", upload_to=_job_path, blank=True)
     filename = models.CharField("下载文件名", max_length=200, blank=True)
+    # Set when a document comes as a ZIP of several PDFs (split per township).
+    packed = models.BooleanField("分册打包", default=False)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
@@ -52,6 +54,8 @@ class Job(models.Model):
 
     @property
     def extension(self) -> str:
+        if self.packed:
+            return ".zip"
         return ".xlsx" if self.kind.endswith("_xlsx") else ".pdf"
 
     @property

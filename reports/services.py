@@ -94,6 +94,7 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
         fingerprint = data_fingerprint(job)
         content = document.build(job, campaign, _progress(job_id))
         job.refresh_from_db()
+        job.packed = content[:2] == b"PK" and not job.kind.endswith("_xlsx")
         job.file.save("document", ContentFile(content), save=False)
         job.filename = f"{job.title}{job.extension}"
         job.status, job.progress, job.step = JobStatus.SUCCEEDED, 100, "已完成"

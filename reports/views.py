@@ -62,11 +62,10 @@ def job_download(request, pk):
     job = _get_job_for_user(request.user, pk)
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404("文书尚未生成。")
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if job.extension == ".xlsx"
-        else "application/pdf"
-    )
+    content_type = {
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".zip": "application/zip",
+    }.get(job.extension, "application/pdf")
     response = FileResponse(job.file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.filename)}"
     response["Cache-Control"] = "private, no-store"

@@ -40,7 +40,9 @@ def test_staff_ask_for_each_document_and_download_it(login, demo_site):
             title = status.inner_text()
             link = status.get_by_test_id("job-download").get_attribute("href")
             response = page.request.get(f"{demo_site}{link}")
-            content_type, magic = DOCUMENTS["验收报告（PDF）" if "PDF" in status.get_by_test_id("job-download").inner_text() else "进度表（Excel）"]
+            content_type, magic = DOCUMENTS[
+                "验收报告（PDF）" if "PDF" in status.get_by_test_id("job-download").inner_text() else "进度表（Excel）"
+            ]
             assert response.status == 200 and response.headers["content-type"] == content_type, title
             assert response.body().startswith(magic)
     finally:

@@ -129,3 +129,40 @@ def test_a_failing_document_records_a_readable_error(cast, report_campaign):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error.startswith("生成失败：MemoryError")
     assert job_execute(job.pk) is False  # a finished job is never run again
+
+
+def test_gathering_uses_the_same_queries_for_10_or_100_branches(cast, report_campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.gather import campaign_data
+    from tests.factories import BranchFactory
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            data = campaign_data(report_campaign)
+        return len(captured), len(data.rows)
+
+    def grow(n):
+        while report_campaign.participants.count() < n:
+            report_campaign.participants.create(branch=BranchFactory(township=cast.township))
+
+    grow(10)
+    at_10 = queries()
+    grow(100)
+    assert queries() == (at_10[0], 100)
+
+
+def test_many_score_sheets_come_as_one_pdf_per_township_part(cast, report_campaign, settings):
+    import zipfile
+
+    settings.REPORT_SHEETS_PER_PDF = 1
+    job = _produce(cast.users["county_reviewer"], "score_sheets", campaign=report_campaign.pk)
+    assert job.packed and job.filename.endswith(".zip") and job.file.name.endswith(".zip")
+    with zipfile.ZipFile(job.file.path) as archive:
+        names = archive.namelist()
+        assert names == [
+            "2026年关兴镇「五好党支部」创建_评分表_关兴镇（第1册）.pdf",
+            "2026年关兴镇「五好党支部」创建_评分表_关兴镇（第2册）.pdf",
+        ]
+        assert all(archive.read(name).startswith(b"%PDF-") for name in names)
