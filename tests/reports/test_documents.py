@@ -166,3 +166,15 @@ def test_many_score_sheets_come_as_one_pdf_per_township_part(cast, report_campai
             "2026年关兴镇「五好党支部」创建_评分表_关兴镇（第2册）.pdf",
         ]
         assert all(archive.read(name).startswith(b"%PDF-") for name in names)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.png", "https://example.invalid/a.css", "file:///etc/passwd",
+                                 "file:///work/../etc/hostname", "data:text/plain,hi"])
+def test_the_renderer_fetches_nothing_outside_static(url):
+    from reports.pdf import STATIC_DIR, ForbiddenResource, _static_only_fetcher
+
+    fetcher = _static_only_fetcher()
+    with pytest.raises((ForbiddenResource, ValueError)):
+        fetcher.fetch(url)
+    allowed = fetcher.fetch(f"file://{STATIC_DIR}/reports/gbt9704.css")
+    assert b"GB/T 9704" in allowed.read()
