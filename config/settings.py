@@ -166,7 +166,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default="filesystem://"))
 if CELERY_BROKER_URL == "filesystem://":
-    _broker_dir = DATA_DIR / "broker"
+    # Tests (and the worker processes they start) use their own queue folder,
+    # so a test run never touches a running product's jobs.
+    _broker_dir = Path(env("BROKER_DIR", default=str(DATA_DIR / ("broker-test" if TESTING else "broker"))))
     # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),

@@ -103,6 +103,8 @@ def _worker_env() -> dict:
     else:
         env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        env["BROKER_DIR"] = str(Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent)
     env.pop("PYTEST_VERSION", None)  # the worker runs with production-like settings
     return env
 
