@@ -288,31 +288,65 @@ def _return(participant, *, actor, data, **kwargs):
     return {"items": items}
 
 
+@dataclass(frozen=True)
+class StageSheet:
+    """A scoring stage after self-assessment: who opens its sheet, when, and beside what."""
+
+    label: str
+    role: str
+    state: str
+    phase: str
+    stage: str
+    attribute: str
+    basis: str
+
+
+VERIFICATION = StageSheet(
+    "验收", STAFF, State.SUBMITTED, PhaseKind.VERIFICATION, Stage.VERIFICATION, "verification_sheet", "self_sheet"
+)
+REVIEW = StageSheet(
+    "复核", COUNTY, State.RECOMMENDED, PhaseKind.REVIEW, Stage.REVIEW, "review_sheet", "verification_sheet"
+)
+
+
+@transaction.atomic
+def _stage_sheet_open(participant: Participant, step: StageSheet, *, actor) -> ScoreSheet:
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    _check_actor(actor, {step.role}, step.label, participant)
+    if participant.state != step.state:
+        raise WorkflowError(
+            ERROR_STATE.format(
+                subject=participant.subject_label, state=participant.get_state_display(), action=step.label
+            )
+        )
+    if step is REVIEW and not participant.sampled:
+        raise WorkflowError(ERROR_NOT_SAMPLED.format(subject=participant.subject_label))
+    _check_phase(participant.campaign, (step.phase,), step.label, participant=participant)
+    sheet = getattr(participant, step.attribute)
+    if sheet is None:
+        campaign = participant.campaign
+        sheet = score_sheet_create(
+            framework=campaign.framework,
+            branch=participant.branch,
+            member=participant.member,
+            stage=step.stage,
+            basis=getattr(participant, step.basis),
+            year=campaign.year,
+            actor=actor,
+        )
+        setattr(participant, step.attribute, sheet)
+        participant.save(update_fields=[step.attribute])
+    return sheet
+
+
 def verification_open(participant: Participant, *, actor) -> ScoreSheet:
     """Township staff open the verification sheet beside the self-assessment."""
-    with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        _check_actor(actor, {STAFF}, "验收", participant)
-        if participant.state != State.SUBMITTED:
-            raise WorkflowError(
-                ERROR_STATE.format(
-                    subject=participant.subject_label, state=participant.get_state_display(), action="验收"
-                )
-            )
-        _check_phase(participant.campaign, (PhaseKind.VERIFICATION,), "验收", participant=participant)
-        if participant.verification_sheet is None:
-            campaign = participant.campaign
-            participant.verification_sheet = score_sheet_create(
-                framework=campaign.framework,
-                branch=participant.branch,
-                member=participant.member,
-                stage=Stage.VERIFICATION,
-                basis=participant.self_sheet,
-                year=campaign.year,
-                actor=actor,
-            )
-            participant.save(update_fields=["verification_sheet"])
-        return participant.verification_sheet
+    return _stage_sheet_open(participant, VERIFICATION, actor=actor)
+
+
+def review_open(participant: Participant, *, actor) -> ScoreSheet:
+    """The county opens a re-scoring sheet for a sampled recommendation, beside the verification."""
+    return _stage_sheet_open(participant, REVIEW, actor=actor)
 
 
 def _verdict(participant, *, actor, data, **kwargs):
@@ -345,29 +379,6 @@ def _require_comment(participant, *, comment, **kwargs):
 
 def _confirm(participant, **kwargs):
     return {"total": str(participant.final_total)}
-
-
-def review_open(participant: Participant, *, actor) -> ScoreSheet:
-    """The county opens a re-scoring sheet for a sampled recommendation."""
-    with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        _check_actor(actor, {COUNTY}, "复核", participant)
-        if participant.state != State.RECOMMENDED or not participant.sampled:
-            raise WorkflowError(ERROR_NOT_SAMPLED.format(subject=participant.subject_label))
-        _check_phase(participant.campaign, (PhaseKind.REVIEW,), "复核", participant=participant)
-        if participant.review_sheet is None:
-            campaign = participant.campaign
-            participant.review_sheet = score_sheet_create(
-                framework=campaign.framework,
-                branch=participant.branch,
-                member=participant.member,
-                stage=Stage.REVIEW,
-                basis=participant.verification_sheet,
-                year=campaign.year,
-                actor=actor,
-            )
-            participant.save(update_fields=["review_sheet"])
-        return participant.review_sheet
 
 
 def _adjust(participant, *, comment, **kwargs):
