@@ -7,11 +7,12 @@ from scoring.models import Framework
 from scoring.spec import KINDS
 
 from .models import Objection, Phase
+from .services import PHASE_TEMPLATES
 
 
 class CampaignForm(CrispyFormMixin, forms.Form):
     submit_label = "创建活动"
-    kind = forms.ChoiceField(label="类别", choices=list(KINDS.items()))
+    kind = forms.ChoiceField(label="类别", choices=[(k, v) for k, v in KINDS.items() if k in PHASE_TEMPLATES])
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="活动名称", max_length=100)
     framework = forms.ModelChoiceField(label="考核标准（版本）", queryset=Framework.objects.none())
@@ -35,7 +36,9 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         branches = Branch.objects.visible_to(user).select_related("township")
         self.fields["branches"].queryset = branches
         self.fields["branches"].initial = list(branches.values_list("pk", flat=True))
-        self.fields["framework"].queryset = Framework.objects.visible_to(user).latest_versions()
+        self.fields["framework"].queryset = (
+            Framework.objects.visible_to(user).latest_versions().filter(kind__in=list(PHASE_TEMPLATES))
+        )
         self.fields["year"].initial = timezone.localdate().year
 
 

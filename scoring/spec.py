@@ -20,6 +20,7 @@ KINDS = {
     "standardization": "党支部建设标准化",
     "chuangxian": "创先争优",
     "demonstration": "党建示范点",
+    "inspection": "督查清单",
 }
 SUBJECTS = {"branch": "党支部", "member": "党员"}
 FACTS = {"collective_income": "村集体经济收入（元）", "member_count": "党员人数"}

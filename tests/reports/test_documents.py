@@ -168,8 +168,16 @@ def test_many_score_sheets_come_as_one_pdf_per_township_part(cast, report_campai
         assert all(archive.read(name).startswith(b"%PDF-") for name in names)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.png", "https://example.invalid/a.css", "file:///etc/passwd",
-                                 "file:///work/../etc/hostname", "data:text/plain,hi"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "https://example.invalid/a.css",
+        "file:///etc/passwd",
+        "file:///work/../etc/hostname",
+        "data:text/plain,hi",
+    ],
+)
 def test_the_renderer_fetches_nothing_outside_static(url):
     from reports.pdf import STATIC_DIR, ForbiddenResource, _static_only_fetcher
 

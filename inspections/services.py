@@ -1,0 +1,299 @@
+"""Inspection rounds, quarterly rankings, the problem ledger and 文号."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from branches.models import Branch
+from branches.scoping import Role
+from scoring.models import Stage
+from scoring.services import score_sheet_create
+
+from .models import (
+    DocumentNumber,
+    Finding,
+    InspectedBranch,
+    InspectionRound,
+    LedgerEvent,
+    LedgerItem,
+    LedgerSource,
+    LedgerStatus,
+    QuarterRanking,
+    RankingEntry,
+    SecretaryActionFlag,
+    Severity,
+)
+
+BOTTOM = 3
+ERROR_OUTSIDE = "所选党支部不在您的管理范围内。"
+ERROR_LEDGER_STATE = "该问题当前为「{state}」，不能{action}。"
+ERROR_LEDGER_ROLE = "您不能{action}。"
+ERROR_TEXT = "请写明{what}。"
+ERROR_ALREADY_PUBLISHED = "{township}{year}年第{quarter}季度的排名已于 {when} 公布，不能重复公布。"
+ERROR_NO_ROUNDS = "{township}{year}年第{quarter}季度没有已结束的督查，无法排名。"
+
+
+class InspectionError(Exception):
+    """A refused step; the message is for the user and nothing changed."""
+
+
+@transaction.atomic
+def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, branches, actor, month=None):
+    """A round of the actor's unit over ``branches``, each with its inspection sheet."""
+    branches = list(branches)
+    visible = Branch.objects.visible_to(actor).filter(pk__in=[b.pk for b in branches]).count()
+    if visible != len(branches) or not branches:
+        raise InspectionError(ERROR_OUTSIDE)
+    owner = {"county": actor.county} if actor.role == Role.COUNTY_REVIEWER else {"township": actor.township}
+    inspection_round = InspectionRound.objects.create(
+        kind=kind,
+        title=title,
+        year=year,
+        quarter=quarter,
+        month=month,
+        held_on=held_on,
+        inspectors=inspectors,
+        checklist=checklist,
+        created_by=actor,
+        **owner,
+    )
+    for branch in branches:
+        sheet = score_sheet_create(framework=checklist, branch=branch, stage=Stage.INSPECTION, year=year, actor=actor)
+        InspectedBranch.objects.create(inspection_round=inspection_round, branch=branch, sheet=sheet)
+    return inspection_round
+
+
+def round_close(inspection_round: InspectionRound, *, actor) -> None:
+    """Closing a round counts it in the quarter's ranking and, for an
+    unannounced round, shows it to the branches' secretaries."""
+    if actor.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER) and not actor.is_superuser:
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action="结束督查"))
+    InspectionRound.objects.filter(pk=inspection_round.pk, closed_at=None).update(closed_at=timezone.now())
+
+
+@transaction.atomic
+def finding_record(
+    *,
+    inspected: InspectedBranch,
+    description,
+    category,
+    severity,
+    actor,
+    task="",
+    responsible="",
+    deadline: date | None = None,
+) -> Finding:
+    """Record a finding; with a task, responsible and deadline it goes on the ledger at once."""
+    if not description.strip():
+        raise InspectionError(ERROR_TEXT.format(what="发现的问题"))
+    finding = Finding.objects.create(
+        inspected=inspected, description=description.strip(), category=category, severity=severity, recorded_by=actor
+    )
+    if task.strip():
+        ledger_item_create(
+            branch=inspected.branch,
+            problem=finding.description,
+            task=task,
+            responsible=responsible,
+            deadline=deadline,
+            actor=actor,
+            source=LedgerSource.INSPECTION,
+            finding=finding,
+        )
+    return finding
+
+
+def ledger_item_create(
+    *, branch, problem, task, responsible, deadline, actor, source=LedgerSource.MANUAL, finding=None
+) -> LedgerItem:
+    if actor.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER) and not actor.is_superuser:
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action="登记问题"))
+    if not Branch.objects.visible_to(actor).filter(pk=branch.pk).exists():
+        raise InspectionError(ERROR_OUTSIDE)
+    for value, what in ((problem, "问题"), (task, "整改任务"), (responsible, "责任人")):
+        if not str(value).strip():
+            raise InspectionError(ERROR_TEXT.format(what=what))
+    if deadline is None:
+        raise InspectionError(ERROR_TEXT.format(what="整改时限"))
+    return LedgerItem.objects.create(
+        branch=branch,
+        problem=problem.strip(),
+        task=task.strip(),
+        responsible=responsible.strip(),
+        deadline=deadline,
+        source=source,
+        finding=finding,
+        created_by=actor,
+    )
+
+
+# Ledger steps: action -> (from states, to state, roles, label)
+LEDGER_STEPS = {
+    "rectify": (
+        {LedgerStatus.OPEN},
+        LedgerStatus.SUBMITTED,
+        {Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF},
+        "报送整改情况",
+    ),
+    "close": ({LedgerStatus.SUBMITTED}, LedgerStatus.CLOSED, {Role.TOWNSHIP_STAFF}, "销号"),
+    "send_back": ({LedgerStatus.SUBMITTED}, LedgerStatus.OPEN, {Role.TOWNSHIP_STAFF}, "退回重新整改"),
+}
+
+
+@transaction.atomic
+def ledger_step(item: LedgerItem, action: str, *, text: str, actor) -> LedgerItem:
+    """The only way a ledger item changes status; each step is kept as an event."""
+    sources, target, roles, label = LEDGER_STEPS[action]
+    item = LedgerItem.objects.select_for_update().get(pk=item.pk)
+    if not LedgerItem.objects.visible_to(actor).filter(pk=item.pk).exists():
+        raise PermissionDenied(ERROR_OUTSIDE)
+    if not (actor.is_superuser or actor.role in roles):
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action=label))
+    if item.status not in sources:
+        raise InspectionError(ERROR_LEDGER_STATE.format(state=item.get_status_display(), action=label))
+    if action in ("rectify", "send_back") and not text.strip():
+        raise InspectionError(ERROR_TEXT.format(what="整改情况" if action == "rectify" else "退回原因"))
+    item.status = target
+    item.closed_at = timezone.now() if target == LedgerStatus.CLOSED else None
+    item.save(update_fields=["status", "closed_at"])
+    LedgerEvent.objects.create(item=item, action=action, text=text.strip(), actor=actor)
+    return item
+
+
+# --- rankings -----------------------------------------------------------------------------------------
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def ranking_rows(township, year: int, quarter: int):
+    """The quarter's ranking, computed by the database in one query.
+
+    Combination rule: a branch's score is the mean of its inspection-sheet
+    totals over every closed round of the township in that quarter. Ties
+    break on the higher lowest single-round score, then fewer grave findings,
+    then the branch name, so the order is total and repeatable."""
+    grave = (
+        Finding.objects.filter(
+            inspected__branch=OuterRef("branch"),
+            inspected__inspection_round__township=township,
+            inspected__inspection_round__year=year,
+            inspected__inspection_round__quarter=quarter,
+            severity=Severity.GRAVE,
+        )
+        .order_by()
+        .values("inspected__branch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        InspectedBranch.objects.filter(
+            inspection_round__township=township,
+            inspection_round__year=year,
+            inspection_round__quarter=quarter,
+            inspection_round__closed_at__isnull=False,
+        )
+        .values("branch", "branch__name")
+        .annotate(
+            score=Avg("sheet__total"),
+            lowest=Min("sheet__total"),
+            rounds=Count("pk"),
+            grave=Coalesce(Subquery(grave), Value(0)),
+        )
+        .annotate(
+            position=Window(
+                RowNumber(), order_by=[F("score").desc(), F("lowest").desc(), F("grave").asc(), F("branch__name").asc()]
+            )
+        )
+        .order_by("position")
+    )
+
+
+@transaction.atomic
+def ranking_publish(*, township, year: int, quarter: int, actor) -> QuarterRanking:
+    """Keep the quarter's ranking as published, mark the bottom 3, and flag
+    branches that were in the bottom 3 the quarter before too (Q4 → next Q1)."""
+    if not (
+        actor.is_superuser
+        or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == township.pk)
+        or (actor.role == Role.COUNTY_REVIEWER and actor.county_id == township.county_id)
+    ):
+        raise PermissionDenied(ERROR_OUTSIDE)
+    existing = QuarterRanking.objects.filter(township=township, year=year, quarter=quarter).first()
+    if existing:
+        raise InspectionError(
+            ERROR_ALREADY_PUBLISHED.format(
+                township=township.name,
+                year=year,
+                quarter=quarter,
+                when=timezone.localtime(existing.published_at).strftime("%Y-%m-%d"),
+            )
+        )
+    rows = list(ranking_rows(township, year, quarter))
+    if not rows:
+        raise InspectionError(ERROR_NO_ROUNDS.format(township=township.name, year=year, quarter=quarter))
+    ranking = QuarterRanking.objects.create(township=township, year=year, quarter=quarter, published_by=actor)
+    cut = max(len(rows) - BOTTOM, 0)
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            ranking=ranking,
+            branch_id=row["branch"],
+            position=row["position"],
+            score=row["score"],
+            rounds=row["rounds"],
+            bottom_three=row["position"] > cut,
+        )
+        for row in rows
+    )
+    before_year, before_quarter = previous_quarter(year, quarter)
+    before = set(
+        RankingEntry.objects.filter(
+            ranking__township=township, ranking__year=before_year, ranking__quarter=before_quarter, bottom_three=True
+        ).values_list("branch_id", flat=True)
+    )
+    again = [row["branch"] for row in rows if row["position"] > cut and row["branch"] in before]
+    SecretaryActionFlag.objects.bulk_create(
+        SecretaryActionFlag(branch_id=branch_id, ranking=ranking, year=year, quarter=quarter) for branch_id in again
+    )
+    return ranking
+
+
+def flag_resolve(flag: SecretaryActionFlag, *, action_taken: str, actor) -> None:
+    if actor.role != Role.TOWNSHIP_STAFF and not actor.is_superuser:
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action="记录处置情况"))
+    if not action_taken.strip():
+        raise InspectionError(ERROR_TEXT.format(what="处置情况"))
+    SecretaryActionFlag.objects.filter(pk=flag.pk, resolved_at=None).update(
+        action_taken=action_taken.strip(), resolved_by=actor, resolved_at=timezone.now()
+    )
+
+
+# --- 文号 ------------------------------------------------------------------------------------------------
+
+
+def document_number_issue(*, issuer: str, year: int, purpose: str, actor, attempts: int = 20) -> DocumentNumber:
+    """The next 文号 of ``issuer`` for ``year``: from 1, no gaps, no duplicates,
+    even when two are issued at once (the unique constraint decides; the loser retries)."""
+    for _ in range(attempts):
+        try:
+            with transaction.atomic():
+                last = DocumentNumber.objects.filter(issuer=issuer, year=year).order_by("-serial").first()
+                return DocumentNumber.objects.create(
+                    issuer=issuer,
+                    year=year,
+                    serial=(last.serial + 1) if last else 1,
+                    purpose=purpose,
+                    issued_by=actor,
+                )
+        except IntegrityError:
+            continue
+    raise InspectionError("文号分配繁忙，请稍后重试。")
+
+
+def overdue(queryset):
+    return queryset.filter(~Q(status=LedgerStatus.CLOSED), deadline__lt=timezone.localdate())

@@ -1,0 +1,209 @@
+"""Inspection rounds, quarterly rankings with their consequences, the ledger, 文号."""
+
+import threading
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from inspections.models import (
+    DocumentNumber,
+    InspectedBranch,
+    LedgerItem,
+    LedgerStatus,
+    RankingEntry,
+    RoundKind,
+    SecretaryActionFlag,
+)
+from inspections.services import (
+    InspectionError,
+    document_number_issue,
+    finding_record,
+    ledger_step,
+    ranking_publish,
+    ranking_rows,
+    round_close,
+    round_create,
+)
+from scoring.builtin import load_builtin_frameworks
+from scoring.models import Framework
+from tests.campaigns.helpers import fill_sheet
+from tests.factories import BranchFactory
+
+
+@pytest.fixture
+def checklist(db):
+    load_builtin_frameworks()
+    return Framework.objects.get(code="inspection-organisational-life")
+
+
+@pytest.fixture
+def branches(cast):
+    """Six branches of the township: the cast's two and four more."""
+    extra = [BranchFactory(township=cast.township, name=f"{name}村党支部") for name in ("坡脚", "大田", "河边", "龙井")]
+    return [cast.branch, cast.sibling_branch, *extra]
+
+
+def _round(cast, checklist, branches, *, year=2026, quarter=1, kind=RoundKind.QUARTERLY, scores=None, close=True):
+    """A round where branch i loses scores[i] points (on graded items)."""
+    staff = cast.users["township_staff"]
+    inspection_round = round_create(
+        kind=kind,
+        title=f"{year}年第{quarter}季度督查",
+        year=year,
+        quarter=quarter,
+        held_on=date(year, quarter * 3, 20),
+        inspectors="赵党建、钱组织",
+        checklist=checklist,
+        branches=branches,
+        actor=staff,
+    )
+    for inspected, off in zip(inspection_round.inspected.order_by("pk"), scores or [0] * len(branches), strict=True):
+        fill_sheet(inspected.sheet, staff, points_off=D(off))
+    if close:
+        round_close(inspection_round, actor=staff)
+    return inspection_round
+
+
+def _names(rows):
+    return [row["branch__name"] for row in rows]
+
+
+def test_ranking_combines_rounds_by_mean_and_breaks_ties(cast, checklist, branches):
+    """法泥 loses 10 then 0 → mean 95, lowest 90; 新寨 loses 5 and 5 → mean 95, lowest 95: 新寨 ranks above 法泥.
+    Every other branch keeps 100 in both rounds; among equals the name decides."""
+    _round(cast, checklist, branches, scores=[10, 5, 0, 0, 0, 0])
+    _round(cast, checklist, branches, scores=[0, 5, 0, 0, 0, 0])
+    rows = list(ranking_rows(cast.township, 2026, 1))
+    assert [(row["branch__name"], row["score"], row["rounds"]) for row in rows][-2:] == [
+        ("新寨村党支部", D(95), 2),
+        ("法泥村党支部", D(95), 2),
+    ]
+    assert _names(rows)[:4] == sorted(_names(rows)[:4])  # the tie at 100 breaks on the name
+    assert [row["position"] for row in rows] == [1, 2, 3, 4, 5, 6]
+
+
+def test_open_rounds_do_not_count_and_a_grave_finding_breaks_a_tie(cast, checklist, branches):
+    _round(cast, checklist, branches, scores=[0, 0, 0, 0, 0, 50], close=False)
+    assert list(ranking_rows(cast.township, 2026, 1)) == []
+    inspection_round = _round(cast, checklist, branches)
+    grave = InspectedBranch.objects.get(inspection_round=inspection_round, branch__name="大田村党支部")
+    finding_record(
+        inspected=grave,
+        description="会议记录后补",
+        category="rules",
+        severity="grave",
+        actor=cast.users["township_staff"],
+    )
+    assert _names(ranking_rows(cast.township, 2026, 1))[-1] == "大田村党支部"
+
+
+def test_ranking_is_one_query_whatever_the_branches(cast, checklist, branches, django_assert_num_queries):
+    _round(cast, checklist, branches)
+    with django_assert_num_queries(1):
+        assert len(list(ranking_rows(cast.township, 2026, 1))) == 6
+
+
+def test_bottom_three_twice_running_flags_the_secretary_across_the_year(cast, checklist, branches):
+    staff = cast.users["township_staff"]
+    # 2025 Q4: 法泥, 新寨, 坡脚 are the bottom 3
+    _round(cast, checklist, branches, year=2025, quarter=4, scores=[9, 8, 7, 0, 0, 0])
+    q4 = ranking_publish(township=cast.township, year=2025, quarter=4, actor=staff)
+    assert sorted(e.branch.name for e in q4.entries.filter(bottom_three=True)) == [
+        "坡脚村党支部",
+        "新寨村党支部",
+        "法泥村党支部",
+    ]
+    assert not SecretaryActionFlag.objects.exists()
+    # 2026 Q1: only 法泥 is in the bottom 3 again
+    _round(cast, checklist, branches, year=2026, quarter=1, scores=[9, 0, 0, 7, 8, 0])
+    ranking_publish(township=cast.township, year=2026, quarter=1, actor=staff)
+    flag = SecretaryActionFlag.objects.get()
+    assert (flag.branch, flag.year, flag.quarter, flag.resolved_at) == (cast.branch, 2026, 1, None)
+    with pytest.raises(InspectionError, match="已于"):
+        ranking_publish(township=cast.township, year=2026, quarter=1, actor=staff)
+    assert RankingEntry.objects.filter(ranking__quarter=1).count() == 6
+
+
+def test_an_unannounced_round_is_hidden_from_secretaries_until_closed(cast, checklist, branches):
+    inspection_round = _round(cast, checklist, branches, kind=RoundKind.UNANNOUNCED, close=False)
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    assert not InspectedBranch.objects.visible_to(secretary).exists()
+    assert InspectedBranch.objects.visible_to(staff).count() == 6
+    round_close(inspection_round, actor=staff)
+    assert InspectedBranch.objects.visible_to(secretary).get().branch == cast.branch
+
+
+def _ledger_item(cast, checklist, branches):
+    inspection_round = _round(cast, checklist, branches)
+    inspected = InspectedBranch.objects.get(inspection_round=inspection_round, branch=cast.branch)
+    finding_record(
+        inspected=inspected,
+        description="6月主题党日未开展",
+        category="organisational_life",
+        severity="serious",
+        actor=cast.users["township_staff"],
+        task="补开主题党日并完善记录",
+        responsible="徐强华",
+        deadline=date.today() + timedelta(days=10),
+    )
+    return LedgerItem.objects.get()
+
+
+def test_a_finding_becomes_a_ledger_item_rectified_and_closed(cast, checklist, branches):
+    item = _ledger_item(cast, checklist, branches)
+    assert (item.source, item.status, item.finding.severity) == ("inspection", LedgerStatus.OPEN, "serious")
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    with pytest.raises(InspectionError, match="请写明整改情况"):
+        ledger_step(item, "rectify", text=" ", actor=secretary)
+    ledger_step(item, "rectify", text="7月5日补开，记录已上传", actor=secretary)
+    with pytest.raises(InspectionError, match="您不能销号"):
+        ledger_step(item, "close", text="", actor=secretary)
+    ledger_step(item, "send_back", text="缺少照片", actor=staff)
+    ledger_step(item, "rectify", text="照片已补", actor=secretary)
+    item = ledger_step(item, "close", text="", actor=staff)
+    assert item.status == LedgerStatus.CLOSED and item.closed_at is not None
+    assert list(item.events.values_list("action", flat=True)) == ["rectify", "send_back", "rectify", "close"]
+    with pytest.raises(InspectionError, match="已销号"):
+        ledger_step(item, "rectify", text="再报", actor=secretary)
+
+
+def test_outsiders_cannot_touch_a_ledger_item(cast, checklist, branches):
+    item = _ledger_item(cast, checklist, branches)
+    for role in ("other_branch_secretary", "other_township_staff", "other_county_reviewer"):
+        with pytest.raises(PermissionDenied):
+            ledger_step(item, "rectify", text="越权", actor=cast.users[role])
+    item.refresh_from_db()
+    assert item.status == LedgerStatus.OPEN and not item.events.exists()
+
+
+def test_document_numbers_run_without_gaps_or_duplicates(cast):
+    staff = cast.users["township_staff"]
+    numbers = [document_number_issue(issuer="关党发", year=2026, purpose="通报", actor=staff) for _ in range(3)]
+    assert [str(n) for n in numbers] == ["关党发〔2026〕1号", "关党发〔2026〕2号", "关党发〔2026〕3号"]
+    assert str(document_number_issue(issuer="关党发", year=2027, purpose="通报", actor=staff)) == "关党发〔2027〕1号"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_document_numbers_issued_at_once_stay_unique(cast):
+    staff = cast.users["township_staff"]
+    errors = []
+
+    def issue():
+        try:
+            document_number_issue(issuer="关党发", year=2026, purpose="通报", actor=staff)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    serials = sorted(DocumentNumber.objects.values_list("serial", flat=True))
+    assert serials == list(range(1, 9))
