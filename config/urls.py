@@ -19,6 +19,7 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
+    path("inspections/", include("inspections.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,278 @@
+"""Inspection rounds, the quarter's ranking and the problem ledger. Thin views:
+each looks its object up through a scoped queryset and calls one service."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.models import Township
+from branches.scoping import Role
+
+from . import services
+from .forms import FindingForm, LedgerItemForm, RoundForm
+from .models import (
+    InspectedBranch,
+    InspectionRound,
+    LedgerItem,
+    LedgerStatus,
+    QuarterRanking,
+    SecretaryActionFlag,
+)
+
+STAFF_ROLES = (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+
+
+def _require_staff(user):
+    if not (user.is_superuser or user.role in STAFF_ROLES):
+        raise PermissionDenied("只有乡镇党委和县委组织部可以进行督查。")
+
+
+def _rounds_for(user):
+    """Rounds with at least one branch the user may see (unannounced ones hidden from secretaries until closed)."""
+    visible = InspectedBranch.objects.visible_to(user)
+    return InspectionRound.objects.filter(pk__in=visible.values("inspection_round"))
+
+
+@login_required
+def round_list(request):
+    rounds = (
+        _rounds_for(request.user)
+        .annotate(branch_count=Count("inspected", distinct=True), finding_count=Count("inspected__findings"))
+        .select_related("township", "county", "checklist")
+    )
+    return render(
+        request,
+        "inspections/round_list.html",
+        {
+            "rounds": rounds,
+            "may_create": request.user.is_superuser or request.user.role in STAFF_ROLES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    _require_staff(request.user)
+    form = RoundForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        try:
+            inspection_round = services.round_create(actor=request.user, **form.cleaned_data)
+        except services.InspectionError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已建立「{inspection_round.title}」，请逐个填写督查评分表。")
+            return redirect("inspections:round", pk=inspection_round.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "新建督查"})
+
+
+@login_required
+def round_detail(request, pk):
+    inspection_round = get_object_or_404(_rounds_for(request.user).select_related("checklist"), pk=pk)
+    inspected = (
+        InspectedBranch.objects.visible_to(request.user)
+        .filter(inspection_round=inspection_round)
+        .select_related("branch__township", "sheet")
+        .annotate(finding_count=Count("findings"))
+        .order_by("branch__name")
+    )
+    return render(
+        request,
+        "inspections/round_detail.html",
+        {
+            "round": inspection_round,
+            "inspected": inspected,
+            "is_staff": request.user.is_superuser or request.user.role in STAFF_ROLES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    _require_staff(request.user)
+    inspection_round = get_object_or_404(_rounds_for(request.user), pk=pk)
+    services.round_close(inspection_round, actor=request.user)
+    messages.success(request, "督查已结束，结果计入本季度排名。")
+    return redirect("inspections:round", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_new(request, pk):
+    _require_staff(request.user)
+    inspected = get_object_or_404(
+        InspectedBranch.objects.visible_to(request.user).select_related("branch", "inspection_round"), pk=pk
+    )
+    form = FindingForm(request.POST or None, initial={"responsible": "", "deadline": timezone.localdate()})
+    if form.is_valid():
+        try:
+            services.finding_record(inspected=inspected, actor=request.user, **form.cleaned_data)
+        except services.InspectionError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "问题已记录" + ("，并已列入问题台账。" if form.cleaned_data["task"] else "。"))
+            return redirect("inspections:round", pk=inspected.inspection_round_id)
+    return render(
+        request,
+        "inspections/form.html",
+        {
+            "form": form,
+            "title": f"记录「{inspected.branch.name}」发现的问题",
+            "findings": inspected.findings.all(),
+        },
+    )
+
+
+@login_required
+def ranking(request):
+    """The quarter's ranking as it stands (computed live), and what was published."""
+    townships = Township.objects.visible_to(request.user).order_by("name")
+    township = townships.filter(pk=request.GET.get("township") or 0).first() or townships.first()
+    today = timezone.localdate()
+    year = int(request.GET.get("year") or today.year)
+    quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+    rows = list(services.ranking_rows(township, year, quarter)) if township else []
+    cut = max(len(rows) - services.BOTTOM, 0)
+    published = (
+        QuarterRanking.objects.filter(township=township, year=year, quarter=quarter).first() if township else None
+    )
+    flags = (
+        SecretaryActionFlag.objects.visible_to(request.user).filter(resolved_at=None).select_related("branch__township")
+    )
+    return render(
+        request,
+        "inspections/ranking.html",
+        {
+            "townships": townships,
+            "township": township,
+            "year": year,
+            "quarter": quarter,
+            "rows": rows,
+            "cut": cut,
+            "published": published,
+            "flags": flags,
+            "is_staff": request.user.is_superuser or request.user.role in STAFF_ROLES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def ranking_publish(request):
+    _require_staff(request.user)
+    township = get_object_or_404(Township.objects.visible_to(request.user), pk=request.POST.get("township"))
+    year, quarter = int(request.POST["year"]), int(request.POST["quarter"])
+    try:
+        result = services.ranking_publish(township=township, year=year, quarter=quarter, actor=request.user)
+    except services.InspectionError as refused:
+        messages.error(request, str(refused))
+    else:
+        flagged = result.flags.count()
+        messages.success(request, "已公布排名" + (f"，{flagged} 个党支部连续两个季度排名后3位。" if flagged else "。"))
+    return redirect(f"{reverse('inspections:ranking')}?township={township.pk}&year={year}&quarter={quarter}")
+
+
+@login_required
+@require_POST
+def flag_resolve(request, pk):
+    flag = get_object_or_404(SecretaryActionFlag.objects.visible_to(request.user), pk=pk)
+    try:
+        services.flag_resolve(flag, action_taken=request.POST.get("action_taken", ""), actor=request.user)
+    except services.InspectionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "处置情况已记录。")
+    return redirect("inspections:ranking")
+
+
+@login_required
+def ledger(request):
+    items = (
+        LedgerItem.objects.visible_to(request.user)
+        .select_related("branch__township")
+        .order_by("status", "deadline", "pk")
+    )
+    status = request.GET.get("status", "")
+    if status in LedgerStatus.values:
+        items = items.filter(status=status)
+    today = timezone.localdate()
+    per_branch = (
+        LedgerItem.objects.visible_to(request.user)
+        .values("branch__township__name", "branch__name")
+        .annotate(
+            open=Count("pk", filter=~Q(status=LedgerStatus.CLOSED)),
+            overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
+            closed=Count("pk", filter=Q(status=LedgerStatus.CLOSED)),
+        )
+        .order_by("-overdue", "branch__township__name", "branch__name")
+    )
+    return render(
+        request,
+        "inspections/ledger.html",
+        {
+            "items": items[:300],
+            "per_branch": per_branch,
+            "today": today,
+            "status": status,
+            "statuses": LedgerStatus.choices,
+            "may_create": request.user.is_superuser or request.user.role in STAFF_ROLES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_new(request):
+    _require_staff(request.user)
+    form = LedgerItemForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        try:
+            item = services.ledger_item_create(actor=request.user, **form.cleaned_data)
+        except services.InspectionError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "已列入问题台账。")
+            return redirect("inspections:ledger_item", pk=item.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "登记问题"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_item(request, pk):
+    item = get_object_or_404(
+        LedgerItem.objects.visible_to(request.user).select_related("branch__township", "finding"), pk=pk
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in services.LEDGER_STEPS:
+            raise PermissionDenied("未知的操作。")
+        try:
+            services.ledger_step(item, action, text=request.POST.get("text", ""), actor=request.user)
+        except services.InspectionError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"已{services.LEDGER_STEPS[action][3]}。")
+        return redirect("inspections:ledger_item", pk=item.pk)
+    steps = [
+        (action, label)
+        for action, (sources, _target, roles, label) in services.LEDGER_STEPS.items()
+        if item.status in sources and (request.user.is_superuser or request.user.role in roles)
+    ]
+    return render(
+        request,
+        "inspections/ledger_item.html",
+        {
+            "item": item,
+            "events": item.events.select_related("actor"),
+            "steps": steps,
+            "overdue": item.status != LedgerStatus.CLOSED and item.deadline < date.today(),
+        },
+    )
