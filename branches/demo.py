@@ -269,4 +269,7 @@ def seed_demo() -> dict:
     from campaigns.demo import seed_demo_campaign
 
     created["campaigns"] = int(seed_demo_campaign())
+    from inspections.demo import seed_demo_inspections
+
+    created["inspections"] = int(seed_demo_inspections())
     return {"created": created, "logins": logins}

@@ -107,7 +107,24 @@ def home_overview(user) -> dict:
         "township_summaries": list(summaries.values()),
         "attention": [item for item in attention if item.branches],
         "campaign_tasks": campaign_tasks,
+        "inspection_tasks": _inspection_tasks(user),
     }
+
+
+def _inspection_tasks(user) -> dict:
+    """Open and overdue ledger items, and secretaries awaiting action, under the user's unit."""
+    from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+
+    today = timezone.localdate()
+    ledger = LedgerItem.objects.visible_to(user).aggregate(
+        open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
+        submitted=Count("pk", filter=Q(status=LedgerStatus.SUBMITTED)),
+        overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
+    )
+    flags = list(
+        SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10]
+    )
+    return {**ledger, "flags": flags}
 
 
 # What each role has to do in running campaigns: (states that wait for the role, the words for it).

@@ -20,7 +20,7 @@ def test_seed_demo_builds_the_seed_county_once(db, capsys):
 
     assert _counts() == first
     assert (
-        "本次新建乡镇 0 个、党支部 0 个、党员 0 名、年度数据 0 条、账号 0 个、标准体系 0 套、创建活动 0 项"
+        "本次新建乡镇 0 个、党支部 0 个、党员 0 名、年度数据 0 条、账号 0 个、标准体系 0 套、创建活动 0 项、督查演示 0 组"
         in capsys.readouterr().out
     )
     townships = Township.objects.filter(county__name="青山县")

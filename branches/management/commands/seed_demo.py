@@ -11,7 +11,7 @@ class Command(BaseCommand):
         created = outcome["created"]
         self.stdout.write(
             "演示数据已就绪：本次新建乡镇 {townships} 个、党支部 {branches} 个、党员 {members} 名、"
-            "年度数据 {figures} 条、账号 {users} 个、标准体系 {frameworks} 套、创建活动 {campaigns} 项。".format(
+            "年度数据 {figures} 条、账号 {users} 个、标准体系 {frameworks} 套、创建活动 {campaigns} 项、督查演示 {inspections} 组。".format(
                 **created
             )
         )

@@ -1,0 +1,62 @@
+"""Inspections for the demo county: last quarter's round closed and its ranking
+published, this quarter's round under way, and a few problems on the ledger."""
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from branches.models import Branch, User
+from scoring.entries import RawEntry
+from scoring.models import Framework
+from scoring.selectors import framework_spec
+from scoring.services import score_sheet_save
+
+from .models import InspectionRound, RoundKind
+from .services import finding_record, ranking_publish, round_close, round_create
+
+LAST_QUARTER_TITLE = "2026年第三季度「三会一课」和主题党日督查（演示）"
+
+
+def _inspect(sheet, rng, actor):
+    raw = {}
+    for item in framework_spec(sheet.framework).items():
+        if item.method == "deduction":
+            raw[item.code] = RawEntry(value=str(rng.choice((0, 0, 1, 1, 2))))
+        elif item.method == "graded":
+            steps = int(item.points / item.effective_step)
+            raw[item.code] = RawEntry(value=str(item.effective_step * rng.randint(steps // 2, steps)))
+        else:
+            raw[item.code] = RawEntry(value="是")
+    score_sheet_save(sheet=sheet, raw=raw, actor=actor)
+
+
+@transaction.atomic
+def seed_demo_inspections() -> bool:
+    if InspectionRound.objects.filter(title=LAST_QUARTER_TITLE).exists():
+        return False
+    staff = User.objects.get(username="guanxing")
+    branches = list(Branch.objects.filter(township=staff.township, kind="village").order_by("name"))
+    checklist = Framework.objects.filter(code="inspection-organisational-life").latest("version")
+    rng = random.Random(LAST_QUARTER_TITLE)
+    last = round_create(
+        kind=RoundKind.QUARTERLY, title=LAST_QUARTER_TITLE, year=2026, quarter=3, held_on=date(2026, 9, 25),
+        inspectors="赵党建、镇纪委书记", checklist=checklist, branches=branches, actor=staff,
+    )
+    for inspected in last.inspected.select_related("sheet", "branch"):
+        _inspect(inspected.sheet, rng, staff)
+    worst = min(last.inspected.select_related("sheet", "branch"), key=lambda i: i.sheet.total)
+    finding_record(
+        inspected=worst, description="7月、8月主题党日无活动记录，党员大会记录由他人代写", category="organisational_life",
+        severity="serious", actor=staff, task="补齐记录并于下次主题党日作说明；书记作书面检查",
+        responsible=f"{worst.branch.name}书记", deadline=date.today() - timedelta(days=10),
+    )
+    round_close(last, actor=staff)
+    ranking_publish(township=staff.township, year=2026, quarter=3, actor=staff)
+    current = round_create(
+        kind=RoundKind.QUARTERLY, title="2026年第四季度「三会一课」和主题党日督查（演示）", year=2026, quarter=4,
+        held_on=date.today(), inspectors="赵党建", checklist=checklist, branches=branches, actor=staff,
+    )
+    for inspected in list(current.inspected.select_related("sheet"))[: len(branches) // 2]:
+        _inspect(inspected.sheet, rng, staff)
+    return True
