@@ -121,9 +121,7 @@ def _inspection_tasks(user) -> dict:
         submitted=Count("pk", filter=Q(status=LedgerStatus.SUBMITTED)),
         overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
     )
-    flags = list(
-        SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10]
-    )
+    flags = list(SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10])
     return {**ledger, "flags": flags}
 
 

@@ -40,22 +40,41 @@ def seed_demo_inspections() -> bool:
     checklist = Framework.objects.filter(code="inspection-organisational-life").latest("version")
     rng = random.Random(LAST_QUARTER_TITLE)
     last = round_create(
-        kind=RoundKind.QUARTERLY, title=LAST_QUARTER_TITLE, year=2026, quarter=3, held_on=date(2026, 9, 25),
-        inspectors="赵党建、镇纪委书记", checklist=checklist, branches=branches, actor=staff,
+        kind=RoundKind.QUARTERLY,
+        title=LAST_QUARTER_TITLE,
+        year=2026,
+        quarter=3,
+        held_on=date(2026, 9, 25),
+        inspectors="赵党建、镇纪委书记",
+        checklist=checklist,
+        branches=branches,
+        actor=staff,
     )
     for inspected in last.inspected.select_related("sheet", "branch"):
         _inspect(inspected.sheet, rng, staff)
     worst = min(last.inspected.select_related("sheet", "branch"), key=lambda i: i.sheet.total)
     finding_record(
-        inspected=worst, description="7月、8月主题党日无活动记录，党员大会记录由他人代写", category="organisational_life",
-        severity="serious", actor=staff, task="补齐记录并于下次主题党日作说明；书记作书面检查",
-        responsible=f"{worst.branch.name}书记", deadline=date.today() - timedelta(days=10),
+        inspected=worst,
+        description="7月、8月主题党日无活动记录，党员大会记录由他人代写",
+        category="organisational_life",
+        severity="serious",
+        actor=staff,
+        task="补齐记录并于下次主题党日作说明；书记作书面检查",
+        responsible=f"{worst.branch.name}书记",
+        deadline=date.today() - timedelta(days=10),
     )
     round_close(last, actor=staff)
     ranking_publish(township=staff.township, year=2026, quarter=3, actor=staff)
     current = round_create(
-        kind=RoundKind.QUARTERLY, title="2026年第四季度「三会一课」和主题党日督查（演示）", year=2026, quarter=4,
-        held_on=date.today(), inspectors="赵党建", checklist=checklist, branches=branches, actor=staff,
+        kind=RoundKind.QUARTERLY,
+        title="2026年第四季度「三会一课」和主题党日督查（演示）",
+        year=2026,
+        quarter=4,
+        held_on=date.today(),
+        inspectors="赵党建",
+        checklist=checklist,
+        branches=branches,
+        actor=staff,
     )
     for inspected in list(current.inspected.select_related("sheet"))[: len(branches) // 2]:
         _inspect(inspected.sheet, rng, staff)

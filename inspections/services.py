@@ -72,6 +72,10 @@ def round_close(inspection_round: InspectionRound, *, actor) -> None:
     unannounced round, shows it to the branches' secretaries."""
     if actor.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER) and not actor.is_superuser:
         raise InspectionError(ERROR_LEDGER_ROLE.format(action="结束督查"))
+    unfinished = inspection_round.inspected.filter(sheet__complete=False).count()
+    if unfinished:
+        # an unfilled sheet would enter the ranking with a total of 0
+        raise InspectionError(f"还有 {unfinished} 个党支部的督查评分表未填完，不能结束督查。")
     InspectionRound.objects.filter(pk=inspection_round.pk, closed_at=None).update(closed_at=timezone.now())
 
 

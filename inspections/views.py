@@ -99,8 +99,12 @@ def round_detail(request, pk):
 def round_close(request, pk):
     _require_staff(request.user)
     inspection_round = get_object_or_404(_rounds_for(request.user), pk=pk)
-    services.round_close(inspection_round, actor=request.user)
-    messages.success(request, "督查已结束，结果计入本季度排名。")
+    try:
+        services.round_close(inspection_round, actor=request.user)
+    except services.InspectionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "督查已结束，结果计入本季度排名。")
     return redirect("inspections:round", pk=pk)
 
 

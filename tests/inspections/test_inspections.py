@@ -88,6 +88,19 @@ def test_ranking_combines_rounds_by_mean_and_breaks_ties(cast, checklist, branch
 def test_open_rounds_do_not_count_and_a_grave_finding_breaks_a_tie(cast, checklist, branches):
     _round(cast, checklist, branches, scores=[0, 0, 0, 0, 0, 50], close=False)
     assert list(ranking_rows(cast.township, 2026, 1)) == []
+    unfilled = round_create(
+        kind=RoundKind.MONTHLY,
+        title="月调度",
+        year=2026,
+        quarter=1,
+        held_on=date(2026, 2, 1),
+        inspectors="赵",
+        checklist=checklist,
+        branches=branches,
+        actor=cast.users["township_staff"],
+    )
+    with pytest.raises(InspectionError, match="还有 6 个党支部的督查评分表未填完"):
+        round_close(unfilled, actor=cast.users["township_staff"])
     inspection_round = _round(cast, checklist, branches)
     grave = InspectedBranch.objects.get(inspection_round=inspection_round, branch__name="大田村党支部")
     finding_record(
