@@ -122,7 +122,12 @@ def _inspection_tasks(user) -> dict:
         overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
     )
     flags = list(SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10])
-    return {**ledger, "flags": flags}
+    from inspections.models import Notice
+
+    notices = (
+        list(Notice.objects.visible_to(user).select_related("number")[:5]) if user.role == "branch_secretary" else []
+    )
+    return {**ledger, "flags": flags, "notices": notices}
 
 
 # What each role has to do in running campaigns: (states that wait for the role, the words for it).

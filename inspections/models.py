@@ -244,3 +244,41 @@ class DocumentNumber(models.Model):
 
     def __str__(self):
         return f"{self.issuer}〔{self.year}〕{self.serial}号"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Township staff and the county see their notices; a secretary those that name their branch."""
+        from branches.scoping import Role
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role == Role.COUNTY_REVIEWER:
+            return self.filter(township__county=user.county_id)
+        if user.role == Role.TOWNSHIP_STAFF:
+            return self.filter(township=user.township_id)
+        return self.filter(branches=user.branch_id)
+
+
+class Notice(models.Model):
+    """An inspection notice (督查通报) for a township's quarter, with its 文号."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="notices")
+    ranking = models.ForeignKey(QuarterRanking, on_delete=models.PROTECT, related_name="notices")
+    number = models.OneToOneField(DocumentNumber, on_delete=models.PROTECT, related_name="notice")
+    title = models.CharField("标题", max_length=200)
+    opening = models.TextField("开头")
+    closing = models.TextField("结尾")
+    branches = models.ManyToManyField(Branch, related_name="notices", verbose_name="涉及的党支部")
+    issued_on = models.DateField("成文日期")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"

@@ -301,3 +301,50 @@ def document_number_issue(*, issuer: str, year: int, purpose: str, actor, attemp
 
 def overdue(queryset):
     return queryset.filter(~Q(status=LedgerStatus.CLOSED), deadline__lt=timezone.localdate())
+
+
+def notice_issuer(township) -> str:
+    """The 发文字 of a township committee: its first character and 党发 (关兴镇 → 关党发)."""
+    return f"{township.name[0]}党发"
+
+
+NOTICE_OPENING = (
+    "为推动「三会一课」、主题党日等组织生活制度落实，镇党委于{year}年第{quarter}季度对各村党组织开展了督查评比。"
+    "现将有关情况通报如下。"
+)
+NOTICE_CLOSING = (
+    "各村党组织要对照通报的问题，举一反三、立行立改，逾期未整改的问题要限期销号。镇党委将持续跟踪督查，"
+    "对连续两次排名后3位的党组织书记予以相应处置。"
+)
+
+
+@transaction.atomic
+def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: str = ""):
+    """A notice for a published ranking: its 文号, the branches it names
+    (bottom 3, flagged, with overdue ledger items); the PDF is a report job."""
+    from .models import Notice
+
+    if not (actor.is_superuser or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == ranking.township_id)):
+        raise PermissionDenied(ERROR_OUTSIDE)
+    township = ranking.township
+    number = document_number_issue(
+        issuer=notice_issuer(township),
+        year=timezone.localdate().year,
+        purpose=f"{ranking.year}年第{ranking.quarter}季度督查通报",
+        actor=actor,
+    )
+    notice = Notice.objects.create(
+        township=township,
+        ranking=ranking,
+        number=number,
+        title=f"关于{ranking.year}年第{ranking.quarter}季度「三会一课」和主题党日督查情况的通报",
+        opening=opening.strip() or NOTICE_OPENING.format(year=ranking.year, quarter=ranking.quarter),
+        closing=closing.strip() or NOTICE_CLOSING,
+        issued_on=timezone.localdate(),
+        issued_by=actor,
+    )
+    named = set(ranking.entries.filter(bottom_three=True).values_list("branch_id", flat=True))
+    named |= set(ranking.flags.values_list("branch_id", flat=True))
+    named |= set(overdue(LedgerItem.objects.filter(branch__township=township)).values_list("branch_id", flat=True))
+    notice.branches.set(named)
+    return notice

@@ -44,6 +44,13 @@ def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
     document = DOCUMENTS.get(kind)
     if document is None:
         raise Http404("没有这种文书。")
+    if kind == "notice":
+        from inspections.models import Notice
+
+        notice = Notice.objects.visible_to(user).filter(pk=params.get("notice") or 0).first()
+        if notice is None:
+            raise Http404("通报不存在或不在您的管理范围内。")
+        return {"notice": notice.pk}, f"{notice.number} {notice.title}"
     try:
         campaign = Campaign.objects.visible_to(user).get(pk=int(params.get("campaign", 0)))
     except (Campaign.DoesNotExist, TypeError, ValueError):
@@ -85,6 +92,10 @@ def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
 def job_visible_to(job, user) -> bool:
     """A job is visible to whoever may see everything it read."""
     params = job.params
+    if "notice" in params:
+        from inspections.models import Notice
+
+        return Notice.objects.visible_to(user).filter(pk=params["notice"]).exists()
     if not Campaign.objects.visible_to(user).filter(pk=params.get("campaign")).exists():
         return False
     if params.get("participant"):
@@ -106,6 +117,8 @@ def _scope(job):
 
 
 def data_fingerprint(job) -> str:
+    if "notice" in job.params:  # a notice is fixed when issued: its 文号, ranking and text
+        return hashlib.sha256(f"notice:{job.params['notice']}".encode()).hexdigest()
     campaign = Campaign.objects.get(pk=job.params["campaign"])
     inputs = fingerprint_inputs(participants_for(campaign, **_scope(job)))
     inputs.update(kind=job.kind, params=job.params, framework=campaign.framework_id)
@@ -328,6 +341,37 @@ def progress_table(job, campaign, progress) -> bytes:
     return workbook_bytes(workbook)
 
 
+def inspection_notice(job, campaign, progress) -> bytes:
+    """督查通报: the ranking, the bottom 3, the flagged secretaries and the overdue ledger items."""
+    from inspections.models import LedgerItem, Notice
+    from inspections.services import overdue
+
+    notice = Notice.objects.select_related("township__county", "ranking", "number").get(pk=job.params["notice"])
+    progress(30, "汇总排名与问题")
+    entries = list(notice.ranking.entries.select_related("branch").order_by("position"))
+    bottom = [e for e in entries if e.bottom_three]
+    flags = list(notice.ranking.flags.select_related("branch"))
+    late = list(
+        overdue(LedgerItem.objects.filter(branch__township=notice.township))
+        .select_related("branch")
+        .order_by("deadline", "branch__name")
+    )
+    progress(60, "排版通报")
+    return render_pdf(
+        "reports/pdf/notice.html",
+        {
+            "notice": notice,
+            "masthead": f"中共{notice.township.name}委员会",
+            "doc_number": str(notice.number),
+            "entries": entries,
+            "bottom": bottom,
+            "flags": flags,
+            "late": late,
+            "issued_on": notice.issued_on,
+        },
+    )
+
+
 DOCUMENTS = {
     "verification_report": Document("verification_report", "验收报告", verification_report),
     "score_sheets": Document("score_sheets", "评分表", score_sheets),
@@ -335,4 +379,5 @@ DOCUMENTS = {
     "score_matrix_xlsx": Document("score_matrix_xlsx", "评分矩阵", score_matrix, xlsx=True),
     "ledger_xlsx": Document("ledger_xlsx", "达标未达标台账", standard_ledger, xlsx=True),
     "progress_xlsx": Document("progress_xlsx", "进度表", progress_table, xlsx=True),
+    "notice": Document("notice", "督查通报", inspection_notice),
 }

@@ -40,7 +40,8 @@ def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
     key = _key(params)
     with transaction.atomic():
         # one request at a time for the same document, so two clicks make one job
-        Campaign.objects.select_for_update().get(pk=params["campaign"])
+        if "campaign" in params:
+            Campaign.objects.select_for_update().get(pk=params["campaign"])
         same = Job.objects.filter(kind=kind, params_key=key)
         running = same.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).first()
         if running:
@@ -90,7 +91,11 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
     job = Job.objects.select_related("requested_by").get(pk=job_id)
     document = DOCUMENTS[job.kind]
     try:
-        campaign = Campaign.objects.select_related("framework", "township", "county").get(pk=job.params["campaign"])
+        campaign = (
+            Campaign.objects.select_related("framework", "township", "county").get(pk=job.params["campaign"])
+            if "campaign" in job.params
+            else None
+        )
         fingerprint = data_fingerprint(job)
         content = document.build(job, campaign, _progress(job_id))
         job.refresh_from_db()

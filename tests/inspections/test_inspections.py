@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.urls import reverse
 
 from inspections.models import (
     DocumentNumber,
@@ -220,3 +221,40 @@ def test_document_numbers_issued_at_once_stay_unique(cast):
     assert errors == []
     serials = sorted(DocumentNumber.objects.values_list("serial", flat=True))
     assert serials == list(range(1, 9))
+
+
+def test_a_quarter_notice_names_the_bottom_three_in_order_with_its_number(cast, checklist, branches, client_for):
+    import re
+    import subprocess
+    from unittest import mock
+
+    from reports.models import Job
+    from reports.services import job_execute
+
+    staff = cast.users["township_staff"]
+    _round(cast, checklist, branches, year=2025, quarter=4, scores=[9, 8, 7, 0, 0, 0])
+    ranking_publish(township=cast.township, year=2025, quarter=4, actor=staff)
+    _round(cast, checklist, branches, year=2026, quarter=1, scores=[9, 0, 0, 7, 8, 0])
+    ranking = ranking_publish(township=cast.township, year=2026, quarter=1, actor=staff)
+    with mock.patch("reports.services._enqueue"):
+        response = client_for(staff).post(reverse("inspections:notice_new", args=[ranking.pk]), {"opening": ""})
+    job = Job.objects.get(kind="notice")
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    job_execute(job.pk)
+    job.refresh_from_db()
+    text = subprocess.run(["pdftotext", job.file.path, "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    number = re.search(r"关党发〔(\d{4})〕(\d+)号", flat)
+    assert number and number.group(2) == "1"  # the first notice of the year, no leading zeros
+    bottom = re.search(r"二、排名后3位的党支部(.*?)排名后3位，予以通报", flat).group(1)
+    # Q1 2026 losses: 法泥 9, 河边 8, 大田 7 → 大田 4th (93), 河边 5th (92), 法泥 6th (91)
+    assert re.findall(r"(\w+?村党支部)（第(\d)名", bottom) == [
+        ("大田村党支部", "4"),
+        ("河边村党支部", "5"),
+        ("法泥村党支部", "6"),
+    ]
+    assert "法泥村党支部连续两个季度排名后3位" in flat
+    # the secretary of 法泥村 finds the notice on the home page; the sibling branch's secretary does not
+    home = client_for(cast.users["branch_secretary"]).get(reverse("home")).content.decode()
+    assert "关党发〔" in home
+    assert "关党发〔" not in client_for(cast.users["other_branch_secretary"]).get(reverse("home")).content.decode()
