@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from branches.models import Township
+from branches.models import Branch, Township
 from branches.scoping import Role
 from campaigns.models import Campaign, Participant, State
 from campaigns.selectors import campaign_progress
@@ -44,6 +44,8 @@ def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
     document = DOCUMENTS.get(kind)
     if document is None:
         raise Http404("没有这种文书。")
+    if kind == "ledger_items_xlsx":
+        return _resolve_ledger(user, params)
     if kind == "notice":
         from inspections.models import Notice
 
@@ -89,6 +91,20 @@ def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
     return scoped, f"{campaign.title}·{scope_label}·{document.label}"
 
 
+def _resolve_ledger(user, params) -> tuple[dict, str]:
+    """The problem ledger of the user's unit: a secretary's branch, a township, or the county."""
+    if user.role == Role.BRANCH_SECRETARY:
+        return {"ledger": 1, "branch": user.branch_id}, f"{user.branch.name}·问题台账"
+    if user.role == Role.TOWNSHIP_STAFF:
+        return {"ledger": 1, "township": user.township_id}, f"{user.township.name}·问题台账"
+    township = Township.objects.visible_to(user).filter(pk=params.get("township") or 0).first()
+    if township is not None:
+        return {"ledger": 1, "township": township.pk}, f"{township.name}·问题台账"
+    if user.role == Role.COUNTY_REVIEWER:
+        return {"ledger": 1, "county": user.county_id}, f"{user.county.name}·问题台账"
+    raise Http404("没有可导出的问题台账。")
+
+
 def job_visible_to(job, user) -> bool:
     """A job is visible to whoever may see everything it read."""
     params = job.params
@@ -96,6 +112,16 @@ def job_visible_to(job, user) -> bool:
         from inspections.models import Notice
 
         return Notice.objects.visible_to(user).filter(pk=params["notice"]).exists()
+    if "ledger" in params:
+        if params.get("branch"):
+            return Branch.objects.visible_to(user).filter(pk=params["branch"]).exists()
+        if params.get("township"):
+            return (
+                user.is_superuser
+                or Township.objects.visible_to(user).filter(pk=params["township"]).exists()
+                and (user.role in (Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF))
+            )
+        return user.is_superuser or (user.role == Role.COUNTY_REVIEWER and user.county_id == params.get("county"))
     if not Campaign.objects.visible_to(user).filter(pk=params.get("campaign")).exists():
         return False
     if params.get("participant"):
@@ -119,6 +145,16 @@ def _scope(job):
 def data_fingerprint(job) -> str:
     if "notice" in job.params:  # a notice is fixed when issued: its 文号, ranking and text
         return hashlib.sha256(f"notice:{job.params['notice']}".encode()).hexdigest()
+    if "ledger" in job.params:
+        from django.db.models import Count, Max
+
+        from inspections.models import LedgerEvent
+
+        items = _ledger_items(job.params)
+        state = items.aggregate(n=Count("pk"), last=Max("created_at"))
+        state["events"] = LedgerEvent.objects.filter(item__in=items).aggregate(n=Count("pk"), last=Max("at"))
+        state["day"] = str(timezone.localdate())  # "overdue" changes with the date
+        return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()
     campaign = Campaign.objects.get(pk=job.params["campaign"])
     inputs = fingerprint_inputs(participants_for(campaign, **_scope(job)))
     inputs.update(kind=job.kind, params=job.params, framework=campaign.framework_id)
@@ -372,6 +408,77 @@ def inspection_notice(job, campaign, progress) -> bytes:
     )
 
 
+def _ledger_items(params):
+    from inspections.models import LedgerItem
+
+    items = LedgerItem.objects.all()
+    if params.get("branch"):
+        return items.filter(branch=params["branch"])
+    if params.get("township"):
+        return items.filter(branch__township=params["township"])
+    return items.filter(branch__township__county=params.get("county"))
+
+
+def ledger_items(job, campaign, progress) -> bytes:
+    """问题台账 in the three-list layout, as column groups of one sheet:
+    问题清单 (what and where), 任务清单 (the task and its rectification), 责任清单 (who, by when, status)."""
+    from django.db.models import Max, OuterRef, Subquery
+
+    from inspections.models import LedgerEvent, LedgerStatus
+
+    progress(30, "读取问题台账")
+    latest = LedgerEvent.objects.filter(item=OuterRef("pk"), action="rectify").order_by("-at").values("text")[:1]
+    items = (
+        _ledger_items(job.params)
+        .select_related("branch__township")
+        .annotate(rectification=Subquery(latest), last_step=Max("events__at"))
+        .order_by("branch__township__name", "branch__name", "deadline")
+    )
+    today = timezone.localdate()
+    headers = [
+        "问题清单·序号",
+        "问题清单·乡镇",
+        "问题清单·党支部",
+        "问题清单·问题",
+        "问题清单·来源",
+        "任务清单·整改任务",
+        "任务清单·整改情况",
+        "责任清单·责任人",
+        "责任清单·整改时限",
+        "责任清单·状态",
+        "责任清单·是否逾期",
+        "责任清单·销号时间",
+    ]
+    rows = (
+        [
+            index,
+            item.branch.township.name,
+            item.branch.name,
+            item.problem,
+            item.get_source_display(),
+            item.task,
+            item.rectification or "",
+            item.responsible,
+            item.deadline,
+            item.get_status_display(),
+            "逾期" if item.status != LedgerStatus.CLOSED and item.deadline < today else "",
+            timezone.localtime(item.closed_at).strftime("%Y-%m-%d") if item.closed_at else "",
+        ]
+        for index, item in enumerate(items.iterator(), start=1)
+    )
+    workbook = write_only_workbook()
+    write_report_sheet(
+        workbook,
+        "问题台账",
+        title=f"{job.title}（{today:%Y年%m月%d日}）",
+        headers=headers,
+        rows=rows,
+        widths=[6, 10, 16, 40, 10, 36, 36, 12, 12, 10, 10, 12],
+        number_formats={8: "yyyy-mm-dd"},
+    )
+    return workbook_bytes(workbook)
+
+
 DOCUMENTS = {
     "verification_report": Document("verification_report", "验收报告", verification_report),
     "score_sheets": Document("score_sheets", "评分表", score_sheets),
@@ -380,4 +487,5 @@ DOCUMENTS = {
     "ledger_xlsx": Document("ledger_xlsx", "达标未达标台账", standard_ledger, xlsx=True),
     "progress_xlsx": Document("progress_xlsx", "进度表", progress_table, xlsx=True),
     "notice": Document("notice", "督查通报", inspection_notice),
+    "ledger_items_xlsx": Document("ledger_items_xlsx", "问题台账", ledger_items, xlsx=True),
 }

@@ -13,6 +13,7 @@ from .models import Job, JobStatus
 from .services import job_request, jobs_recover_stale
 
 REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number", "notice")
+# a document without parameters of its own (the ledger) is scoped by the requester's unit
 HOW = {"created": "已开始生成", "running": "该文书正在生成，请稍候", "reused": "数据未变，直接提供上次生成的文件"}
 
 

@@ -72,3 +72,48 @@ def test_ledger_and_rounds_are_scoped(client_for, cast, checklist, branches):  #
     assert secretary.get(reverse("inspections:round_new")).status_code == 403
     response = secretary.post(url, {"action": "close", "text": ""}, follow=True)
     assert "您不能销号" in response.content.decode()
+
+
+def test_the_ledger_exports_in_the_three_list_layout(client_for, cast):
+    import io
+    from unittest import mock
+
+    from openpyxl import load_workbook
+
+    from reports.models import Job
+    from reports.services import job_execute
+
+    staff = cast.users["township_staff"]
+    ledger_item_create(
+        branch=cast.branch,
+        problem="=2+2 记录缺失",
+        task="补记录",
+        responsible="徐书记",
+        deadline=date.today() - timedelta(days=1),
+        actor=staff,
+    )
+    ledger_item_create(
+        branch=cast.neighbour_branch,
+        problem="别的乡镇",
+        task="x",
+        responsible="y",
+        deadline=date.today(),
+        actor=cast.users["county_reviewer"],
+    )
+    with mock.patch("reports.services._enqueue"):
+        client_for(staff).post(reverse("reports:job_new"), {"kind": "ledger_items_xlsx"})
+    job = Job.objects.get()
+    assert job.params == {"ledger": 1, "township": cast.township.pk}
+    job_execute(job.pk)
+    job.refresh_from_db()
+    sheet = load_workbook(io.BytesIO(job.file.read()))["问题台账"]
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[:3] == ["问题清单·序号", "问题清单·乡镇", "问题清单·党支部"]
+    assert "任务清单·整改任务" in headers and "责任清单·整改时限" in headers
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 1 and rows[0][3] == "'=2+2 记录缺失" and rows[0][10] == "逾期"
+    assert sheet.freeze_panes == "A3"
+    assert (
+        client_for(cast.users["other_township_staff"]).get(reverse("reports:job_download", args=[job.pk])).status_code
+        == 404
+    )
