@@ -205,6 +205,30 @@ def participant_open_sheet(request, pk, stage):
 
 @login_required
 @require_POST
+def participant_to_ledger(request, pk):
+    """Township staff put the standards the verification scored low on the problem ledger."""
+    from inspections.services import InspectionError, ledger_from_sheet
+
+    participant = _get_participant_for_user(request.user, pk)
+    if request.user.role != Role.TOWNSHIP_STAFF or participant.verification_sheet is None:
+        raise PermissionDenied("只有乡镇党委工作人员可以把验收发现的问题列入台账。")
+    try:
+        added = ledger_from_sheet(
+            sheet=participant.verification_sheet,
+            actor=request.user,
+            deadline=timezone.localdate() + timezone.timedelta(days=30),
+        )
+    except InspectionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, f"已将 {added} 个得分不足六成的评分项列入问题台账（整改时限 30 天，可在台账中查看）。"
+        )
+    return redirect("campaigns:participant", pk=participant.pk)
+
+
+@login_required
+@require_POST
 @_refusable
 def participant_extend(request, pk):
     participant = _get_participant_for_user(request.user, pk)

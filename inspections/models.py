@@ -192,6 +192,8 @@ class LedgerItem(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="ledger_items")
     source = models.CharField("来源", max_length=20, choices=LedgerSource.choices, default=LedgerSource.MANUAL)
     finding = models.OneToOneField(Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_item")
+    # Where an item taken from a score sheet came from ("sheet:<id>:<item code>"), so it is taken once.
+    origin = models.CharField(max_length=60, blank=True)
     problem = models.TextField("问题")
     task = models.TextField("整改任务")
     responsible = models.CharField("责任人", max_length=50)
@@ -206,6 +208,9 @@ class LedgerItem(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "问题台账"
         ordering = ["status", "deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin"], condition=~Q(origin=""), name="ledger_origin_once"),
+        ]
 
     def __str__(self):
         return self.problem[:30]

@@ -1,6 +1,7 @@
 """Inspection rounds, quarterly rankings, the problem ledger and 文号."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -348,3 +349,51 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
     named |= set(overdue(LedgerItem.objects.filter(branch__township=township)).values_list("branch_id", flat=True))
     notice.branches.set(named)
     return notice
+
+
+LOW_RATIO = Decimal("0.6")
+
+
+@transaction.atomic
+def ledger_from_sheet(*, sheet, actor, deadline: date, responsible: str = "") -> int:
+    """Put every standard that a verification sheet scored below 60 % (or that
+    triggered a veto) on the ledger, once. Returns how many were added."""
+    from scoring.engine import Entry, item_points
+    from scoring.selectors import framework_spec
+    from scoring.services import sheet_entries
+
+    if not Branch.objects.visible_to(actor).filter(pk=sheet.branch_id).exists():
+        raise PermissionDenied(ERROR_OUTSIDE)
+    items = framework_spec(sheet.framework).item_map()
+    taken = set(LedgerItem.objects.filter(origin__startswith=f"sheet:{sheet.pk}:").values_list("origin", flat=True))
+    responsible = responsible.strip() or f"{sheet.branch.name}书记"
+    added = 0
+    for code, entry in sheet_entries(sheet).items():
+        item = items.get(code)
+        origin = f"sheet:{sheet.pk}:{code}"
+        if item is None or origin in taken:
+            continue
+        result = item_points(
+            item,
+            Entry(
+                met=entry.met, points=entry.points, occurrences=entry.occurrences, veto_triggered=entry.veto_triggered
+            ),
+        )
+        low = item.counts_to_full_marks and item.points and result.points < LOW_RATIO * item.points
+        if not (low or result.vetoed):
+            continue
+        item_row = ledger_item_create(
+            branch=sheet.branch,
+            problem=f"{code} {item.requirement}（{sheet.get_stage_display()}得分 "
+            f"{result.points:g}/{item.points:g}{'，触发一票否决' if result.vetoed else ''}）"
+            + (f"：{entry.comment}" if entry.comment else ""),
+            task=f"对照「{item.guidance or item.requirement}」整改",
+            responsible=responsible,
+            deadline=deadline,
+            actor=actor,
+            source=LedgerSource.VERIFICATION,
+        )
+        item_row.origin = origin
+        item_row.save(update_fields=["origin"])
+        added += 1
+    return added

@@ -186,3 +186,20 @@ def test_the_renderer_fetches_nothing_outside_static(url):
         fetcher.fetch(url)
     allowed = fetcher.fetch(f"file://{STATIC_DIR}/reports/gbt9704.css")
     assert b"GB/T 9704" in allowed.read()
+
+
+def test_low_verification_scores_go_on_the_ledger_once(client_for, cast, report_campaign):
+    """新寨村's verification took 2 points off a graded item; a 3-point item at 1 point is below 60 %."""
+    from django.urls import reverse
+
+    from inspections.models import LedgerItem
+
+    participant = report_campaign.participants.get(branch=cast.sibling_branch)
+    staff = client_for(cast.users["township_staff"])
+    url = reverse("campaigns:to_ledger", args=[participant.pk])
+    staff.post(url)
+    items = list(LedgerItem.objects.filter(branch=cast.sibling_branch))
+    assert len(items) == 1 and items[0].source == "verification" and items[0].problem.startswith("1.2 ")
+    staff.post(url)
+    assert LedgerItem.objects.filter(branch=cast.sibling_branch).count() == 1  # taken once
+    assert client_for(cast.users["branch_secretary"]).post(url).status_code in (403, 404)
