@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from branches.models import Branch
 from branches.scoping import Role
-from scoring.models import Stage
+from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     LedgerStatus,
     QuarterRanking,
     RankingEntry,
+    RoundKind,
     SecretaryActionFlag,
     Severity,
 )
@@ -64,6 +65,8 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
     )
     for branch in branches:
         sheet = score_sheet_create(framework=checklist, branch=branch, stage=Stage.INSPECTION, year=year, actor=actor)
+        if kind == RoundKind.UNANNOUNCED:
+            ScoreSheet.objects.filter(pk=sheet.pk).update(hidden_from_branch=True)
         InspectedBranch.objects.create(inspection_round=inspection_round, branch=branch, sheet=sheet)
     return inspection_round
 
@@ -78,6 +81,7 @@ def round_close(inspection_round: InspectionRound, *, actor) -> None:
         # an unfilled sheet would enter the ranking with a total of 0
         raise InspectionError(f"还有 {unfinished} 个党支部的督查评分表未填完，不能结束督查。")
     InspectionRound.objects.filter(pk=inspection_round.pk, closed_at=None).update(closed_at=timezone.now())
+    ScoreSheet.objects.filter(pk__in=inspection_round.inspected.values("sheet")).update(hidden_from_branch=False)
 
 
 @transaction.atomic

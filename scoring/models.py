@@ -137,6 +137,12 @@ STAGE_FILLERS = {
 class ScoreSheetQuerySet(ScopedQuerySet):
     scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
 
+    def visible_to(self, user):
+        visible = super().visible_to(user)
+        if getattr(user, "role", None) == Role.BRANCH_SECRETARY:
+            visible = visible.filter(hidden_from_branch=False)
+        return visible
+
 
 class ScoreSheet(models.Model):
     """One subject (a branch, or a member of it) scored against one framework
@@ -166,6 +172,8 @@ class ScoreSheet(models.Model):
     # opens only the items sent back (None: every item).
     locked = models.BooleanField("已锁定", default=False)
     editable_items = models.JSONField("可修改的评分项", null=True, blank=True)
+    # An unannounced inspection's sheet stays out of the branch's sight until the round closes.
+    hidden_from_branch = models.BooleanField("对党支部隐藏", default=False)
     # Raised on every save, so a save based on an older view is refused.
     revision = models.PositiveIntegerField("修订号", default=0)
 

@@ -145,9 +145,13 @@ def test_an_unannounced_round_is_hidden_from_secretaries_until_closed(cast, chec
     inspection_round = _round(cast, checklist, branches, kind=RoundKind.UNANNOUNCED, close=False)
     secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
     assert not InspectedBranch.objects.visible_to(secretary).exists()
+    from scoring.models import ScoreSheet
+
+    assert not ScoreSheet.objects.visible_to(secretary).filter(stage="inspection").exists()
     assert InspectedBranch.objects.visible_to(staff).count() == 6
     round_close(inspection_round, actor=staff)
     assert InspectedBranch.objects.visible_to(secretary).get().branch == cast.branch
+    assert ScoreSheet.objects.visible_to(secretary).get(stage="inspection").branch == cast.branch
 
 
 def _ledger_item(cast, checklist, branches):
