@@ -86,6 +86,8 @@ def branch_detail(request, pk):
             .select_related("campaign")
             .order_by("-named_on"),
             "participations": branch.participations.select_related("campaign", "member").order_by("-campaign__year"),
+            "action_flags": branch.action_flags.filter(resolved_at=None),
+            "open_ledger": branch.ledger_items.exclude(status="closed").order_by("deadline")[:10],
         },
     )
 

@@ -46,6 +46,11 @@ class FindingForm(CrispyFormMixin, forms.Form):
     )
     responsible = forms.CharField(label="责任人", max_length=50, required=False)
     deadline = forms.DateField(label="整改时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    photo = forms.FileField(
+        label="现场照片（可不传）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
     def clean(self):
         data = super().clean()

@@ -100,6 +100,8 @@ class Finding(models.Model):
     severity = models.CharField("程度", max_length=10, choices=Severity.choices, default=Severity.MINOR)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # photos are stored as evidence of the branch's inspection sheet, checked and served the same way
+    photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="照片")
 
     class Meta:
         ordering = ["recorded_at"]

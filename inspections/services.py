@@ -95,6 +95,7 @@ def finding_record(
     task="",
     responsible="",
     deadline: date | None = None,
+    photo=None,
 ) -> Finding:
     """Record a finding; with a task, responsible and deadline it goes on the ledger at once."""
     if not description.strip():
@@ -102,6 +103,13 @@ def finding_record(
     finding = Finding.objects.create(
         inspected=inspected, description=description.strip(), category=category, severity=severity, recorded_by=actor
     )
+    if photo is not None:
+        from scoring.evidence import EvidenceRefused, evidence_store
+
+        try:
+            finding.photos.add(evidence_store(sheet=inspected.sheet, upload=photo, actor=actor, images_only=True))
+        except EvidenceRefused as refused:
+            raise InspectionError(str(refused)) from None
     if task.strip():
         ledger_item_create(
             branch=inspected.branch,

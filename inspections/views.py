@@ -115,7 +115,9 @@ def finding_new(request, pk):
     inspected = get_object_or_404(
         InspectedBranch.objects.visible_to(request.user).select_related("branch", "inspection_round"), pk=pk
     )
-    form = FindingForm(request.POST or None, initial={"responsible": "", "deadline": timezone.localdate()})
+    form = FindingForm(
+        request.POST or None, request.FILES or None, initial={"responsible": "", "deadline": timezone.localdate()}
+    )
     if form.is_valid():
         try:
             services.finding_record(inspected=inspected, actor=request.user, **form.cleaned_data)
@@ -130,7 +132,7 @@ def finding_new(request, pk):
         {
             "form": form,
             "title": f"记录「{inspected.branch.name}」发现的问题",
-            "findings": inspected.findings.all(),
+            "findings": inspected.findings.prefetch_related("photos"),
         },
     )
 

@@ -20,6 +20,7 @@ ERROR_DAMAGED = "「{name}」已损坏，无法打开。"
 ERROR_FILE_SIZE = "「{name}」超过单个文件 {limit} MB 的上限。"
 ERROR_SHEET_SIZE = "这张评分表的佐证材料已达 {limit} MB 上限，不能再上传。"
 ERROR_EMPTY = "请选择要上传的文件。"
+ERROR_PHOTO = "只能上传 JPEG、PNG 照片；「{name}」的内容不是照片。"
 ERROR_ITEM = "该评分项当前不能修改，不能上传佐证材料。"
 # Decompression bombs: refuse images beyond this many pixels (a 50 MP phone photo is fine).
 Image.MAX_IMAGE_PIXELS = 80_000_000
@@ -53,6 +54,14 @@ def evidence_add(*, sheet: ScoreSheet, item_code: str, upload, actor) -> Evidenc
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
     if not item_editable(sheet, item_code) or not sheet.framework.items.filter(code=item_code).exists():
         raise EvidenceRefused(ERROR_ITEM)
+    return evidence_store(sheet=sheet, item_code=item_code, upload=upload, actor=actor)
+
+
+def evidence_store(*, sheet: ScoreSheet, upload, actor, item_code: str = "", images_only: bool = False) -> Evidence:
+    """The checks every upload passes, and storing it: size per file and per
+    sheet, type by content, images that open, PDFs that end, a SHA-256."""
+    if upload is None:
+        raise EvidenceRefused(ERROR_EMPTY)
     name = upload.name[:200]
     if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
         raise EvidenceRefused(ERROR_FILE_SIZE.format(name=name, limit=_mb(settings.EVIDENCE_MAX_FILE_BYTES)))
@@ -62,8 +71,8 @@ def evidence_add(*, sheet: ScoreSheet, item_code: str, upload, actor) -> Evidenc
     data = upload.read()
     kind = filetype.guess(data)
     content_type = kind.mime if kind else ""
-    if content_type not in ALLOWED_TYPES:
-        raise EvidenceRefused(ERROR_TYPE.format(name=name))
+    if content_type not in ALLOWED_TYPES or (images_only and not content_type.startswith("image/")):
+        raise EvidenceRefused((ERROR_PHOTO if images_only else ERROR_TYPE).format(name=name))
     display = None
     if content_type.startswith("image/"):
         try:

@@ -117,3 +117,41 @@ def test_the_ledger_exports_in_the_three_list_layout(client_for, cast):
         client_for(cast.users["other_township_staff"]).get(reverse("reports:job_download", args=[job.pk])).status_code
         == 404
     )
+
+
+def test_a_finding_takes_a_photo_checked_like_evidence(client_for, cast, checklist, branches):  # noqa: F811
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from inspections.models import Finding, InspectedBranch, RoundKind
+
+    inspection_round = _round(cast, checklist, branches, kind=RoundKind.UNANNOUNCED, close=False)
+    inspected = InspectedBranch.objects.get(inspection_round=inspection_round, branch=cast.branch)
+    staff = client_for(cast.users["township_staff"])
+    url = reverse("inspections:finding_new", args=[inspected.pk])
+    page = staff.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    fake = SimpleUploadedFile("现场.jpg", b"<html>not a photo</html>")
+    refused = staff.post(
+        url, {"description": "活动室未挂牌", "category": "premises", "severity": "minor", "photo": fake}
+    )
+    assert "只能上传 JPEG、PNG 照片；「现场.jpg」的内容不是照片。" in refused.content.decode()
+    assert not Finding.objects.exists()
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 90, 90)).save(buffer, "JPEG")
+    staff.post(
+        url,
+        {
+            "description": "活动室未挂牌",
+            "category": "premises",
+            "severity": "minor",
+            "photo": SimpleUploadedFile("现场.jpg", buffer.getvalue()),
+        },
+    )
+    photo = Finding.objects.get().photos.get()
+    photo_url = reverse("scoring:evidence_file", args=[photo.pk])
+    assert staff.get(photo_url).status_code == 200
+    # the round is unannounced and still open: the branch's secretary cannot see the photo yet
+    assert client_for(cast.users["branch_secretary"]).get(photo_url).status_code == 404
