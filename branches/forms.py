@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from .models import AnnualFigure, Branch, Member, Township
+from .models import AnnualFigure, Branch, LifeKind, Member, Township
 
 
 class CrispyFormMixin:
@@ -65,3 +65,17 @@ class RegisterImportForm(CrispyFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         error_messages={"required": "请选择要导入的 .xlsx 文件。"},
     )
+
+
+class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=LifeKind.choices)
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label="主题", max_length=200)
+    attendees = forms.ModelMultipleChoiceField(
+        label="参加党员", queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    absence_note = forms.CharField(label="缺席及原因", max_length=300, required=False)
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = branch.members.all()

@@ -296,3 +296,42 @@ class User(AbstractUser):
         if self.branch_id:
             return f"{self.branch.township.name} · {self.branch.name}"
         return str(self.unit or "系统管理")
+
+
+class LifeKind(models.TextChoices):
+    GENERAL_MEETING = "general_meeting", "支部党员大会"
+    COMMITTEE_MEETING = "committee_meeting", "支委会"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    PARTY_LECTURE = "party_lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    LIFE_MEETING = "life_meeting", "组织生活会"
+    MEMBER_APPRAISAL = "member_appraisal", "民主评议党员"
+
+
+class OrganisationalLifeQuerySet(ScopedQuerySet):
+    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+    # the secretary records the branch's own organisational life
+    editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
+
+
+class OrganisationalLife(models.Model):
+    """A meeting or activity recorded once, when it happens; the score sheets read it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="life_records", verbose_name="党支部")
+    kind = models.CharField("类型", max_length=30, choices=LifeKind.choices)
+    held_on = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    attendees = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name="参加党员")
+    absence_note = models.CharField("缺席及原因", max_length=300, blank=True)
+    recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = OrganisationalLifeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织生活记录"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["branch", "kind", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}：{self.topic}"

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/figures/new/", views.figure_create, name="figure_create"),
     path("<int:pk>/members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/life/", views.life_records, name="life"),
 ]

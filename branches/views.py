@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -197,3 +198,44 @@ def register_export_download(request):
     branch_filter = BranchFilter(request.GET, queryset=Branch.objects.visible_to(request.user), user=request.user)
     stamp = timezone.localtime().strftime("%Y%m%d")
     return _xlsx_response(register_export(branch_filter.qs), f"党支部登记册_{stamp}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def life_records(request, pk):
+    """A branch's organisational life: record a meeting (on a phone, in a minute) and see the year at a glance."""
+    from .forms import OrganisationalLifeForm
+    from .models import LifeKind, OrganisationalLife
+    from .services import organisational_life_record
+
+    branch = _get_branch_for_user(request.user, pk)
+    may_record = OrganisationalLife.objects.role_may_edit(request.user)
+    form = OrganisationalLifeForm(
+        request.POST or None, branch=branch, initial={"held_on": timezone.localdate(), "kind": LifeKind.THEME_DAY}
+    )
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("您不能为该党支部记录组织生活。")
+        if form.is_valid():
+            record = organisational_life_record(branch=branch, actor=request.user, **form.cleaned_data)
+            messages.success(request, f"已记录{record.get_kind_display()}（{record.held_on:%Y-%m-%d}）。")
+            return redirect("branches:life", pk=branch.pk)
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    records = list(
+        branch.life_records.filter(held_on__year=year).annotate(attendee_count=Count("attendees")).order_by("-held_on")
+    )
+    theme_months = {r.held_on.month for r in records if r.kind == LifeKind.THEME_DAY}
+    months = [(m, m in theme_months) for m in range(1, 13)]
+    return render(
+        request,
+        "branches/life.html",
+        {
+            "branch": branch,
+            "form": form if may_record else None,
+            "records": records,
+            "year": year,
+            "months": months,
+            "life_meeting_held": any(r.kind == LifeKind.LIFE_MEETING for r in records),
+            "past_month": timezone.localdate().month if year == timezone.localdate().year else 12,
+        },
+    )

@@ -78,6 +78,12 @@ def parse_entries(
         fact = facts.get(item.fact) if item.fact else None
         expected = prefilled_entry(item, fact)
         entry = parsed_entry.entry
-        if expected is not None and entry.met is not None and entry.met != expected.met and not parsed_entry.reason:
+        differs = (
+            (entry.met is not None and entry.met != expected.met)
+            or (entry.occurrences is not None and entry.occurrences != expected.occurrences)
+            if expected is not None
+            else False
+        )
+        if differs and not parsed_entry.reason:
             errors.setdefault(code, ERROR_REASON.format(source=fact.source))
     return parsed, errors

@@ -135,7 +135,15 @@ def score_sheet_create(*, framework, branch, stage, year, actor, member=None, ba
     for item in spec.items():
         entry = prefilled_entry(item, facts.get(item.fact)) if item.fact else None
         if entry is not None:
-            prefilled.append(ScoreEntry(sheet=sheet, item=items[item.code], met=entry.met, updated_by=actor))
+            prefilled.append(
+                ScoreEntry(
+                    sheet=sheet,
+                    item=items[item.code],
+                    met=entry.met,
+                    occurrences=entry.occurrences,
+                    updated_by=actor,
+                )
+            )
     ScoreEntry.objects.bulk_create(prefilled)
     score_sheet_recompute(sheet, spec=spec)
     return sheet

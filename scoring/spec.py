@@ -23,7 +23,12 @@ KINDS = {
     "inspection": "督查清单",
 }
 SUBJECTS = {"branch": "党支部", "member": "党员"}
-FACTS = {"collective_income": "村集体经济收入（元）", "member_count": "党员人数"}
+FACTS = {
+    "collective_income": "村集体经济收入（元）",
+    "member_count": "党员人数",
+    "theme_day_months": "开展主题党日的月数",
+    "life_meetings": "召开组织生活会次数",
+}
 DEFAULT_STEP = Decimal("0.5")
 FULL_MARKS = Decimal("100")
 CODE_PATTERN = re.compile(r"^\d+(\.\d+){0,2}$")
@@ -388,6 +393,6 @@ def _validate_item(item: ItemSpec) -> list[str]:
             errors.append(f"{where}：档差应大于 0 且能整除分值。")
     if item.fact and item.fact not in FACTS:
         errors.append(f"{where}：关联数据「{item.fact}」无效，应为：{'、'.join(FACTS)}。")
-    if item.fact_min is not None and (not item.fact or item.method != "met"):
-        errors.append(f"{where}：达标值只用于关联数据的达标制评分项。")
+    if item.fact_min is not None and (not item.fact or item.method not in ("met", "deduction")):
+        errors.append(f"{where}：达标值只用于关联数据的达标制或扣分评分项。")
     return errors

@@ -1,0 +1,104 @@
+"""Organisational life recorded once, and read by the score sheets."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from branches.models import LifeKind
+from branches.services import organisational_life_record
+from scoring.builtin import load_builtin_frameworks
+from scoring.facts import fact_values
+from scoring.models import Framework
+from scoring.services import score_sheet_create
+
+
+def _record(cast, kind, held_on, actor=None):
+    return organisational_life_record(
+        branch=cast.branch,
+        kind=kind,
+        held_on=held_on,
+        topic="学习党的二十大精神",
+        attendees=[cast.member],
+        actor=actor or cast.users["branch_secretary"],
+    )
+
+
+def test_theme_day_months_count_each_month_once_and_only_that_year(cast):
+    _record(cast, LifeKind.THEME_DAY, date(2026, 1, 31))  # the last day of a month counts for that month
+    _record(cast, LifeKind.THEME_DAY, date(2026, 1, 5))
+    _record(cast, LifeKind.THEME_DAY, date(2026, 3, 1))
+    _record(cast, LifeKind.THEME_DAY, date(2025, 12, 31))  # another year
+    _record(cast, LifeKind.PARTY_LECTURE, date(2026, 4, 1))  # another kind
+    facts = fact_values(cast.branch, 2026)
+    assert facts["theme_day_months"].value == 2
+    assert facts["life_meetings"].value == 0
+    assert "2026年有 2 个月开展了主题党日" in facts["theme_day_months"].source
+
+
+def test_a_standardization_sheet_opens_filled_from_the_records(cast, client_for):
+    """3.4.1: 12 months required, 3 held → 9 months short → 9 × 0.5 = 4.5 off a 3-point item → 0.
+    3.6.1: one 组织生活会 held → met."""
+    load_builtin_frameworks()
+    for month in (2, 5, 8):
+        _record(cast, LifeKind.THEME_DAY, date(2026, month, 10))
+    _record(cast, LifeKind.LIFE_MEETING, date(2026, 6, 20))
+    sheet = score_sheet_create(
+        framework=Framework.objects.get(code="standardization"),
+        branch=cast.branch,
+        stage="self_assessment",
+        year=2026,
+        actor=cast.users["branch_secretary"],
+    )
+    entries = {e.item.code: e for e in sheet.entries.select_related("item")}
+    assert entries["3.4.1"].occurrences == 9
+    assert entries["3.6.1"].met is True
+    page = client_for(cast.users["branch_secretary"])
+    html = page.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert "组织生活记录：2026年有 3 个月开展了主题党日" in html
+
+
+def test_a_secretary_records_only_for_their_own_branch(cast):
+    with pytest.raises(PermissionDenied):
+        organisational_life_record(
+            branch=cast.sibling_branch,
+            kind=LifeKind.THEME_DAY,
+            held_on=date(2026, 5, 1),
+            topic="x",
+            attendees=[],
+            actor=cast.users["branch_secretary"],
+        )
+    with pytest.raises(PermissionDenied):  # a county reviewer reads, does not record
+        _record(cast, LifeKind.THEME_DAY, date(2026, 5, 1), actor=cast.users["county_reviewer"])
+    with pytest.raises(ValueError, match="不属于该党支部"):
+        organisational_life_record(
+            branch=cast.branch,
+            kind=LifeKind.THEME_DAY,
+            held_on=date(2026, 5, 1),
+            topic="x",
+            attendees=[cast.neighbour_branch.members.first()],
+            actor=cast.users["branch_secretary"],
+        )
+
+
+def test_the_life_page_records_and_shows_the_months(client_for, cast):
+    client = client_for(cast.users["branch_secretary"])
+    url = reverse("branches:life", args=[cast.branch.pk])
+    response = client.post(
+        url,
+        {
+            "kind": LifeKind.THEME_DAY,
+            "held_on": "2026-11-05",
+            "topic": "学习日：学习党章",
+            "attendees": [cast.member.pk],
+            "absence_note": "",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已记录主题党日（2026-11-05）" in html and "11月✓" in html
+    assert client_for(cast.users["other_branch_secretary"]).get(url).status_code == 404
+    county = client_for(cast.users["county_reviewer"])
+    assert county.get(url).status_code == 200
+    assert county.post(url, {"kind": LifeKind.THEME_DAY, "held_on": "2026-11-06", "topic": "x"}).status_code == 403
