@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from .scoping import Role, ScopedQuerySet
+from .scoping import BranchScopedQuerySet, Role, ScopedQuerySet
 
 division_code_validator = RegexValidator(r"^\d{12}$", "区划代码应为 12 位数字。")
 phone_validator = RegexValidator(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", "联系电话应为 11 位手机号或带区号的固定电话。")
@@ -147,9 +147,7 @@ class Branch(SiteProfile):
         return self.name
 
 
-class AnnualFigureQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
-
+class AnnualFigureQuerySet(BranchScopedQuerySet):
     def current(self):
         """The latest record for each (branch, year): corrections never overwrite."""
         newer = self.model.objects.filter(
@@ -196,8 +194,7 @@ class Post(models.TextChoices):
     PROBATIONARY = "probationary", "预备党员"
 
 
-class MemberQuerySet(ScopedQuerySet):
-    scope_lookups = AnnualFigureQuerySet.scope_lookups
+class MemberQuerySet(BranchScopedQuerySet):
     # A secretary keeps the member list of their own branch.
     editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
 
@@ -308,8 +305,7 @@ class LifeKind(models.TextChoices):
     MEMBER_APPRAISAL = "member_appraisal", "民主评议党员"
 
 
-class OrganisationalLifeQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+class OrganisationalLifeQuerySet(BranchScopedQuerySet):
     # the secretary records the branch's own organisational life
     editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
 

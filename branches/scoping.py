@@ -62,3 +62,14 @@ class ScopedQuerySet(models.QuerySet):
     def role_may_edit(self, user) -> bool:
         """Whether the user's role may change rows of this kind at all."""
         return user.is_superuser or getattr(user, "role", None) in self.editor_roles
+
+
+class BranchScopedQuerySet(ScopedQuerySet):
+    """Rows that belong to one branch through a ``branch`` foreign key."""
+
+    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+
+
+def unit_owner(user) -> dict:
+    """The unit a county reviewer's or township staff's new campaign, round or framework belongs to."""
+    return {"county": user.county} if user.role == Role.COUNTY_REVIEWER else {"township": user.township}

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Member, Township
-from branches.scoping import Role, ScopedQuerySet
+from branches.scoping import BranchScopedQuerySet, Role
 from scoring.models import Framework, ScoreSheet
 from scoring.spec import KINDS
 
@@ -125,8 +125,8 @@ class State(models.TextChoices):
     NAMED = "named", "已命名"
 
 
-class ParticipantQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+class ParticipantQuerySet(BranchScopedQuerySet):
+    """Participant rows, scoped through their branch."""
 
 
 class Participant(models.Model):

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 
 from branches.models import Branch, Member
-from branches.scoping import Role
+from branches.scoping import unit_owner
 
 from .models import Campaign, Participant, Phase, PhaseKind
 
@@ -91,7 +91,7 @@ def campaign_create(
     visible = set(Branch.objects.visible_to(actor).filter(pk__in=[b.pk for b in branches]).values_list("pk", flat=True))
     if len(visible) != len(branches):
         raise ValueError(ERROR_BRANCH_OUTSIDE)
-    owner = {"county": actor.county} if actor.role == Role.COUNTY_REVIEWER else {"township": actor.township}
+    owner = unit_owner(actor)
     campaign = Campaign.objects.create(
         kind=kind,
         year=year,

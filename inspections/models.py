@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Township
-from branches.scoping import ScopedQuerySet
+from branches.scoping import BranchScopedQuerySet
 from scoring.models import Framework, ScoreSheet
 
 
@@ -50,9 +50,7 @@ class InspectionRound(models.Model):
         return self.closed_at is not None
 
 
-class InspectedQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
-
+class InspectedQuerySet(BranchScopedQuerySet):
     def visible_to(self, user):
         """An unannounced round stays hidden from branch secretaries until it is closed."""
         visible = super().visible_to(user)
@@ -144,8 +142,8 @@ class RankingEntry(models.Model):
         return f"{self.position}. {self.branch}"
 
 
-class SecretaryActionFlagQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+class SecretaryActionFlagQuerySet(BranchScopedQuerySet):
+    """SecretaryActionFlag rows, scoped through their branch."""
 
 
 class SecretaryActionFlag(models.Model):
@@ -184,8 +182,8 @@ class LedgerSource(models.TextChoices):
     MANUAL = "manual", "录入"
 
 
-class LedgerItemQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
+class LedgerItemQuerySet(BranchScopedQuerySet):
+    """LedgerItem rows, scoped through their branch."""
 
 
 class LedgerItem(models.Model):

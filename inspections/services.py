@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from branches.models import Branch
-from branches.scoping import Role
+from branches.scoping import Role, unit_owner
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
 
@@ -50,7 +50,7 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
     visible = Branch.objects.visible_to(actor).filter(pk__in=[b.pk for b in branches]).count()
     if visible != len(branches) or not branches:
         raise InspectionError(ERROR_OUTSIDE)
-    owner = {"county": actor.county} if actor.role == Role.COUNTY_REVIEWER else {"township": actor.township}
+    owner = unit_owner(actor)
     inspection_round = InspectionRound.objects.create(
         kind=kind,
         title=title,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Member, Township
-from branches.scoping import Role, ScopedQuerySet
+from branches.scoping import BranchScopedQuerySet, Role
 
 from .spec import FACTS, KINDS, METHOD_LABELS, SUBJECTS
 
@@ -134,9 +134,7 @@ STAGE_FILLERS = {
 }
 
 
-class ScoreSheetQuerySet(ScopedQuerySet):
-    scope_lookups = {"county": "branch__township__county", "township": "branch__township", "branch": "branch"}
-
+class ScoreSheetQuerySet(BranchScopedQuerySet):
     def visible_to(self, user):
         visible = super().visible_to(user)
         if getattr(user, "role", None) == Role.BRANCH_SECRETARY:

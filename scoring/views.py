@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch
-from branches.scoping import Role
+from branches.scoping import Role, unit_owner
 from reports.excel import XLSX_CONTENT_TYPE
 
 from . import selectors
@@ -111,11 +111,7 @@ def framework_import(request):
     errors = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        owner = (
-            {"county": request.user.county}
-            if request.user.role == Role.COUNTY_REVIEWER
-            else {"township": request.user.township}
-        )
+        owner = unit_owner(request.user)
         try:
             if upload.name.lower().endswith((".yaml", ".yml", ".json")):
                 spec = spec_from_yaml(upload.read().decode("utf-8", errors="replace"))
