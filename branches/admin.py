@@ -59,3 +59,15 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         ("角色与单位", {"fields": ("full_name", "role", "county", "township", "branch")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # an account an administrator creates, or whose password an administrator sets, changes it at first login
+        if not change or "password" in form.changed_data:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            User.objects.filter(pk=id).update(must_change_password=True)
+        return response

@@ -185,6 +185,13 @@ def seed_demo() -> dict:
 
     logins = [DemoLogin("county", Role.COUNTY_REVIEWER.label, COUNTY_NAME)]
     created["users"] += _ensure_user("county", full_name="李审核", role=Role.COUNTY_REVIEWER, county=county)
+    # 三员分立: the county installation's three administrators
+    for username, full_name, role in (
+        ("sysadmin", "周系统", Role.SYSTEM_ADMIN),
+        ("secadmin", "吴安全", Role.SECURITY_ADMIN),
+        ("auditor", "郑审计", Role.AUDIT_ADMIN),
+    ):
+        created["users"] += _ensure_user(username, full_name=full_name, role=role, county=county)
 
     for spec in TOWNSHIPS:
         rng = random.Random(spec["name"])
@@ -264,11 +271,19 @@ def seed_demo() -> dict:
         logins.append(
             DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}")
         )
-    logins.append(DemoLogin("admin", "系统管理员（超级用户）", "全部"))
-    created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
-    from campaigns.demo import seed_demo_campaign
+    logins += [
+        DemoLogin("sysadmin", Role.SYSTEM_ADMIN.label, COUNTY_NAME),
+        DemoLogin("secadmin", Role.SECURITY_ADMIN.label, COUNTY_NAME),
+        DemoLogin("auditor", Role.AUDIT_ADMIN.label, COUNTY_NAME),
+        DemoLogin("admin", "超级用户（仅用于安装）", "全部"),
+    ]
+    from .demo_records import seed_demo_records
 
-    created["campaigns"] = int(seed_demo_campaign())
+    created["records"] = sum(seed_demo_records(t) for t in Township.objects.filter(county=county).order_by("pk"))
+    created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
+    from campaigns.demo import seed_demo_campaign, seed_demo_standardization
+
+    created["campaigns"] = int(seed_demo_campaign()) + int(seed_demo_standardization())
     from inspections.demo import seed_demo_inspections
 
     created["inspections"] = int(seed_demo_inspections())

@@ -1,11 +1,12 @@
 """Organisations (county → township → branch), party members and accounts."""
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from .scoping import BranchScopedQuerySet, Role, ScopedQuerySet
+from .scoping import ADMIN_ROLES, BranchScopedQuerySet, Role, ScopedQuerySet
 
 division_code_validator = RegexValidator(r"^\d{12}$", "区划代码应为 12 位数字。")
 phone_validator = RegexValidator(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", "联系电话应为 11 位手机号或带区号的固定电话。")
@@ -245,6 +246,9 @@ class User(AbstractUser):
     county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所在县")
     township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所在乡镇")
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所在党支部")
+    # set for every account an administrator or an import creates: the first login changes it
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     objects = UserManager()
 
@@ -255,7 +259,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=(
                     Q(role="", county__isnull=True, township__isnull=True, branch__isnull=True)
-                    | Q(role=Role.COUNTY_REVIEWER, county__isnull=False, township__isnull=True, branch__isnull=True)
+                    | Q(
+                        role__in=[Role.COUNTY_REVIEWER, *ADMIN_ROLES],
+                        county__isnull=False,
+                        township__isnull=True,
+                        branch__isnull=True,
+                    )
                     | Q(role=Role.TOWNSHIP_STAFF, county__isnull=True, township__isnull=False, branch__isnull=True)
                     | Q(role=Role.BRANCH_SECRETARY, county__isnull=True, township__isnull=True, branch__isnull=False)
                 ),
@@ -305,8 +314,9 @@ class LifeKind(models.TextChoices):
     MEMBER_APPRAISAL = "member_appraisal", "民主评议党员"
 
 
-class OrganisationalLifeQuerySet(BranchScopedQuerySet):
-    # the secretary records the branch's own organisational life
+class RecordQuerySet(BranchScopedQuerySet):
+    """Records a branch keeps about itself: its secretary and township staff write them."""
+
     editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
 
 
@@ -319,10 +329,13 @@ class OrganisationalLife(models.Model):
     topic = models.CharField("主题", max_length=200)
     attendees = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name="参加党员")
     absence_note = models.CharField("缺席及原因", max_length=300, blank=True)
+    minutes = models.TextField("会议记录", blank=True, max_length=5000)
+    # photos are checked and served like sheet evidence (scoring.Evidence without a sheet)
+    photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="照片")
     recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = OrganisationalLifeQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "组织生活记录"
@@ -331,3 +344,246 @@ class OrganisationalLife(models.Model):
 
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()}：{self.topic}"
+
+
+class DeedKind(models.TextChoices):
+    DEED = "deed", "为群众办实事"
+    SERVICE = "service", "志愿服务"
+    PAIRING = "pairing", "一对一帮扶"
+
+
+# The kinds that count as a member "serving" (seed 002: at least 2 times a year).
+SERVICE_KINDS = (DeedKind.SERVICE, DeedKind.PAIRING)
+
+
+class MemberDeed(models.Model):
+    """What a member did for the masses. Counts (facts, points) only once the secretary confirms it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="deeds", verbose_name="党支部")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deeds", verbose_name="党员")
+    kind = models.CharField("类型", max_length=20, choices=DeedKind.choices)
+    done_on = models.DateField("日期")
+    description = models.CharField("做了什么", max_length=300)
+    # a household or a group, no more personal data than needed
+    beneficiary = models.CharField(
+        "服务对象", max_length=60, help_text="如“三组刘姓独居老人户”“四组村民”，不填身份证号、电话。"
+    )
+    photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="照片")
+    confirmed_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党员办实事和服务记录"
+        ordering = ["-done_on", "-pk"]
+        indexes = [models.Index(fields=["branch", "done_on"])]
+
+    def __str__(self):
+        return f"{self.done_on} {self.member} {self.get_kind_display()}：{self.description}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class PointsRuleQuerySet(ScopedQuerySet):
+    # a township's scheme; its branches read it through ``branch.township``
+    scope_lookups = {"county": "township__county", "township": "township", "branch": None}
+
+
+class PointsRule(models.Model):
+    """One line of a township's 党员量化积分 scheme: points per confirmed record of a kind, capped per year."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="points_rules", verbose_name="乡镇")
+    kind = models.CharField("类型", max_length=20, choices=DeedKind.choices)
+    points = models.DecimalField("每次积分", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+    yearly_cap = models.DecimalField("年度上限", max_digits=6, decimal_places=1, validators=[MinValueValidator(0)])
+    updated_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="修改人")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PointsRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党员量化积分规则"
+        constraints = [models.UniqueConstraint(fields=["township", "kind"], name="points_rule_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.township} {self.get_kind_display()}"
+
+
+class ProblemCategory(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", "基础设施建设"
+    GOVERNANCE = "governance", "乡村治理"
+
+
+class SolvedProblem(models.Model):
+    """A difficult problem the branch solved for the village (seed 002: 1–2 a year)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="solved_problems", verbose_name="党支部")
+    category = models.CharField("类别", max_length=20, choices=ProblemCategory.choices)
+    title = models.CharField("解决了什么问题", max_length=200)
+    solved_on = models.DateField("解决日期")
+    description = models.TextField("经过和成效", max_length=2000, blank=True)
+    photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="佐证材料")
+    recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "解决困难问题记录"
+        ordering = ["-solved_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.solved_on} {self.title}"
+
+
+class PledgeStatus(models.TextChoices):
+    OPEN = "open", "待兑现"
+    KEPT = "kept", "已践诺"
+    NOT_KEPT = "not_kept", "未兑现"
+
+
+class Pledge(models.Model):
+    """A public pledge (公开承诺) made at the start of a year by the branch (no member) or one member."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="pledges", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="pledges", verbose_name="承诺党员"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    content = models.CharField("承诺事项", max_length=300)
+    status = models.CharField("兑现情况", max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.OPEN)
+    status_note = models.CharField("兑现说明或未兑现原因", max_length=300, blank=True)
+    resolved_on = models.DateField("兑现日期", null=True, blank=True)
+    photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="践诺佐证")
+    leader_comment = models.CharField("领导点评", max_length=300, blank=True)
+    commented_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="点评人"
+    )
+    commented_at = models.DateTimeField("点评时间", null=True, blank=True)
+    recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开承诺"
+        ordering = ["-year", "member", "pk"]
+        indexes = [models.Index(fields=["branch", "year"])]
+
+    def __str__(self):
+        return f"{self.member or '党支部'}：{self.content}"
+
+
+class Appraisal(models.Model):
+    """A round of mass appraisal (群众评议) of the branch (no member) or one member."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="appraisals", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="appraisals", verbose_name="被评议党员"
+    )
+    held_on = models.DateField("评议日期")
+    forms = models.PositiveIntegerField("发放测评表（份）")
+    satisfied = models.PositiveIntegerField("满意")
+    basically_satisfied = models.PositiveIntegerField("基本满意")
+    dissatisfied = models.PositiveIntegerField("不满意")
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众评议"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    forms__gte=models.F("satisfied") + models.F("basically_satisfied") + models.F("dissatisfied")
+                ),
+                name="appraisal_counts_within_forms",
+                violation_error_message="满意、基本满意、不满意票数之和不能超过发放的测评表份数。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.member or '党支部'} 群众评议"
+
+    @property
+    def valid_forms(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.dissatisfied
+
+    @property
+    def satisfaction_rate(self):
+        """满意率: (满意 + 基本满意) / 有效票, in percent; None when no valid form."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if not self.valid_forms:
+            return None
+        rate = Decimal(100 * (self.satisfied + self.basically_satisfied)) / self.valid_forms
+        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes, so the last few are not used again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class AuditEvent(models.TextChoices):
+    CHANGE = "change", "数据修改"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    DOWNLOAD = "download", "下载"
+    IMPORT = "import", "导入"
+    DENIED = "denied", "越权访问被拒"
+    ADMIN = "admin", "管理操作"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """The trail is append-only: no path in the product edits or deletes it
+    (on PostgreSQL a trigger refuses it as well; only ``purge_audit`` may delete
+    records past the retention period)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计记录不能删除。")
+
+
+class AuditEntry(AbstractLogEntry):
+    """One line of the audit trail: django-auditlog writes the model changes
+    (before → after), the product writes the events it has none for."""
+
+    event = models.CharField(
+        "事件", max_length=20, choices=AuditEvent.choices, default=AuditEvent.CHANGE, db_index=True
+    )
+    actor_unit = models.CharField("所在单位", max_length=100, blank=True, db_index=True)
+
+    objects = LogEntryManager.from_queryset(AuditEntryQuerySet)()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = verbose_name_plural = "审计记录"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_purge", False):
+            raise PermissionError("审计记录不能修改。")
+        if self.actor_id and not self.actor_unit:
+            self.actor_unit = self.actor.unit_label[:100]
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不能删除。")

@@ -16,6 +16,15 @@ class Role(models.TextChoices):
     COUNTY_REVIEWER = "county_reviewer", "县委组织部审核人员"
     TOWNSHIP_STAFF = "township_staff", "镇党委工作人员"
     BRANCH_SECRETARY = "branch_secretary", "党支部书记"
+    # 三员分立: three administrators of a county's installation, none able to act as another,
+    # none able to see or change the work (unit_scope gives them nothing)
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# a tuple, not a set: its order is written into a migration's check constraint
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 NOTHING = Q(pk__in=[])

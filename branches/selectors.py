@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from .models import AnnualFigure, Branch, BranchKind, Member, Post, Township
+from .models import AnnualFigure, Branch, BranchKind, DeedKind, Member, MemberDeed, PointsRule, Post, Township
 from .scoping import Role
 
 
@@ -108,7 +109,16 @@ def home_overview(user) -> dict:
         "attention": [item for item in attention if item.branches],
         "campaign_tasks": campaign_tasks,
         "inspection_tasks": _inspection_tasks(user),
+        "record_gaps": _record_gaps(user),
     }
+
+
+def _record_gaps(user) -> list[tuple[str, str]]:
+    if user.role != Role.BRANCH_SECRETARY or not user.branch_id:
+        return []
+    from scoring.facts import secretary_gaps
+
+    return secretary_gaps(user.branch)
 
 
 def _inspection_tasks(user) -> dict:
@@ -159,3 +169,39 @@ def _campaign_tasks(user) -> list[dict]:
         text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
         task["lines"][text] = task["lines"].get(text, 0) + row["n"]
     return list(tasks.values())
+
+
+def points_rules(township) -> dict:
+    """The township's 党员量化积分 scheme by kind (kinds not configured are absent)."""
+    return {rule.kind: rule for rule in PointsRule.objects.filter(township=township)}
+
+
+def member_points(branch, year: int) -> list[dict]:
+    """Each member's points for ``year``: confirmed records only, points per kind
+    capped by the township's yearly cap; one aggregate query for the counts."""
+    rules = points_rules(branch.township)
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        MemberDeed.objects.filter(
+            branch=branch, confirmed_at__isnull=False, done_on__year=year, done_on__gte=F("member__joined_on")
+        )
+        .values("member_id", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["member_id"], {})[row["kind"]] = row["n"]
+    rows = []
+    for member in branch.members.all():
+        kinds = counts.get(member.pk, {})
+        total = Decimal(0)
+        for kind, n in kinds.items():
+            rule = rules.get(kind)
+            if rule is not None:
+                total += min(rule.points * n, rule.yearly_cap)
+        rows.append(
+            {
+                "member": member,
+                "counts": [kinds.get(kind, 0) for kind in DeedKind.values],
+                "points": total,
+            }
+        )
+    return rows

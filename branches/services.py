@@ -2,9 +2,26 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from .models import AnnualFigure, Branch
+from scoring.evidence import photos_store
+from scoring.services import sheets_follow_facts
+
+from .models import (
+    AnnualFigure,
+    Appraisal,
+    Branch,
+    MemberDeed,
+    OrganisationalLife,
+    Pledge,
+    PledgeStatus,
+    PointsRule,
+    SolvedProblem,
+    Township,
+)
+from .scoping import Role
 
 
 @transaction.atomic
@@ -21,22 +38,44 @@ def annual_figure_record(*, branch: Branch, year: int, collective_income: Decima
     return figure
 
 
-ERROR_LIFE_OUTSIDE = "只能为本单位的党支部记录组织生活。"
+ERROR_RECORD_OUTSIDE = "只能为本单位的党支部记录。"
 ERROR_LIFE_MEMBER = "参加人员中有不属于该党支部的党员。"
+ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
+ERROR_CONFIRM_ROLE = "只有本支部书记可以确认党员的办实事和服务记录。"
+ERROR_COMMENT_ROLE = "只有镇党委工作人员和县委组织部可以作领导点评。"
+ERROR_POINTS_ROLE = "只有镇党委工作人员可以设置本镇的党员量化积分规则。"
+ERROR_PLEDGE_NOTE = "请写明践诺情况（做了什么、何时完成）。"
+ERROR_PLEDGE_REASON = "未兑现的承诺请写明原因。"
+ERROR_PLEDGE_STATUS = "请选择“已践诺”或“未兑现”。"
+ERROR_PLEDGE_CLOSED = "该承诺已标记为“{status}”，不能再次标记。"
+ERROR_APPRAISAL_COUNTS = "满意、基本满意、不满意票数之和（{valid}）不能超过发放的测评表份数（{forms}）。"
+ERROR_APPRAISAL_EMPTY = "有效测评表为 0 份，无法计算满意率。"
+
+
+def _require_recorder(actor, branch: Branch) -> None:
+    """Records are kept by the branch's secretary and its township's staff, for that branch only."""
+    if not MemberDeed.objects.role_may_edit(actor) or not (
+        Branch.objects.visible_to(actor).filter(pk=branch.pk).exists()
+    ):
+        raise PermissionDenied(ERROR_RECORD_OUTSIDE)
+
+
+def _require_member(branch: Branch, member) -> None:
+    if member is not None and member.branch_id != branch.pk:
+        raise ValueError(ERROR_MEMBER_ELSEWHERE)
+
+
+def _attach(record, branch: Branch, photos, actor) -> None:
+    if photos:
+        record.photos.add(*photos_store(branch=branch, uploads=photos, actor=actor))
 
 
 @transaction.atomic
-def organisational_life_record(*, branch: Branch, kind, held_on, topic, attendees, absence_note="", actor):
+def organisational_life_record(
+    *, branch: Branch, kind, held_on, topic, attendees, absence_note="", minutes="", photos=(), actor
+):
     """Record a meeting once, when it happens; every score sheet linked to it reads it from here."""
-    from django.core.exceptions import PermissionDenied
-
-    from .models import OrganisationalLife
-
-    if (
-        not OrganisationalLife.objects.role_may_edit(actor)
-        or not Branch.objects.visible_to(actor).filter(pk=branch.pk).exists()
-    ):
-        raise PermissionDenied(ERROR_LIFE_OUTSIDE)
+    _require_recorder(actor, branch)
     attendees = list(attendees)
     if any(member.branch_id != branch.pk for member in attendees):
         raise ValueError(ERROR_LIFE_MEMBER)
@@ -46,7 +85,137 @@ def organisational_life_record(*, branch: Branch, kind, held_on, topic, attendee
         held_on=held_on,
         topic=topic.strip(),
         absence_note=absence_note.strip(),
+        minutes=minutes.strip(),
         recorded_by=actor,
     )
     record.attendees.set(attendees)
+    _attach(record, branch, photos, actor)
+    sheets_follow_facts(branch=branch, year=held_on.year, actor=actor)
     return record
+
+
+@transaction.atomic
+def deed_record(*, branch: Branch, member, kind, done_on, description, beneficiary, photos=(), actor):
+    """A member's deed or service; it counts (facts, points) once the branch secretary confirms it."""
+    _require_recorder(actor, branch)
+    _require_member(branch, member)
+    deed = MemberDeed.objects.create(
+        branch=branch,
+        member=member,
+        kind=kind,
+        done_on=done_on,
+        description=description.strip(),
+        beneficiary=beneficiary.strip(),
+        recorded_by=actor,
+    )
+    _attach(deed, branch, photos, actor)
+    return deed
+
+
+@transaction.atomic
+def deed_confirm(deed: MemberDeed, *, actor) -> bool:
+    """The secretary confirms a deed; only then it counts for facts and points. False if it already was."""
+    if not (actor.is_superuser or (actor.role == Role.BRANCH_SECRETARY and actor.branch_id == deed.branch_id)):
+        raise PermissionDenied(ERROR_CONFIRM_ROLE)
+    updated = MemberDeed.objects.filter(pk=deed.pk, confirmed_at__isnull=True).update(
+        confirmed_by=actor, confirmed_at=timezone.now()
+    )
+    if updated:
+        sheets_follow_facts(branch=deed.branch, year=deed.done_on.year, actor=actor)
+    return bool(updated)
+
+
+@transaction.atomic
+def points_rule_save(*, township: Township, kind, points: Decimal, yearly_cap: Decimal, actor) -> PointsRule:
+    if not (actor.is_superuser or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == township.pk)):
+        raise PermissionDenied(ERROR_POINTS_ROLE)
+    rule, _ = PointsRule.objects.update_or_create(
+        township=township, kind=kind, defaults={"points": points, "yearly_cap": yearly_cap, "updated_by": actor}
+    )
+    return rule
+
+
+@transaction.atomic
+def problem_record(*, branch: Branch, category, title, solved_on, description="", photos=(), actor) -> SolvedProblem:
+    _require_recorder(actor, branch)
+    problem = SolvedProblem.objects.create(
+        branch=branch,
+        category=category,
+        title=title.strip(),
+        solved_on=solved_on,
+        description=description.strip(),
+        recorded_by=actor,
+    )
+    _attach(problem, branch, photos, actor)
+    sheets_follow_facts(branch=branch, year=solved_on.year, actor=actor)
+    return problem
+
+
+@transaction.atomic
+def pledge_record(*, branch: Branch, member, year: int, content, actor) -> Pledge:
+    _require_recorder(actor, branch)
+    _require_member(branch, member)
+    pledge = Pledge.objects.create(branch=branch, member=member, year=year, content=content.strip(), recorded_by=actor)
+    sheets_follow_facts(branch=branch, year=year, actor=actor)
+    return pledge
+
+
+@transaction.atomic
+def pledge_resolve(pledge: Pledge, *, status, note, resolved_on, photos=(), actor) -> Pledge:
+    """Mark a pledge kept (践诺, with what was done) or not kept (with the reason). Once only: the mark stays readable."""
+    _require_recorder(actor, pledge.branch)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.status != PledgeStatus.OPEN:
+        raise ValueError(ERROR_PLEDGE_CLOSED.format(status=pledge.get_status_display()))
+    if status not in (PledgeStatus.KEPT, PledgeStatus.NOT_KEPT):
+        raise ValueError(ERROR_PLEDGE_STATUS)
+    if not note.strip():
+        raise ValueError(ERROR_PLEDGE_NOTE if status == PledgeStatus.KEPT else ERROR_PLEDGE_REASON)
+    pledge.status, pledge.status_note, pledge.resolved_on = status, note.strip(), resolved_on
+    pledge.save(update_fields=["status", "status_note", "resolved_on"])
+    _attach(pledge, pledge.branch, photos, actor)
+    sheets_follow_facts(branch=pledge.branch, year=pledge.year, actor=actor)
+    return pledge
+
+
+@transaction.atomic
+def pledge_comment(pledge: Pledge, *, comment, actor) -> Pledge:
+    """领导点评 by township staff (or the county)."""
+    if not (
+        actor.is_superuser
+        or (
+            actor.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+            and Pledge.objects.visible_to(actor).filter(pk=pledge.pk).exists()
+        )
+    ):
+        raise PermissionDenied(ERROR_COMMENT_ROLE)
+    pledge.leader_comment, pledge.commented_by, pledge.commented_at = comment.strip(), actor, timezone.now()
+    pledge.save(update_fields=["leader_comment", "commented_by", "commented_at"])
+    return pledge
+
+
+@transaction.atomic
+def appraisal_record(
+    *, branch: Branch, member, held_on, forms, satisfied, basically_satisfied, dissatisfied, note="", actor
+) -> Appraisal:
+    _require_recorder(actor, branch)
+    _require_member(branch, member)
+    valid = satisfied + basically_satisfied + dissatisfied
+    if valid > forms:
+        raise ValueError(ERROR_APPRAISAL_COUNTS.format(valid=valid, forms=forms))
+    if valid == 0:
+        raise ValueError(ERROR_APPRAISAL_EMPTY)
+    appraisal = Appraisal.objects.create(
+        branch=branch,
+        member=member,
+        held_on=held_on,
+        forms=forms,
+        satisfied=satisfied,
+        basically_satisfied=basically_satisfied,
+        dissatisfied=dissatisfied,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    if member is None:
+        sheets_follow_facts(branch=branch, year=held_on.year, actor=actor)
+    return appraisal

@@ -5,9 +5,9 @@ but beyond the user's role it is refused (403)."""
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +17,12 @@ from django_tables2 import RequestConfig
 from reports.excel import XLSX_CONTENT_TYPE
 
 from . import selectors
+from .audit import audit_import
 from .filters import BranchFilter
 from .forms import AnnualFigureForm, BranchForm, MemberForm, RegisterImportForm
-from .models import Branch, Member
+from .models import Branch, Member, User
 from .register_xlsx import RegisterImportError, register_export, register_import, register_template
-from .scoping import Role
+from .scoping import ADMIN_ROLES, Role
 from .services import annual_figure_record
 from .tables import BranchTable
 
@@ -46,6 +47,8 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def home(request):
+    if request.user.role in ADMIN_ROLES:
+        return render(request, "branches/home_admin.html")
     context = selectors.home_overview(request.user)
     templates = {
         Role.COUNTY_REVIEWER: "branches/home_county.html",
@@ -175,11 +178,15 @@ def register_import_view(request):
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     errors = []
     if form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = register_import(file=form.cleaned_data["file"], actor=request.user)
+            result = register_import(file=upload, actor=request.user)
         except RegisterImportError as refused:
             errors = refused.errors
+            audit_import(request, upload, what="党支部登记册", outcome=f"拒绝：{len(errors)} 处错误")
         else:
+            rows = result.branches_created + result.branches_updated + result.members_created + result.members_updated
+            audit_import(request, upload, what="党支部登记册", outcome="已导入", rows=rows)
             messages.success(request, result.summary())
             return redirect("branches:list")
     return render(request, "branches/import.html", {"form": form, "errors": errors})
@@ -200,42 +207,12 @@ def register_export_download(request):
     return _xlsx_response(register_export(branch_filter.qs), f"党支部登记册_{stamp}.xlsx")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def life_records(request, pk):
-    """A branch's organisational life: record a meeting (on a phone, in a minute) and see the year at a glance."""
-    from .forms import OrganisationalLifeForm
-    from .models import LifeKind, OrganisationalLife
-    from .services import organisational_life_record
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's own password clears "change at next login"; Django ends the
+    user's other sessions (their auth hash no longer matches) and keeps this one."""
 
-    branch = _get_branch_for_user(request.user, pk)
-    may_record = OrganisationalLife.objects.role_may_edit(request.user)
-    form = OrganisationalLifeForm(
-        request.POST or None, branch=branch, initial={"held_on": timezone.localdate(), "kind": LifeKind.THEME_DAY}
-    )
-    if request.method == "POST":
-        if not may_record:
-            raise PermissionDenied("您不能为该党支部记录组织生活。")
-        if form.is_valid():
-            record = organisational_life_record(branch=branch, actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已记录{record.get_kind_display()}（{record.held_on:%Y-%m-%d}）。")
-            return redirect("branches:life", pk=branch.pk)
-    year = int(request.GET.get("year") or timezone.localdate().year)
-    records = list(
-        branch.life_records.filter(held_on__year=year).annotate(attendee_count=Count("attendees")).order_by("-held_on")
-    )
-    theme_months = {r.held_on.month for r in records if r.kind == LifeKind.THEME_DAY}
-    months = [(m, m in theme_months) for m in range(1, 13)]
-    return render(
-        request,
-        "branches/life.html",
-        {
-            "branch": branch,
-            "form": form if may_record else None,
-            "records": records,
-            "year": year,
-            "months": months,
-            "life_meeting_held": any(r.kind == LifeKind.LIFE_MEETING for r in records),
-            "past_month": timezone.localdate().month if year == timezone.localdate().year else 12,
-        },
-    )
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
+        messages.success(self.request, "密码已修改，其他设备上的登录已失效。")
+        return response

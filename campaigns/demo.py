@@ -14,7 +14,7 @@ from branches.models import Branch, User
 from scoring.entries import RawEntry
 from scoring.models import Framework
 from scoring.selectors import framework_spec
-from scoring.services import score_sheet_save
+from scoring.services import score_sheet_save, sheet_entries
 
 from .models import Campaign, PhaseKind
 from .services import campaign_create
@@ -34,7 +34,10 @@ SCHEDULE = {  # days from today: (start, end)
 def _typed_entries(sheet, rng) -> dict[str, RawEntry]:
     """What a secretary typed: mostly good marks, a few gaps, with reasons where the record disagrees."""
     raw = {}
+    filled = set(sheet_entries(sheet))
     for item in framework_spec(sheet.framework).items():
+        if item.code in filled:
+            continue  # the branch's records already decided it
         if item.method == "met":
             value = "是" if rng.random() < 0.85 else "否"
         elif item.method == "graded":
@@ -44,7 +47,7 @@ def _typed_entries(sheet, rng) -> dict[str, RawEntry]:
             value = str(rng.choice((0, 0, 0, 1, 2)))
         else:
             value = "0" if item.method == "bonus" else ""
-        raw[item.code] = RawEntry(value=value, reason="以村会计账目为准" if item.fact else "")
+        raw[item.code] = RawEntry(value=value)
     return raw
 
 
@@ -76,4 +79,34 @@ def seed_demo_campaign() -> bool:
         score_sheet_save(sheet=participant.self_sheet, raw=_typed_entries(participant.self_sheet, rng), actor=staff)
         if index < 4:
             transition(participant, "submit", actor=staff)
+    return True
+
+
+STANDARDIZATION_TITLE = "2026年关兴镇党支部建设标准化对标创建（演示）"
+
+
+@transaction.atomic
+def seed_demo_standardization() -> bool:
+    """A 标准化 campaign in self-assessment: 法泥村's sheet is open, its linked items
+    filled from the branch's records (the demo secretary's way in)."""
+    if Campaign.objects.filter(title=STANDARDIZATION_TITLE).exists():
+        return False
+    staff = User.objects.get(username="guanxing")
+    campaign = campaign_create(
+        kind="standardization",
+        year=today().year,
+        title=STANDARDIZATION_TITLE,
+        framework=Framework.objects.filter(code="standardization").latest("version"),
+        branches=Branch.objects.filter(township=staff.township, kind="village").order_by("name"),
+        actor=staff,
+        objection_contact="关兴镇党建办 电话 0000-1234567",
+    )
+    for phase in campaign.phases.all():
+        start, end = SCHEDULE[phase.kind]
+        phase.starts_on, phase.ends_on = today() + timedelta(days=start), today() + timedelta(days=end)
+        phase.save()
+    secretary = User.objects.filter(username="fani").first()
+    for participant in campaign.participants.select_related("branch"):
+        if participant.branch.name == "法泥村党支部" and secretary is not None:
+            transition(participant, "start", actor=secretary)
     return True

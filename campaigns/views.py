@@ -1,6 +1,7 @@
 """Campaign pages. Every action calls one workflow function and redirects;
 refusals come back as a Chinese message and change nothing."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from branches.scoping import Role
 
@@ -293,6 +295,11 @@ def campaign_step(request, pk, step):
     return redirect("campaigns:detail", pk=campaign.pk)
 
 
+def rate_limited(request, exception):
+    return render(request, "429.html", status=429)
+
+
+@ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)
 def publicity_page(request, token):
     """The public notice (公示): no login, only what a notice on a wall would say."""
     campaign = get_object_or_404(Campaign.objects.select_related("county", "township", "framework"), public_token=token)

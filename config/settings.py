@@ -7,9 +7,11 @@ deployment sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL or REDIS_URL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,8 @@ SECRET_KEY = env(
     "SECRET_KEY",
     default="demo-only-insecure-key-9c1f0e3a7b5d4e2f8a6c1b3d5e7f9a0b2c4d6e8f",
 )
+# Behind nginx, which sets X-Real-IP to the client's address (deploy/nginx/branchwork.conf).
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,6 +50,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "axes",
+    "auditlog",
+    "csp",
+    "django_ratelimit",
     "branches",
     "campaigns",
     "scoring",
@@ -54,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "branches.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # https://whitenoise.readthedocs.io/en/stable/django.html
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,8 +72,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # the actor and address of every model change (django-auditlog)
+    "auditlog.middleware.AuditlogMiddleware",
+    "branches.middleware.PasswordPolicyMiddleware",
+    "branches.middleware.NoStoreMiddleware",
+    "branches.middleware.AuditDenialMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,12 +128,49 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "branches.User"
 
 # --- Authentication ---------------------------------------------------------
+# 等保 2.0 身份鉴别: 8+ characters of three kinds, not like the user name, not a
+# common password, not one of the last 5; changed every PASSWORD_MAX_AGE_DAYS.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "branches.passwords.CompositionValidator", "OPTIONS": {"kinds": 3}},
+    {"NAME": "branches.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# The audit trail (django-auditlog into our own table, with the product's events beside the model changes).
+AUDITLOG_LOGENTRY_MODEL = "branches.AuditEntry"
+# auditlog's own migrations would create its unused default table: our AuditEntry replaces it
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=180))
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0 if DEMO_MODE else 90)
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked account or address before the password is checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login failures (django-axes; its defaults are 3 failures and a lock for good):
+# 5 failures lock the account, and separately the address, for 30 minutes; the
+# security administrator can unlock. Counted within the same 30 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_LOCK_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account's failures, then the address's
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+AXES_HANDLER = "branches.lockout.LockoutHandler"
+# not reset by a success: axes would clear every failure from the same address,
+# so one's own login would wipe the count against another account
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+# Sessions live in the database (a Redis outage logs nobody out), end after
+# SESSION_IDLE_MINUTES without a request and when the browser closes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if TESTING:
     # Hashing cost is not what the tests check; it made each test seconds long.
     # https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing
@@ -137,7 +192,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # written to a temporary file and linked into place: never half-written (config/storage.py)
+    "default": {"BACKEND": "config.storage.AtomicFileSystemStorage"},
     # Tests render pages without running collectstatic first, so they use the
     # plain storage; everywhere else whitenoise serves hashed, compressed files.
     "staticfiles": {
@@ -156,6 +212,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 REGISTER_IMPORT_MAX_BYTES = env.int("REGISTER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=15 * 1024 * 1024)
 EVIDENCE_MAX_SHEET_BYTES = env.int("EVIDENCE_MAX_SHEET_BYTES", default=200 * 1024 * 1024)
+EVIDENCE_MAX_RECORD_BYTES = env.int("EVIDENCE_MAX_RECORD_BYTES", default=2 * 1024 * 1024 * 1024)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -181,7 +238,8 @@ if CELERY_BROKER_URL == "filesystem://":
 else:
     # A job is acknowledged only when it finished, so a worker killed mid-job
     # hands it to another; visibility_timeout must exceed the longest job.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # fail fast when Redis is down: the request keeps the job and says so (reports.services._send)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -194,12 +252,16 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 12 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # WeasyPrint keeps memory after large documents; recycle a worker process past this (KiB).
 # https://docs.celeryq.dev/en/stable/userguide/workers.html#max-memory-per-child-setting
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 # A running job that has not reported for this long lost its worker and is retried.
 REPORT_JOB_STALE_SECONDS = env.int("REPORT_JOB_STALE_SECONDS", default=120)
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=20)
+HEALTH_MIN_FREE_MB = env.int("HEALTH_MIN_FREE_MB", default=500)
 REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
 # WeasyPrint holds about 1.7 MB a page: past this many score sheets (a few hundred
 # pages) a document is split into one PDF per township, packed in a ZIP.
@@ -212,6 +274,45 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Served over HTTPS (behind nginx, which sets X-Forwarded-Proto): secure cookies,
+# redirect to HTTPS, HSTS. `manage.py check --deploy` is then silent.
+if env.bool("HTTPS", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain HTTP
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# Content-Security-Policy (django-csp; Django 5.2 has none built in): scripts only
+# from our own static files, no inline script; inline style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Cache and rate limits ----------------------------------------------------------
+# Rate limits count in the cache: per process in the embedded default, shared
+# through Redis in production (CACHE_URL=rediscache://host:6379/2).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+RATELIMIT_VIEW = "campaigns.views.rate_limited"
+RATELIMIT_FAIL_OPEN = True  # the public notice stays up when the cache is down
+PUBLIC_RATE = env("PUBLIC_RATE", default="30/m")
+# W001: Django's own RedisCache increments atomically but is not on the library's list.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # one process's count in the embedded default (documented); production shares Redis
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 LOGGING = {
     "version": 1,

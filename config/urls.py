@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from branches import admin_views, audit_views
 from branches import views as branch_views
 from campaigns import views as campaign_views
+from reports.health import healthz
 
 admin.site.site_header = "党支部创建活动管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -13,7 +15,7 @@ urlpatterns = [
     path("", branch_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", branch_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("branches/", include("branches.urls")),
     path("scoring/", include("scoring.urls")),
@@ -22,4 +24,9 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("audit/", audit_views.audit_trail, name="audit"),
+    path("accounts/system/", admin_views.system_accounts, name="accounts_system"),
+    path("accounts/security/", admin_views.security_accounts, name="accounts_security"),
+    path("accounts/security/unlock/", admin_views.security_unlock, name="accounts_unlock"),
 ]

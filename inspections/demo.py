@@ -10,7 +10,7 @@ from branches.models import Branch, User
 from scoring.entries import RawEntry
 from scoring.models import Framework
 from scoring.selectors import framework_spec
-from scoring.services import score_sheet_save
+from scoring.services import score_sheet_save, sheet_entries
 
 from .models import InspectionRound, RoundKind
 from .services import finding_record, ranking_publish, round_close, round_create
@@ -20,7 +20,10 @@ LAST_QUARTER_TITLE = "2026年第三季度「三会一课」和主题党日督查
 
 def _inspect(sheet, rng, actor):
     raw = {}
+    filled = set(sheet_entries(sheet))
     for item in framework_spec(sheet.framework).items():
+        if item.code in filled:
+            continue  # the branch's records already decided it
         if item.method == "deduction":
             raw[item.code] = RawEntry(value=str(rng.choice((0, 0, 1, 1, 2))))
         elif item.method == "graded":

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
+from scoring.facts import Period
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
 
@@ -64,7 +65,14 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
         **owner,
     )
     for branch in branches:
-        sheet = score_sheet_create(framework=checklist, branch=branch, stage=Stage.INSPECTION, year=year, actor=actor)
+        sheet = score_sheet_create(
+            framework=checklist,
+            branch=branch,
+            stage=Stage.INSPECTION,
+            year=year,
+            actor=actor,
+            period=Period.quarter(year, quarter),
+        )
         if kind == RoundKind.UNANNOUNCED:
             ScoreSheet.objects.filter(pk=sheet.pk).update(hidden_from_branch=True)
         InspectedBranch.objects.create(inspection_round=inspection_round, branch=branch, sheet=sheet)

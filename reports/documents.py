@@ -1,10 +1,11 @@
 """The documents the reports machinery produces: one builder per document,
 sharing the data gathering between PDF and Excel.
 
-Every document reads one campaign, limited to what its requester may see:
-township staff get their township, a secretary their own branch, a county
-reviewer the county or any township in it. ``resolve`` fixes that scope into
-the job's parameters, so the job can be checked against any later reader.
+Every document reads one campaign (or, for the ledger, notices and the year's
+records, one unit), limited to what its requester may see: township staff get
+their township, a secretary their own branch, a county reviewer the county or
+any township in it. ``resolve`` fixes that scope into the job's parameters, so
+the job can be checked against any later reader.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,7 +27,14 @@ from campaigns.selectors import campaign_progress
 from scoring.selectors import framework_spec
 
 from .excel import workbook_bytes, write_only_workbook, write_report_sheet
-from .gather import campaign_data, fingerprint_inputs, item_points_by_sheet, participants_for, state_label
+from .gather import (
+    branch_years,
+    campaign_data,
+    fingerprint_inputs,
+    item_points_by_sheet,
+    participants_for,
+    state_label,
+)
 from .pdf import render_pdf
 
 
@@ -46,6 +54,10 @@ def resolve(user, kind: str, params: dict) -> tuple[dict, str]:
         raise Http404("没有这种文书。")
     if kind == "ledger_items_xlsx":
         return _resolve_ledger(user, params)
+    if kind == "audit_xlsx":
+        return _resolve_audit(user, params)
+    if kind in RECORD_KINDS:
+        return _resolve_records(user, kind, params)
     if kind == "notice":
         from inspections.models import Notice
 
@@ -105,9 +117,76 @@ def _resolve_ledger(user, params) -> tuple[dict, str]:
     raise Http404("没有可导出的问题台账。")
 
 
+# Documents read from the records branches keep all year, for one township or one branch and one year.
+RECORD_KINDS = ("facts_grid_xlsx", "annual_summary")
+
+
+def _pk(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _year(params) -> int:
+    """The year asked for: this year when none is given; 2000 to next year, else a bad request."""
+    this = timezone.localdate().year
+    text = str(params.get("year") or this).strip()
+    if not text.isdigit() or not 2000 <= int(text) <= this + 1:
+        raise BadRequest(f"年度应为 2000 年至 {this + 1} 年之间的年份。")
+    return int(text)
+
+
+def _resolve_records(user, kind, params) -> tuple[dict, str]:
+    """The 实绩 documents: a township's (its staff, or a county reviewer naming one of the county's
+    townships) or, for the annual summary, one branch (a secretary's own, or one the user may see)."""
+    label = DOCUMENTS[kind].label
+    year = _year(params)
+    if kind == "annual_summary" and (params.get("branch") or user.role == Role.BRANCH_SECRETARY):
+        branch_id = _pk(params.get("branch")) if params.get("branch") else user.branch_id
+        branch = Branch.objects.visible_to(user).select_related("township").filter(pk=branch_id or 0).first()
+        if branch is None:
+            raise Http404("党支部不存在或不在您的管理范围内。")
+        return {"branch": branch.pk, "year": year}, f"{branch.township.name}{branch.name}·{year}年{label}"
+    posted = params.get("township")
+    if user.role == Role.TOWNSHIP_STAFF and not user.is_superuser:
+        if posted and _pk(posted) != user.township_id:
+            raise Http404("乡镇不存在或不在您的管理范围内。")
+        township = user.township
+    else:
+        township = Township.objects.visible_to(user).filter(pk=_pk(posted)).first()
+        if township is None:
+            raise Http404("乡镇不存在或不在您的管理范围内。")
+        if not user.is_superuser and user.role != Role.COUNTY_REVIEWER:
+            raise PermissionDenied("乡镇的党支部工作实绩供镇党委和县委组织部使用。")
+    return {"township": township.pk, "year": year}, f"{township.name}·{year}年{label}"
+
+
+def _records_job_visible_to(job, user) -> bool:
+    """Exactly those who could have asked for it: a branch's summary to whoever sees the branch,
+    a township's documents to its staff and the county's reviewers."""
+    params = job.params
+    if params.get("branch"):
+        return job.kind == "annual_summary" and Branch.objects.visible_to(user).filter(pk=params["branch"]).exists()
+    if not params.get("township"):
+        return False
+    return (
+        user.is_superuser
+        or (
+            user.role == Role.COUNTY_REVIEWER
+            and Township.objects.visible_to(user).filter(pk=params["township"]).exists()
+        )
+        or (user.role == Role.TOWNSHIP_STAFF and user.township_id == params["township"])
+    )
+
+
 def job_visible_to(job, user) -> bool:
     """A job is visible to whoever may see everything it read."""
     params = job.params
+    if job.kind == "audit_xlsx":
+        return user.role == Role.AUDIT_ADMIN
+    if job.kind in RECORD_KINDS:
+        return _records_job_visible_to(job, user)
     if "notice" in params:
         from inspections.models import Notice
 
@@ -143,6 +222,15 @@ def _scope(job):
 
 
 def data_fingerprint(job) -> str:
+    if job.kind == "audit_xlsx":  # the trail only grows: its size and newest record say whether it changed
+        from django.db.models import Count, Max
+
+        state = _audit_entries(job.params).aggregate(n=Count("pk"), last=Max("pk"))
+        return hashlib.sha256(json.dumps({"params": job.params, **state}, sort_keys=True).encode()).hexdigest()
+    if job.kind in RECORD_KINDS:  # everything the document shows, from the same fixed queries
+        state = {"kind": job.kind, "params": job.params, "data": _records_state(job)}
+        state["day"] = str(timezone.localdate())  # the months due so far change with the date
+        return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()
     if "notice" in job.params:  # a notice is fixed when issued: its 文号, ranking and text
         return hashlib.sha256(f"notice:{job.params['notice']}".encode()).hexdigest()
     if "ledger" in job.params:
@@ -479,6 +567,133 @@ def ledger_items(job, campaign, progress) -> bytes:
     return workbook_bytes(workbook)
 
 
+# --- The audit trail ------------------------------------------------------------------------------
+
+
+def _resolve_audit(user, params) -> tuple[dict, str]:
+    """Only the audit administrator exports the trail; the filters are kept as the job's parameters."""
+    if user.role != Role.AUDIT_ADMIN:
+        raise Http404("没有这种文书。")
+    filters = {key: str(value)[:100] for key, value in params.items() if key.startswith("audit_") and value}
+    return {"audit": 1, **filters}, "审计记录"
+
+
+def _audit_entries(params):
+    from branches.audit_views import audit_entries
+
+    return audit_entries({key.removeprefix("audit_"): value for key, value in params.items()}).qs
+
+
+def audit_trail(job, campaign, progress) -> bytes:
+    """The filtered trail, oldest first, one row per record; write-only, so its size costs no memory."""
+    progress(30, "读取审计记录")
+    entries = _audit_entries(job.params).order_by("timestamp", "pk")
+
+    def describe(entry) -> str:
+        parts = [f"{field}：{pair[0]} → {pair[1]}" for field, pair in (entry.changes or {}).items()]
+        parts += [f"{key}：{value}" for key, value in (entry.additional_data or {}).items()]
+        return "；".join(parts)
+
+    rows = (
+        [
+            timezone.localtime(e.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+            str(e.actor) if e.actor_id else "",
+            e.actor.username if e.actor_id else "",
+            e.actor_unit,
+            e.remote_addr or "",
+            e.get_event_display(),
+            e.get_action_display(),
+            e.content_type.name,
+            e.object_pk,
+            e.object_repr,
+            describe(e),
+        ]
+        for e in entries.iterator(chunk_size=2000)
+    )
+    workbook = write_only_workbook()
+    write_report_sheet(
+        workbook,
+        "审计记录",
+        title=f"审计记录（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}）",
+        headers=["时间", "人员", "账号", "单位", "地址", "类别", "操作", "对象类型", "对象编号", "对象", "内容"],
+        rows=rows,
+        widths=[20, 10, 12, 20, 15, 12, 8, 12, 10, 40, 60],
+    )
+    return workbook_bytes(workbook)
+
+
+# --- The year's records -------------------------------------------------------------------------
+
+
+def _record_branches(params):
+    """The branches a 实绩 document covers: one branch, or a township's branches but its own office."""
+    from branches.models import BranchKind
+
+    branches = Branch.objects.select_related("township").order_by("name")
+    if params.get("branch"):
+        return branches.filter(pk=params["branch"])
+    return branches.filter(township=params["township"]).exclude(kind=BranchKind.TOWNSHIP_OFFICE)
+
+
+def _grid(params):
+    from scoring.facts import facts_grid
+
+    return facts_grid(_record_branches(params), params["year"])
+
+
+def _records_state(job):
+    if job.kind == "facts_grid_xlsx":
+        return [[row.branch.pk, row.branch.name, row.cells(), row.gaps] for row in _grid(job.params)]
+    return [
+        [
+            page.branch.pk,
+            page.branch.name,
+            page.branch.township.name,
+            page.secretary,
+            page.member_count,
+            page.facts,
+            page.gaps,
+            page.campaigns,
+            page.ledger_closed,
+            page.ledger_items,
+        ]
+        for page in branch_years(_record_branches(job.params), job.params["year"])
+    ]
+
+
+def facts_grid_table(job, campaign, progress) -> bytes:
+    """党支部工作实绩表: the township's grid, one row per branch, the laggards first as on the page."""
+    from scoring.facts import GRID_COLUMNS
+
+    progress(20, "汇总各党支部实绩")
+    rows = _grid(job.params)
+    progress(60, f"写入 {len(rows)} 个党支部")
+    workbook = write_only_workbook()
+    write_report_sheet(
+        workbook,
+        "工作实绩",
+        title=f"{job.title}（{timezone.localdate():%Y年%m月%d日}）",
+        headers=["党支部", *(label for _name, label in GRID_COLUMNS), "差距"],
+        rows=(
+            [row.branch.name, *("—" if value is None else value for value in row.cells()), "；".join(row.gaps)]
+            for row in rows
+        ),
+        widths=[18] + [11] * len(GRID_COLUMNS) + [50],
+    )
+    return workbook_bytes(workbook)
+
+
+def annual_summary(job, campaign, progress) -> bytes:
+    """述职评议年度实绩: one A4 page per branch, for the secretaries' annual review (双述双评)."""
+    progress(10, "汇总各党支部实绩")
+    pages = branch_years(_record_branches(job.params), job.params["year"])
+    progress(50, f"排版 {len(pages)} 个党支部")
+    return render_pdf(
+        "reports/pdf/annual_summary.html",
+        {"title": job.title, "year": job.params["year"], "pages": pages, "issued_on": timezone.localdate()},
+    )
+
+
 DOCUMENTS = {
     "verification_report": Document("verification_report", "验收报告", verification_report),
     "score_sheets": Document("score_sheets", "评分表", score_sheets),
@@ -488,4 +703,7 @@ DOCUMENTS = {
     "progress_xlsx": Document("progress_xlsx", "进度表", progress_table, xlsx=True),
     "notice": Document("notice", "督查通报", inspection_notice),
     "ledger_items_xlsx": Document("ledger_items_xlsx", "问题台账", ledger_items, xlsx=True),
+    "audit_xlsx": Document("audit_xlsx", "审计记录", audit_trail, xlsx=True),
+    "facts_grid_xlsx": Document("facts_grid_xlsx", "党支部工作实绩表", facts_grid_table, xlsx=True),
+    "annual_summary": Document("annual_summary", "述职评议年度实绩", annual_summary),
 }

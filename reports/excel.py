@@ -81,10 +81,13 @@ ERROR_NOT_XLSX = "无法读取该文件：请上传 .xlsx 格式的 Excel 文件
 ERROR_TOO_LARGE = "文件过大：不能超过 {limit} MB。"
 ERROR_MACROS = "文件含有宏：请另存为不含宏的 .xlsx 文件后再上传。"
 ERROR_BOMB = "文件解压后过大，无法读取：请确认上传的是正常的 Excel 文件。"
+ERROR_ENTRIES = "文件内部结构异常（条目过多或路径不合法），无法读取：请用 Excel 另存为 .xlsx 后再上传。"
+ERROR_LINKS = "文件含有指向其他文件的外部链接：请在 Excel 中断开链接、另存后再上传。"
 # Uncompressed size allowed per compressed byte, and in all: a sheet of a few
 # thousand rows is a few MB; a zip bomb is gigabytes.
 _MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 _MAX_RATIO = 200
+_MAX_ENTRIES = 1000  # a workbook of a few sheets has a few dozen parts
 
 
 def open_uploaded_workbook(file, *, max_bytes: int):
@@ -104,10 +107,17 @@ def open_uploaded_workbook(file, *, max_bytes: int):
             names = {member.filename.lower() for member in members}
     except zipfile.BadZipFile:
         raise WorkbookRefused(ERROR_NOT_XLSX) from None
+    # refused by what the archive declares, before anything is decompressed
+    if len(members) > _MAX_ENTRIES or any(
+        name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/") or "\x00" in name for name in names
+    ):
+        raise WorkbookRefused(ERROR_ENTRIES)
     if unpacked > _MAX_UNPACKED_BYTES or unpacked > _MAX_RATIO * max(len(data), 1):
         raise WorkbookRefused(ERROR_BOMB)
     if any(name.endswith("vbaproject.bin") for name in names):
         raise WorkbookRefused(ERROR_MACROS)
+    if any(name.startswith("xl/externallinks/") for name in names):
+        raise WorkbookRefused(ERROR_LINKS)
     try:
         # defusedxml is installed, so openpyxl parses the sheets' XML safely;
         # keep_links=False drops external links instead of following them.

@@ -133,3 +133,92 @@ def campaign_data(campaign, *, township_id=None, participant_id=None, scope_labe
 
 def state_label(state: str) -> str:
     return State(state).label
+
+
+# --- The year's records, per branch (述职评议) ------------------------------------------------------
+
+LEDGER_SHOWN = 5
+
+
+@dataclass
+class BranchYear:
+    """One branch's year for its secretary's annual review: facts, gaps, campaigns and closed ledger items."""
+
+    branch: object
+    facts: list  # (label, value, source) for each grid column
+    gaps: list[str]
+    member_count: int
+    secretary: str = ""
+    campaigns: list = field(default_factory=list)
+    ledger_closed: int = 0
+    ledger_items: list = field(default_factory=list)  # (closed on, problem), the first LEDGER_SHOWN
+
+
+def branch_years(branches, year: int) -> list[BranchYear]:
+    """The year of every branch in ``branches``, in branch-name order: the facts grid's
+    queries plus one each for secretaries, campaigns and the ledger, whatever their number."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from branches.models import Member, Post
+    from inspections.models import LedgerItem, LedgerStatus
+    from scoring.facts import GRID_COLUMNS, facts_grid
+
+    rows = sorted(facts_grid(branches, year), key=lambda row: row.branch.name)
+    ids = [row.branch.pk for row in rows]
+
+    secretaries: dict[int, list[str]] = defaultdict(list)
+    for branch_id, name in (
+        Member.objects.filter(branch_id__in=ids, post=Post.SECRETARY)
+        .order_by("joined_on", "pk")
+        .values_list("branch_id", "name")
+    ):
+        secretaries[branch_id].append(name)
+
+    campaigns: dict[int, list[dict]] = defaultdict(list)
+    for p in (
+        Participant.objects.filter(branch_id__in=ids, member__isnull=True, campaign__year=year)
+        .select_related("campaign", "self_sheet", "verification_sheet", "review_sheet")
+        .order_by("campaign__created_at", "campaign__pk")
+    ):
+        campaigns[p.branch_id].append(
+            {
+                "title": p.campaign.title,
+                "state": p.get_state_display(),
+                "self_total": p.self_sheet.total if p.self_sheet else None,
+                "township_total": p.verification_sheet.total if p.verification_sheet else None,
+                "county_total": p.review_sheet.total if p.review_sheet else None,
+                "final_total": p.final_total,
+                "grade": p.final_grade
+                or next((s.grade for s in (p.review_sheet, p.verification_sheet) if s and s.grade), ""),
+            }
+        )
+
+    start, end = timezone.make_aware(datetime(year, 1, 1)), timezone.make_aware(datetime(year + 1, 1, 1))
+    closed_counts: dict[int, int] = defaultdict(int)
+    closed: dict[int, list] = defaultdict(list)
+    for branch_id, problem, closed_at in (
+        LedgerItem.objects.filter(
+            branch_id__in=ids, status=LedgerStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
+        )
+        .order_by("closed_at", "pk")
+        .values_list("branch_id", "problem", "closed_at")
+    ):
+        closed_counts[branch_id] += 1
+        if len(closed[branch_id]) < LEDGER_SHOWN:
+            closed[branch_id].append((timezone.localtime(closed_at).date(), problem))
+
+    return [
+        BranchYear(
+            branch=row.branch,
+            facts=[(label, row.facts[name].value, row.facts[name].source) for name, label in GRID_COLUMNS],
+            gaps=row.gaps,
+            member_count=int(row.facts["member_count"].value or 0),
+            secretary="、".join(secretaries.get(row.branch.pk, [])),
+            campaigns=campaigns.get(row.branch.pk, []),
+            ledger_closed=closed_counts.get(row.branch.pk, 0),
+            ledger_items=closed.get(row.branch.pk, []),
+        )
+        for row in rows
+    ]

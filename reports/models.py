@@ -38,6 +38,8 @@ class Job(models.Model):
     filename = models.CharField("下载文件名", max_length=200, blank=True)
     # Set when a document comes as a ZIP of several PDFs (split per township).
     packed = models.BooleanField("分册打包", default=False)
+    # the broker could not be reached when it was requested: sent again by the next recovery
+    unsent = models.BooleanField("待送入队列", default=False)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
@@ -67,3 +69,13 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class WorkerHeartbeat(models.Model):
+    """Each Celery worker writes here every WORKER_HEARTBEAT_SECONDS; /healthz reads it."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} @ {self.seen_at}"

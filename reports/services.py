@@ -26,10 +26,34 @@ def _key(params: dict) -> str:
     return json.dumps(params, sort_keys=True, ensure_ascii=False)
 
 
-def _enqueue(job_id: int) -> None:
+STEP_UNSENT = "消息队列暂时不可用，恢复后自动生成"
+
+
+def _send(job_id: int) -> bool:
+    """Hand the job to the broker. When it cannot be reached the job stays, marked
+    unsent, and is sent again by the next recovery (a status poll, a new request,
+    a worker starting): nothing is lost and nothing half-written."""
     from .tasks import run_job
 
-    transaction.on_commit(lambda: run_job.delay(job_id))
+    try:
+        run_job.delay(job_id)
+    except Exception:  # kombu's OperationalError, redis' ConnectionError: the broker is down
+        logger.warning("broker unreachable; job %s kept to send later", job_id, exc_info=True)
+        Job.objects.filter(pk=job_id).update(unsent=True, step=STEP_UNSENT)
+        return False
+    Job.objects.filter(pk=job_id, unsent=True).update(unsent=False, step="排队等待处理")
+    return True
+
+
+def _enqueue(job_id: int) -> None:
+    transaction.on_commit(lambda: _send(job_id))
+
+
+def jobs_send_unsent() -> int:
+    """Send again the queued jobs the broker could not take; returns how many went."""
+    return sum(
+        _send(pk) for pk in Job.objects.filter(status=JobStatus.QUEUED, unsent=True).values_list("pk", flat=True)
+    )
 
 
 def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
@@ -61,7 +85,8 @@ def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
             step="排队等待处理",
         )
         _enqueue(job.pk)
-    return job, "created"
+    job.refresh_from_db(fields=["unsent", "step"])
+    return job, "unsent" if job.unsent else "created"
 
 
 def _progress(job_id: int):
@@ -123,7 +148,9 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
 
 def jobs_recover_stale() -> int:
     """Running jobs whose worker stopped reporting (killed, machine lost) go
-    back to the queue, or fail after too many attempts."""
+    back to the queue, or fail after too many attempts; jobs the broker could
+    not take are sent again."""
+    jobs_send_unsent()
     limit = timezone.now() - timezone.timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
     stale = list(Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", "attempts"))
     for job_id, attempts in stale:

@@ -4,6 +4,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
+from . import health  # noqa: F401  (connects the worker's heartbeat)
 from .services import job_execute, jobs_recover_stale
 
 

@@ -8,13 +8,21 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from branches.audit import AuditEvent, audit_record
+
 from .documents import DOCUMENTS, job_visible_to
 from .models import Job, JobStatus
 from .services import job_request, jobs_recover_stale
 
-REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number", "notice")
+REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number", "notice", "branch", "year")
+AUDIT_FIELDS = tuple(f"audit_{name}" for name in ("person", "unit", "target", "event", "since", "until"))
 # a document without parameters of its own (the ledger) is scoped by the requester's unit
-HOW = {"created": "已开始生成", "running": "该文书正在生成，请稍候", "reused": "数据未变，直接提供上次生成的文件"}
+HOW = {
+    "created": "已开始生成",
+    "running": "该文书正在生成，请稍候",
+    "reused": "数据未变，直接提供上次生成的文件",
+    "unsent": "消息队列暂时不可用：文书申请已登记，队列恢复后自动生成，无需重复申请。",
+}
 
 
 def _get_job_for_user(user, pk) -> Job:
@@ -34,11 +42,11 @@ def job_list(request):
 @require_POST
 def job_new(request):
     kind = request.POST.get("kind", "")
-    params = {name: request.POST[name] for name in REQUEST_FIELDS if request.POST.get(name)}
+    params = {name: request.POST[name] for name in REQUEST_FIELDS + AUDIT_FIELDS if request.POST.get(name)}
     job, how = job_request(user=request.user, kind=kind, params=params)
     if request.htmx:
         return render(request, "reports/_job_status.html", {"job": job, "how": HOW[how]})
-    messages.info(request, HOW[how])
+    (messages.warning if how == "unsent" else messages.info)(request, HOW[how])
     return redirect("reports:job", pk=job.pk)
 
 
@@ -52,8 +60,8 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """Polled by htmx while the job runs; stops polling once it is done."""
     job = _get_job_for_user(request.user, pk)
-    if job.status == JobStatus.RUNNING:
-        jobs_recover_stale()
+    if job.status in (JobStatus.RUNNING, JobStatus.QUEUED):
+        jobs_recover_stale()  # a lost worker's job is requeued; one the broker could not take is sent again
         job.refresh_from_db()
     return render(request, "reports/_job_status.html", {"job": job})
 
@@ -63,6 +71,7 @@ def job_download(request, pk):
     job = _get_job_for_user(request.user, pk)
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404("文书尚未生成。")
+    audit_record(request, AuditEvent.DOWNLOAD, job, repr_text=job.filename or job.title)
     content_type = {
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ".zip": "application/zip",

@@ -81,6 +81,7 @@ def parse_entries(
         differs = (
             (entry.met is not None and entry.met != expected.met)
             or (entry.occurrences is not None and entry.occurrences != expected.occurrences)
+            or (entry.points is not None and expected.points is not None and entry.points != expected.points)
             if expected is not None
             else False
         )

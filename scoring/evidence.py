@@ -1,6 +1,8 @@
 """Evidence uploads, checked by content and kept unchanged."""
 
 import hashlib
+import logging
+import unicodedata
 from io import BytesIO
 
 import filetype
@@ -19,6 +21,8 @@ ERROR_TYPE = "只能上传 JPEG、PNG 照片或 PDF 文件；「{name}」的内�
 ERROR_DAMAGED = "「{name}」已损坏，无法打开。"
 ERROR_FILE_SIZE = "「{name}」超过单个文件 {limit} MB 的上限。"
 ERROR_SHEET_SIZE = "这张评分表的佐证材料已达 {limit} MB 上限，不能再上传。"
+ERROR_RECORDS_SIZE = "本支部记录的照片和材料已达 {limit} MB 上限，不能再上传，请联系镇党委。"
+ERROR_STORAGE = "「{name}」未能保存（服务器磁盘已满或读写出错），没有留下任何记录，请稍后重试或联系系统管理员。"
 ERROR_EMPTY = "请选择要上传的文件。"
 ERROR_PHOTO = "只能上传 JPEG、PNG 照片；「{name}」的内容不是照片。"
 ERROR_ITEM = "该评分项当前不能修改，不能上传佐证材料。"
@@ -28,6 +32,15 @@ Image.MAX_IMAGE_PIXELS = 80_000_000
 
 class EvidenceRefused(Exception):
     pass
+
+
+def clean_filename(name: str) -> str:
+    """The name a person gave the file, safe to show: no folders (../), no
+    control or direction-changing characters (NUL, U+202E), at most 200
+    characters. It is only shown: the stored file has a random name."""
+    name = str(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return name.strip(" .")[:200] or "未命名文件"
 
 
 def _mb(limit: int) -> int:
@@ -57,17 +70,25 @@ def evidence_add(*, sheet: ScoreSheet, item_code: str, upload, actor) -> Evidenc
     return evidence_store(sheet=sheet, item_code=item_code, upload=upload, actor=actor)
 
 
-def evidence_store(*, sheet: ScoreSheet, upload, actor, item_code: str = "", images_only: bool = False) -> Evidence:
+def evidence_store(
+    *, upload, actor, sheet: ScoreSheet | None = None, branch=None, item_code: str = "", images_only: bool = False
+) -> Evidence:
     """The checks every upload passes, and storing it: size per file and per
-    sheet, type by content, images that open, PDFs that end, a SHA-256."""
+    sheet (or per branch's records, without a sheet), type by content, images
+    that open, PDFs that end, a SHA-256."""
     if upload is None:
         raise EvidenceRefused(ERROR_EMPTY)
-    name = upload.name[:200]
+    branch = sheet.branch if sheet is not None else branch
+    name = clean_filename(upload.name)
     if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
         raise EvidenceRefused(ERROR_FILE_SIZE.format(name=name, limit=_mb(settings.EVIDENCE_MAX_FILE_BYTES)))
-    used = sheet.evidence.aggregate(total=Sum("size"))["total"] or 0
-    if used + upload.size > settings.EVIDENCE_MAX_SHEET_BYTES:
-        raise EvidenceRefused(ERROR_SHEET_SIZE.format(limit=_mb(settings.EVIDENCE_MAX_SHEET_BYTES)))
+    if sheet is not None:
+        used, limit = sheet.evidence.aggregate(total=Sum("size"))["total"] or 0, settings.EVIDENCE_MAX_SHEET_BYTES
+    else:
+        used = Evidence.objects.filter(branch=branch, sheet=None).aggregate(total=Sum("size"))["total"] or 0
+        limit = settings.EVIDENCE_MAX_RECORD_BYTES
+    if used + upload.size > limit:
+        raise EvidenceRefused((ERROR_SHEET_SIZE if sheet else ERROR_RECORDS_SIZE).format(limit=_mb(limit)))
     data = upload.read()
     kind = filetype.guess(data)
     content_type = kind.mime if kind else ""
@@ -85,6 +106,7 @@ def evidence_store(*, sheet: ScoreSheet, upload, actor, item_code: str = "", ima
         raise EvidenceRefused(ERROR_DAMAGED.format(name=name))
     evidence = Evidence(
         sheet=sheet,
+        branch=branch,
         item_code=item_code,
         original_name=name,
         content_type=content_type,
@@ -92,8 +114,41 @@ def evidence_store(*, sheet: ScoreSheet, upload, actor, item_code: str = "", ima
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
     )
-    evidence.file.save("upload", ContentFile(data), save=False)
-    if display:
-        evidence.display.save("display", ContentFile(display), save=False)
-    evidence.save()
+    try:
+        evidence.file.save("upload", ContentFile(data), save=False)
+        if display:
+            evidence.display.save("display", ContentFile(display), save=False)
+        evidence.save()
+    except BaseException as failed:
+        # disk full, an I/O error, the database gone: no row pointing at a missing file, no file without a row
+        for stored in (evidence.file, evidence.display):
+            if stored:
+                stored.storage.delete(stored.name)
+        if not isinstance(failed, OSError):
+            raise
+        logging.getLogger(__name__).error("evidence not stored: %s", failed)
+        raise EvidenceRefused(ERROR_STORAGE.format(name=name)) from None
     return evidence
+
+
+MAX_RECORD_PHOTOS = 9
+ERROR_TOO_MANY = "一次最多上传 {n} 张照片或文件。"
+
+
+def photos_store(*, branch, uploads, actor) -> list[Evidence]:
+    """Photos of a record the branch keeps (no sheet). All or none: when one is
+    refused, the files already stored for the others are removed again."""
+    uploads = list(uploads)
+    if len(uploads) > MAX_RECORD_PHOTOS:
+        raise EvidenceRefused(ERROR_TOO_MANY.format(n=MAX_RECORD_PHOTOS))
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append(evidence_store(branch=branch, upload=upload, actor=actor))
+    except BaseException:
+        for evidence in stored:
+            evidence.file.delete(save=False)
+            if evidence.display:
+                evidence.display.delete(save=False)
+        raise
+    return stored

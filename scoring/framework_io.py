@@ -60,7 +60,10 @@ _THRESHOLD = re.compile(r"^\s*(?P<label>[^>＝=≥]+?)\s*(>=|≥)\s*(?P<min>[\d.
 _CAP = re.compile(
     r"^\s*(?P<item>[\d.]+)\s*<\s*(?P<pct>[\d.]+)\s*%\s*[:：]\s*(?P<limits>[^:：]+?)\s*(?:[:：]\s*(?P<text>.*))?$"
 )
-_FACT = re.compile(r"^\s*(?P<fact>[a-z_]+)\s*(?:(>=|≥)\s*(?P<min>[\d.]+))?\s*$")
+_FACT = re.compile(
+    r"^\s*(?P<fact>[a-z_]+)\s*(?:(>=|≥)\s*(?P<min>[\d.]+))?\s*(?P<tiers>(?:[\d.]+\s*[:：]\s*[\d.]+[\s,，]*)*)$"
+)
+_TIER = re.compile(r"([\d.]+)\s*[:：]\s*([\d.]+)")
 _YES = {"是", "Y", "y", "yes", "1", "√"}
 _NO = {"否", "", "N", "n", "no", "0"}
 
@@ -75,6 +78,9 @@ def _fmt(value) -> str:
 
 def spec_from_yaml(text: str) -> FrameworkSpec:
     try:
+        # anchors and aliases are how a small YAML file expands into a huge one; a framework needs none
+        if any(isinstance(token, yaml.AliasToken | yaml.AnchorToken) for token in yaml.scan(text)):
+            raise SpecError(["YAML 文件中不能使用锚点和别名（& 与 *），请逐项写出。"])
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise SpecError([f"YAML 格式错误：{error}"]) from None
@@ -103,6 +109,8 @@ def _guidance_with_tail(item: ItemSpec) -> str:
 def _fact_cell(item: ItemSpec) -> str:
     if not item.fact:
         return ""
+    if item.fact_tiers:
+        return f"{item.fact} " + " ".join(f"{_fmt(low)}:{_fmt(points)}" for low, points in item.fact_tiers)
     return f"{item.fact}>={_fmt(item.fact_min)}" if item.fact_min is not None else item.fact
 
 
@@ -239,18 +247,23 @@ def spec_from_xlsx(file) -> FrameworkSpec:
             per_occurrence, guidance = Decimal(match["n"]), guidance[: match.start()]
         elif match := _STEP_TAIL.search(guidance):
             step, guidance = Decimal(match["n"]), guidance[: match.start()]
-        fact, fact_min = "", None
+        fact, fact_min, fact_tiers = "", None, ()
         fact_text = str(values.get("关联数据", "")).strip()
         if fact_text:
             match = _FACT.match(fact_text)
             if not match or match["fact"] not in FACTS:
                 errors.append(
                     _cell_error(
-                        row, "关联数据", f"「{fact_text}」无效，应如 collective_income>=50000 或 member_count。"
+                        row,
+                        "关联数据",
+                        f"「{fact_text}」无效，应如 collective_income>=50000、member_count 或 satisfaction_rate 90:10 80:8。",
                     )
                 )
             else:
                 fact, fact_min = match["fact"], Decimal(match["min"]) if match["min"] else None
+                fact_tiers = tuple(
+                    sorted(((Decimal(low), Decimal(pts)) for low, pts in _TIER.findall(match["tiers"])), reverse=True)
+                )
         item = ItemSpec(
             code=code,
             requirement=str(values["考核内容"]).strip(),
@@ -263,6 +276,7 @@ def spec_from_xlsx(file) -> FrameworkSpec:
             veto=veto_text in _YES and method != "veto",
             fact=fact,
             fact_min=fact_min,
+            fact_tiers=fact_tiers,
         )
         parts = code.split(".")
         aspect = aspects.setdefault(parts[0], {"title": aspect_title, "items": [], "standards": {}, "row": row})

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -108,6 +109,7 @@ class Item(models.Model):
     evidence = models.TextField("佐证材料", blank=True)
     fact = models.CharField("关联数据", max_length=30, blank=True, choices=list(FACTS.items()))
     fact_min = models.DecimalField("达标值", max_digits=14, decimal_places=2, null=True, blank=True)
+    fact_tiers = models.JSONField("分档对照", default=list, blank=True, encoder=DjangoJSONEncoder)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -217,16 +219,49 @@ class ScoreEntry(models.Model):
         return f"{self.sheet_id}/{self.item_id}"
 
 
+class EntryChange(models.Model):
+    """One change to one item of a sheet, kept for good: who (or which record) changed it, from what, to what, why."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="changes")
+    item_code = models.CharField("评分项", max_length=20)
+    before = models.CharField("修改前", max_length=100, blank=True)
+    after = models.CharField("修改后", max_length=100, blank=True)
+    reason = models.CharField("修正说明", max_length=300, blank=True)
+    # blank for a person's entry; the fact's source when recorded facts moved the entry
+    source = models.CharField("依据系统数据", max_length=300, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分修改记录"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.item_code}: {self.before} → {self.after}"
+
+
 def _evidence_path(instance, filename):
     # A random name: the stored file can never be guessed from the upload.
-    return f"evidence/{instance.sheet_id}/{uuid.uuid4().hex}{instance.extension}"
+    folder = instance.sheet_id or f"records/{instance.branch_id}"
+    return f"evidence/{folder}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A sheet's evidence to those who see the sheet; a record's photo to those who see its branch."""
+        return self.filter(
+            Q(sheet__in=ScoreSheet.objects.visible_to(user))
+            | Q(sheet__isnull=True, branch__in=Branch.objects.visible_to(user))
+        )
 
 
 class Evidence(models.Model):
     """A photo, scan or PDF attached to one item of a sheet. Never replaced:
     its SHA-256 lets a later reader confirm it is the file that was judged."""
 
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="evidence")
+    # a sheet's evidence, or (no sheet) a photo of a record the branch keeps (organisational life, deeds…)
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="党支部")
     item_code = models.CharField("评分项", max_length=20)
     file = models.FileField("文件", upload_to=_evidence_path)
     display = models.FileField("显示用副本", upload_to=_evidence_path, blank=True)
@@ -236,6 +271,8 @@ class Evidence(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证材料"

@@ -24,6 +24,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 veto=item.veto,
                 fact=item.fact,
                 fact_min=item.fact_min,
+                fact_tiers=tuple((Decimal(low), Decimal(points)) for low, points in item.fact_tiers),
             )
         )
 

@@ -3,14 +3,18 @@
 from dataclasses import asdict
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+
+from branches.audit import audit_changes
 
 from .engine import Entry, score
 from .entries import ParsedEntry, RawEntry, parse_entries
-from .facts import fact_values, prefilled_entry
-from .models import STAGE_FILLERS, Framework, Item, ScoreEntry, ScoreSheet, Section
+from .facts import FactValue, Period, fact_values, prefilled_entry
+from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section, Stage
 from .selectors import framework_spec
 from .spec import FrameworkSpec, _number_out
 
@@ -96,8 +100,99 @@ def framework_save(*, spec: FrameworkSpec, county=None, township=None, actor=Non
     return framework, True
 
 
-def _sheet_facts(sheet: ScoreSheet):
-    return fact_values(sheet.branch, sheet.year)
+def sheet_period(sheet: ScoreSheet) -> Period:
+    """The period a sheet's facts cover: its inspection round's quarter, else its year."""
+    if sheet.stage == Stage.INSPECTION:
+        inspected = (
+            apps.get_model("inspections", "InspectedBranch")
+            .objects.filter(sheet=sheet)
+            .select_related("inspection_round")
+            .first()
+        )
+        if inspected is not None:
+            return Period.quarter(inspected.inspection_round.year, inspected.inspection_round.quarter)
+    return Period.year(sheet.year)
+
+
+def sheet_facts(sheet: ScoreSheet) -> dict[str, FactValue]:
+    """The facts behind a branch sheet's linked items (member sheets have none yet)."""
+    if sheet.framework.subject != "branch":
+        return {}
+    return fact_values(sheet.branch, sheet.year, sheet_period(sheet))
+
+
+def entry_text(entry) -> str:
+    """An entry as the history shows it."""
+    if entry is None:
+        return ""
+    if entry.veto_triggered:
+        return "触发否决"
+    if entry.met is not None:
+        return "达标" if entry.met else "未达标"
+    if entry.occurrences is not None:
+        return f"扣分 {entry.occurrences} 次"
+    if entry.points is not None:
+        return f"{_number_out(Decimal(entry.points))} 分"
+    return ""
+
+
+def _same(entry: ScoreEntry, expected: Entry) -> bool:
+    points = None if entry.points is None else Decimal(entry.points)
+    return (entry.met, entry.occurrences, points) == (expected.met, expected.occurrences, expected.points)
+
+
+@transaction.atomic
+def sheets_follow_facts(*, branch, year: int, actor) -> int:
+    """After a record changes, move the linked items of the branch's open sheets
+    of ``year`` to what the facts now say, except items a person overrode with a
+    reason (and items a returned sheet keeps closed). Each move is in the
+    sheet's history. Returns the number of sheets changed."""
+    changed_sheets = 0
+    sheets = (
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .filter(branch=branch, year=year, locked=False, member=None, framework__subject="branch")
+        # (no DISTINCT: PostgreSQL refuses it with FOR UPDATE)
+        .filter(Exists(Item.objects.filter(framework=OuterRef("framework"), fact__gt="")))
+        .select_related("framework")
+    )
+    for sheet in sheets:
+        spec = framework_spec(sheet.framework)
+        facts = sheet_facts(sheet)
+        existing = sheet_entries(sheet)
+        items = {item.code: item for item in sheet.framework.items.all()}
+        history = []
+        for item in spec.items():
+            if not item.fact or not item_editable(sheet, item.code):
+                continue
+            expected = prefilled_entry(item, facts.get(item.fact))
+            entry = existing.get(item.code)
+            if expected is None or (entry is not None and entry.override_reason):
+                continue
+            if entry is not None and _same(entry, expected):
+                continue
+            before = entry_text(entry)
+            entry = entry or ScoreEntry(sheet=sheet, item=items[item.code])
+            entry.met, entry.occurrences, entry.points = expected.met, expected.occurrences, expected.points
+            entry.updated_by = actor
+            entry.save()
+            history.append(
+                EntryChange(
+                    sheet=sheet,
+                    item_code=item.code,
+                    before=before,
+                    after=entry_text(entry),
+                    source=facts[item.fact].source[:300],
+                    changed_by=actor,
+                )
+            )
+        if history:
+            EntryChange.objects.bulk_create(history)
+            audit_changes(sheet, history, actor)
+            sheet.updated_by = actor
+            sheet.revision += 1
+            score_sheet_recompute(sheet, spec=spec)
+            changed_sheets += 1
+    return changed_sheets
 
 
 def may_fill(user, sheet: ScoreSheet) -> bool:
@@ -110,7 +205,9 @@ def item_editable(sheet: ScoreSheet, code: str) -> bool:
 
 
 @transaction.atomic
-def score_sheet_create(*, framework, branch, stage, year, actor, member=None, basis=None) -> ScoreSheet:
+def score_sheet_create(
+    *, framework, branch, stage, year, actor, member=None, basis=None, period: Period | None = None
+) -> ScoreSheet:
     """A new sheet, with the items the product's facts decide already filled in."""
     if framework.subject == "branch" and member is not None:
         raise ValueError(ERROR_SUBJECT_BRANCH)
@@ -129,7 +226,12 @@ def score_sheet_create(*, framework, branch, stage, year, actor, member=None, ba
         basis=basis,
     )
     spec = framework_spec(framework)
-    facts = _sheet_facts(sheet) if framework.subject == "branch" else {}
+    if framework.subject != "branch":
+        facts = {}
+    elif period is not None:
+        facts = fact_values(branch, year, period)
+    else:
+        facts = sheet_facts(sheet)
     items = {item.code: item for item in framework.items.all()}
     prefilled = []
     for item in spec.items():
@@ -141,6 +243,7 @@ def score_sheet_create(*, framework, branch, stage, year, actor, member=None, ba
                     item=items[item.code],
                     met=entry.met,
                     occurrences=entry.occurrences,
+                    points=entry.points,
                     updated_by=actor,
                 )
             )
@@ -160,7 +263,7 @@ def _engine_entry(entry: ScoreEntry) -> Entry:
 def score_sheet_preview(*, sheet: ScoreSheet, raw: dict[str, RawEntry]):
     """The result the sheet would have with ``raw`` saved, and any errors."""
     spec = framework_spec(sheet.framework)
-    parsed, errors = parse_entries(spec, raw, _sheet_facts(sheet))
+    parsed, errors = parse_entries(spec, raw, sheet_facts(sheet))
     entries = {code: _engine_entry(e) for code, e in sheet_entries(sheet).items()}
     entries.update({code: p.entry for code, p in parsed.items() if code not in errors})
     return score(spec, entries), errors
@@ -184,12 +287,13 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     if sheet.locked:
         raise SheetLocked(ERROR_LOCKED)
     spec = framework_spec(sheet.framework)
-    parsed, errors = parse_entries(spec, raw, _sheet_facts(sheet))
+    parsed, errors = parse_entries(spec, raw, sheet_facts(sheet))
     existing = sheet_entries(sheet)
     items = {item.code: item for item in sheet.framework.items.all()}
-    changed, new = [], []
+    changed, new, history = [], [], []
     for code, parsed_entry in parsed.items():
         entry = existing.get(code)
+        before = entry_text(entry)
         if entry is None:
             if parsed_entry.entry.is_empty and not parsed_entry.comment:
                 continue
@@ -197,6 +301,17 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
             new.append(entry)
         if _apply(entry, parsed_entry, actor):
             changed.append(code)
+            if entry_text(entry) != before or entry.override_reason:
+                history.append(
+                    EntryChange(
+                        sheet=sheet,
+                        item_code=code,
+                        before=before,
+                        after=entry_text(entry),
+                        reason=entry.override_reason,
+                        changed_by=actor,
+                    )
+                )
             if not item_editable(sheet, code):
                 errors.setdefault(code, ERROR_ITEM_LOCKED)
     if errors:
@@ -206,6 +321,8 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     ScoreEntry.objects.bulk_update(
         updated, ["met", "points", "occurrences", "veto_triggered", "comment", "override_reason", "updated_by"]
     )
+    EntryChange.objects.bulk_create(history)
+    audit_changes(sheet, history, actor)
     if changed:
         sheet.updated_by = actor
         sheet.revision += 1

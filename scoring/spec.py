@@ -27,8 +27,29 @@ FACTS = {
     "collective_income": "村集体经济收入（元）",
     "member_count": "党员人数",
     "theme_day_months": "开展主题党日的月数",
+    "theme_days_missing": "应开未开主题党日的月数",
     "life_meetings": "召开组织生活会次数",
+    "three_one_missing": "「三会一课」缺开次数",
+    "deed_share": "办实事党员占比（%）",
+    "members_without_deed": "未办实事的党员人数",
+    "service_share": "服务达2次党员占比（%）",
+    "members_short_of_service": "服务不足2次的党员人数",
+    "problems_solved": "解决困难问题件数",
+    "pledges_kept": "已践诺的承诺数",
+    "pledges_open": "待兑现的承诺数",
+    "members_pledge_short": "未承诺或未兑现的党员人数",
+    "satisfaction_rate": "群众评议满意率（%）",
 }
+# Facts that count shortfalls: a deduction item linked to one loses one occurrence per case counted.
+SHORTFALL_FACTS = frozenset(
+    {
+        "theme_days_missing",
+        "three_one_missing",
+        "members_without_deed",
+        "members_short_of_service",
+        "members_pledge_short",
+    }
+)
 DEFAULT_STEP = Decimal("0.5")
 FULL_MARKS = Decimal("100")
 CODE_PATTERN = re.compile(r"^\d+(\.\d+){0,2}$")
@@ -48,6 +69,8 @@ class ItemSpec:
     veto: bool = False
     fact: str = ""
     fact_min: Decimal | None = None
+    # graded items: (at least this value, these points), highest first
+    fact_tiers: tuple[tuple[Decimal, Decimal], ...] = ()
 
     @property
     def can_veto(self) -> bool:
@@ -166,6 +189,8 @@ def spec_to_dict(spec: FrameworkSpec) -> dict:
             data["fact"] = item.fact
         if item.fact_min is not None:
             data["fact_min"] = _number_out(item.fact_min)
+        if item.fact_tiers:
+            data["fact_tiers"] = [[_number_out(low), _number_out(points)] for low, points in item.fact_tiers]
         return data
 
     def section_dict(section: SectionSpec) -> dict:
@@ -216,6 +241,22 @@ class SpecError(ValueError):
         self.errors = errors
 
 
+def _tiers(value, where: str, errors: list[str]) -> tuple[tuple[Decimal, Decimal], ...]:
+    """``[[90, 10], [80, 8]]``: at least 90 gives 10 points, at least 80 gives 8."""
+    if not value:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(t, list | tuple) and len(t) == 2 for t in value):
+        errors.append(f"{where}：分档对照应写成 [[达到值, 得分], …]。")
+        return ()
+    tiers = []
+    for low, points in value:
+        low = _decimal(low, f"{where} 分档达到值", errors)
+        points = _decimal(points, f"{where} 分档得分", errors)
+        if low is not None and points is not None:
+            tiers.append((low, points))
+    return tuple(sorted(tiers, reverse=True))
+
+
 def _decimal(value, where: str, errors: list[str], *, required=True) -> Decimal | None:
     if value in (None, ""):
         if required:
@@ -253,6 +294,7 @@ def spec_from_dict(data: dict) -> FrameworkSpec:
             veto=bool(raw.get("veto", False)),
             fact=str(raw.get("fact") or "").strip(),
             fact_min=_decimal(raw.get("fact_min"), f"{where} 达标值", errors, required=False),
+            fact_tiers=_tiers(raw.get("fact_tiers"), where, errors),
         )
 
     def section_from(raw: dict) -> SectionSpec:
@@ -395,4 +437,9 @@ def _validate_item(item: ItemSpec) -> list[str]:
         errors.append(f"{where}：关联数据「{item.fact}」无效，应为：{'、'.join(FACTS)}。")
     if item.fact_min is not None and (not item.fact or item.method not in ("met", "deduction")):
         errors.append(f"{where}：达标值只用于关联数据的达标制或扣分评分项。")
+    if item.fact_tiers:
+        if not item.fact or item.method != "graded":
+            errors.append(f"{where}：分档对照只用于关联数据的分档评分项。")
+        elif any(points < 0 or points > item.points for _, points in item.fact_tiers):
+            errors.append(f"{where}：分档对照的得分应在 0 到 {_number_out(item.points)} 分之间。")
     return errors

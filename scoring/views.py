@@ -2,6 +2,7 @@
 print, offline .xlsx). Lookups go through the scoped querysets: outside the
 user's unit a sheet does not exist (404)."""
 
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from branches.audit import AuditEvent, audit_import, audit_record
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
 from reports.excel import XLSX_CONTENT_TYPE
@@ -21,14 +23,15 @@ from reports.excel import XLSX_CONTENT_TYPE
 from . import selectors
 from .entries import RawEntry
 from .evidence import ALLOWED_TYPES, EvidenceRefused, evidence_add
-from .facts import fact_values
+from .facts import fact_records, prefilled_entry
 from .forms import FrameworkImportForm, SheetCreateForm
-from .framework_io import spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
+from .framework_io import MAX_UPLOAD_BYTES, spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
 from .models import Evidence, Framework, ScoreSheet
 from .services import (
     SheetEntryErrors,
     SheetLocked,
     StaleSheet,
+    entry_text,
     framework_save,
     item_editable,
     may_fill,
@@ -36,9 +39,11 @@ from .services import (
     score_sheet_preview,
     score_sheet_save,
     sheet_entries,
+    sheet_facts,
+    sheet_period,
 )
 from .sheet_xlsx import SheetUploadError, raw_from_xlsx, raw_value, sheet_to_xlsx
-from .spec import METHOD_LABELS, SpecError
+from .spec import METHOD_LABELS, SpecError, _number_out
 
 FRAMEWORK_READERS = frozenset({Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF})
 UPLOAD_SALT = "scoring.sheet-upload"
@@ -114,6 +119,8 @@ def framework_import(request):
         owner = unit_owner(request.user)
         try:
             if upload.name.lower().endswith((".yaml", ".yml", ".json")):
+                if upload.size > MAX_UPLOAD_BYTES:
+                    raise SpecError([f"文件过大：不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"])
                 spec = spec_from_yaml(upload.read().decode("utf-8", errors="replace"))
             else:
                 spec = spec_from_xlsx(upload)
@@ -122,7 +129,10 @@ def framework_import(request):
             errors = refused.errors
         except PermissionDenied as refused:
             errors = [str(refused)]
+        if errors:
+            audit_import(request, upload, what="标准体系", outcome=f"拒绝：{len(errors)} 处错误")
         else:
+            audit_import(request, upload, what="标准体系", outcome="已导入", rows=len(spec.items()))
             if created:
                 messages.success(
                     request, f"已导入「{framework.name}」第{framework.version}版，共 {len(spec.items())} 个评分项。"
@@ -205,10 +215,23 @@ def _basis_chain(sheet) -> list[dict]:
     return chain
 
 
-def _rows(sheet, spec, entries, facts, raw=None, errors=None):
+def _implied(item, fact) -> str:
+    """What the records imply for a linked item, in words (with the points for a deduction)."""
+    expected = prefilled_entry(item, fact)
+    if expected is None:
+        return ""
+    text = entry_text(expected)
+    if expected.occurrences is not None and item.per_occurrence:
+        text += f"，得 {_number_out(max(Decimal(0), item.points - expected.occurrences * item.per_occurrence))} 分"
+    return text
+
+
+def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
     """What the fill page shows for each item, grouped by aspect and standard,
-    with the earlier stages' entries and evidence beside it."""
+    with the earlier stages' entries and evidence beside it, and for a linked
+    item the records behind its fact."""
     errors = errors or {}
+    records = records or {}
     evidence = _evidence_by_item(sheet)
     chain = _basis_chain(sheet)
     groups = []
@@ -229,6 +252,8 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None):
                 "comment": typed.comment if typed else (entry.comment if entry else ""),
                 "reason": typed.reason if typed else (entry.override_reason if entry else ""),
                 "fact": facts.get(item.fact) if item.fact else None,
+                "records": records.get(item.fact, []) if item.fact else [],
+                "implied": _implied(item, facts.get(item.fact)) if item.fact else "",
                 "error": errors.get(item.code, ""),
                 "editable": item_editable(sheet, item.code),
                 "beside": [
@@ -252,7 +277,8 @@ def sheet_fill(request, pk):
     sheet = _get_sheet_for_user(request.user, pk)
     editable = may_fill(request.user, sheet)
     spec = selectors.framework_spec(sheet.framework)
-    facts = fact_values(sheet.branch, sheet.year) if sheet.framework.subject == "branch" else {}
+    facts = sheet_facts(sheet)
+    records = fact_records(sheet.branch, sheet_period(sheet)) if facts else {}
     raw, errors = None, {}
     if request.method == "POST":
         if not editable:
@@ -279,7 +305,8 @@ def sheet_fill(request, pk):
         {
             "sheet": sheet,
             "spec": spec,
-            "groups": _rows(sheet, spec, entries, facts, raw, errors),
+            "groups": _rows(sheet, spec, entries, facts, raw, errors, records),
+            "changes": sheet.changes.select_related("changed_by")[:100],
             "result": result,
             "editable": editable,
             "error_count": len(errors),
@@ -417,8 +444,8 @@ def evidence_upload(request, pk):
 @login_required
 def evidence_file(request, pk, variant="original"):
     """A file is served only to users who may see its sheet, never from a public path."""
-    visible_sheets = ScoreSheet.objects.visible_to(request.user)
-    evidence = get_object_or_404(Evidence.objects.filter(sheet__in=visible_sheets), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    audit_record(request, AuditEvent.DOWNLOAD, evidence, detail={"sha256": evidence.sha256, "variant": variant})
     stored = evidence.display if variant == "display" and evidence.display else evidence.file
     content_type = "image/jpeg" if stored is evidence.display else evidence.content_type
     response = FileResponse(stored.open("rb"), content_type=content_type)

@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import LifeKind
 from branches.services import organisational_life_record
 from scoring.builtin import load_builtin_frameworks
-from scoring.facts import fact_values
+from scoring.facts import Period, fact_values
 from scoring.models import Framework
 from scoring.services import score_sheet_create
 
@@ -38,7 +39,7 @@ def test_theme_day_months_count_each_month_once_and_only_that_year(cast):
 
 
 def test_a_standardization_sheet_opens_filled_from_the_records(cast, client_for):
-    """3.4.1: 12 months required, 3 held → 9 months short → 9 × 0.5 = 4.5 off a 3-point item → 0.
+    """3.4.1: one deduction per month begun so far without a theme day (3 held).
     3.6.1: one 组织生活会 held → met."""
     load_builtin_frameworks()
     for month in (2, 5, 8):
@@ -52,11 +53,12 @@ def test_a_standardization_sheet_opens_filled_from_the_records(cast, client_for)
         actor=cast.users["branch_secretary"],
     )
     entries = {e.item.code: e for e in sheet.entries.select_related("item")}
-    assert entries["3.4.1"].occurrences == 9
+    due = Period.year(2026).due_months(timezone.localdate())
+    assert entries["3.4.1"].occurrences == len(due) - 3
     assert entries["3.6.1"].met is True
     page = client_for(cast.users["branch_secretary"])
     html = page.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
-    assert "组织生活记录：2026年有 3 个月开展了主题党日" in html
+    assert "未开展主题党日" in html and "依据的记录（3 条，作为本项佐证）" in html
 
 
 def test_a_secretary_records_only_for_their_own_branch(cast):

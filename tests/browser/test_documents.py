@@ -3,6 +3,7 @@ progress and download the files, produced by a real Celery worker process."""
 
 import pytest
 
+from campaigns.demo import TITLE as DEMO_TITLE
 from campaigns.models import Campaign
 from tests.browser.screens import shot
 from tests.reports.test_jobs import _purge_queue, _start_worker
@@ -23,7 +24,7 @@ def test_staff_ask_for_each_document_and_download_it(login, demo_site):
     worker = _start_worker("browser-docs")
     try:
         page = login("guanxing")
-        campaign = Campaign.objects.get(title__contains="演示")
+        campaign = Campaign.objects.get(title=DEMO_TITLE)
         page.goto(f"{demo_site}/campaigns/{campaign.pk}/")
         page.fill("#doc-number", "关党发〔2026〕12号")
         for label in DOCUMENTS:
@@ -32,7 +33,7 @@ def test_staff_ask_for_each_document_and_download_it(login, demo_site):
         jobs.locator("[data-testid=job-status]").nth(len(DOCUMENTS) - 1).wait_for()
         shot(page, "documents_in_progress", full_page=False)
         page.wait_for_function(
-            "document.querySelectorAll('[data-testid=document-jobs] [data-status=succeeded]').length === 5",
+            "() => document.querySelectorAll('[data-testid=document-jobs] [data-status=succeeded]').length === 5",
             timeout=120_000,
         )
         shot(page, "documents_ready")

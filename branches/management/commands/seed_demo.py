@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from branches.demo import DEMO_PASSWORD, seed_demo
 
@@ -7,6 +8,8 @@ class Command(BaseCommand):
     help = "创建演示县（依据示范点实施方案）及各角色演示账号；重复运行不会重复创建。"
 
     def handle(self, *args, **options):
+        if not (settings.DEMO_MODE or settings.TESTING):
+            raise CommandError("演示数据只能在演示模式下载入（DEMO_MODE=true）；生产环境不建演示账号。")
         outcome = seed_demo()
         created = outcome["created"]
         self.stdout.write(

@@ -1,0 +1,268 @@
+"""Records kept once (deeds, pledges, problems, appraisal, organisational life)
+and the facts computed from them, on hand-made records."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from branches.models import DeedKind, LifeKind, OrganisationalLife, PledgeStatus
+from branches.selectors import member_points
+from branches.services import (
+    appraisal_record,
+    deed_confirm,
+    deed_record,
+    organisational_life_record,
+    pledge_record,
+    pledge_resolve,
+    points_rule_save,
+    problem_record,
+)
+from scoring.facts import Period, fact_values, facts_for_branches, facts_grid, secretary_gaps
+from tests.factories import BranchFactory, MemberFactory
+
+YEAR = 2026
+
+
+def _life(branch, actor, kind, held_on, topic="学习"):
+    return organisational_life_record(branch=branch, kind=kind, held_on=held_on, topic=topic, attendees=[], actor=actor)
+
+
+def _deed(branch, member, actor, done_on, kind=DeedKind.DEED, confirm=True, confirmer=None):
+    deed = deed_record(
+        branch=branch,
+        member=member,
+        kind=kind,
+        done_on=done_on,
+        description="代办医保",
+        beneficiary="三组老人户",
+        actor=actor,
+    )
+    if confirm:
+        deed_confirm(deed, actor=confirmer or actor)
+    return deed
+
+
+def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_in_shanghai_time(cast, client_for, monkeypatch):
+    secretary = cast.users["branch_secretary"]
+    # 16:30 UTC on 31 January is 00:30 on 1 February in Asia/Shanghai: the form offers 1 February
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 1, 31, 16, 30, tzinfo=UTC))
+    page = client_for(secretary).get(f"/branches/{cast.branch.pk}/life/").content.decode()
+    assert 'value="2026-02-01"' in page
+    _life(cast.branch, secretary, LifeKind.THEME_DAY, date(2026, 1, 31))
+    facts = fact_values(cast.branch, YEAR)
+    assert facts["theme_day_months"].value == 1
+    # on 1 February (local) January is covered, February still due
+    assert (
+        facts_for_branches([cast.branch.pk], Period.year(YEAR), today=date(2026, 2, 1))[cast.branch.pk][
+            "theme_days_missing"
+        ].value
+        == 1
+    )
+    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 2, 1))][0] == "2月还没有主题党日记录"
+
+
+def test_deeds_count_only_when_confirmed_and_only_from_when_the_member_joined(cast):
+    secretary = cast.users["branch_secretary"]
+    staff = cast.users["township_staff"]
+    newcomer = MemberFactory(branch=cast.branch, name="王新", joined_on=date(YEAR, 7, 1))
+    MemberFactory(branch=cast.branch, name="赵后", joined_on=date(YEAR + 1, 3, 1))  # not a member in YEAR
+    _deed(cast.branch, newcomer, staff, date(YEAR, 3, 1), confirmer=secretary)  # before joining: not a member's deed
+    facts = fact_values(cast.branch, YEAR)
+    assert facts["member_count"].value == 2  # 张三 and the newcomer
+    assert facts["members_without_deed"].value == 2
+    unconfirmed = _deed(cast.branch, cast.member, staff, date(YEAR, 5, 1), confirm=False)
+    assert fact_values(cast.branch, YEAR)["members_without_deed"].value == 2
+    deed_confirm(unconfirmed, actor=secretary)
+    _deed(cast.branch, newcomer, staff, date(YEAR, 8, 1), confirmer=secretary)
+    facts = fact_values(cast.branch, YEAR)
+    assert facts["members_without_deed"].value == 0
+    assert facts["deed_share"].value == Decimal("100.0")
+
+
+def test_only_the_branch_secretary_confirms_a_deed(cast):
+    deed = _deed(cast.branch, cast.member, cast.users["township_staff"], date(YEAR, 5, 1), confirm=False)
+    for who in ("township_staff", "other_branch_secretary", "county_reviewer"):
+        with pytest.raises(PermissionDenied):
+            deed_confirm(deed, actor=cast.users[who])
+    assert deed_confirm(deed, actor=cast.users["branch_secretary"]) is True
+    assert deed_confirm(deed, actor=cast.users["branch_secretary"]) is False  # once
+
+
+def test_services_need_two_and_points_follow_confirmed_records_within_caps(cast):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    points_rule_save(township=cast.township, kind=DeedKind.DEED, points=Decimal(3), yearly_cap=Decimal(5), actor=staff)
+    points_rule_save(
+        township=cast.township, kind=DeedKind.SERVICE, points=Decimal(1), yearly_cap=Decimal(6), actor=staff
+    )
+    for month in (2, 4, 6):
+        _deed(cast.branch, cast.member, secretary, date(YEAR, month, 1))
+    _deed(cast.branch, cast.member, secretary, date(YEAR, 9, 1), kind=DeedKind.SERVICE)
+    _deed(cast.branch, cast.member, staff, date(YEAR, 10, 1), kind=DeedKind.SERVICE, confirm=False)
+    row = next(r for r in member_points(cast.branch, YEAR) if r["member"] == cast.member)
+    assert row["counts"] == [3, 1, 0]
+    assert row["points"] == Decimal(6)  # 3 × 3 capped at 5, plus 1 service; the unconfirmed one counts nothing
+    assert fact_values(cast.branch, YEAR)["members_short_of_service"].value == 1
+    with pytest.raises(PermissionDenied):
+        points_rule_save(
+            township=cast.township, kind=DeedKind.DEED, points=Decimal(9), yearly_cap=Decimal(9), actor=secretary
+        )
+
+
+def test_pledges_problems_and_satisfaction(cast):
+    secretary = cast.users["branch_secretary"]
+    other = MemberFactory(branch=cast.branch, name="钱二")
+    MemberFactory(branch=cast.branch, name="孙五")  # pledged nothing
+    kept = pledge_record(branch=cast.branch, member=cast.member, year=YEAR, content="带头种药材", actor=secretary)
+    broken = pledge_record(branch=cast.branch, member=other, year=YEAR, content="每月走访", actor=secretary)
+    pledge_record(branch=cast.branch, member=None, year=YEAR, content="集体收入过十万", actor=secretary)
+    with pytest.raises(ValueError, match="请写明践诺情况"):
+        pledge_resolve(kept, status=PledgeStatus.KEPT, note=" ", resolved_on=date(YEAR, 6, 1), actor=secretary)
+    pledge_resolve(kept, status=PledgeStatus.KEPT, note="种了5亩", resolved_on=date(YEAR, 6, 1), actor=secretary)
+    pledge_resolve(broken, status=PledgeStatus.NOT_KEPT, note="外出务工", resolved_on=date(YEAR, 9, 1), actor=secretary)
+    with pytest.raises(ValueError, match="不能再次标记"):
+        pledge_resolve(kept, status=PledgeStatus.NOT_KEPT, note="改口", resolved_on=date(YEAR, 9, 1), actor=secretary)
+    problem_record(
+        branch=cast.branch, category="infrastructure", title="硬化村道", solved_on=date(YEAR, 5, 1), actor=secretary
+    )
+    problem_record(
+        branch=cast.branch, category="governance", title="去年的事", solved_on=date(YEAR - 1, 5, 1), actor=secretary
+    )
+    with pytest.raises(ValueError, match="不能超过发放的测评表份数"):
+        appraisal_record(
+            branch=cast.branch,
+            member=None,
+            held_on=date(YEAR, 6, 1),
+            forms=30,
+            satisfied=30,
+            basically_satisfied=1,
+            dissatisfied=0,
+            actor=secretary,
+        )
+    appraisal_record(
+        branch=cast.branch,
+        member=None,
+        held_on=date(YEAR, 6, 1),
+        forms=40,
+        satisfied=27,
+        basically_satisfied=3,
+        dissatisfied=5,
+        actor=secretary,
+    )
+    facts = fact_values(cast.branch, YEAR)
+    assert facts["pledges_kept"].value == 1 and facts["pledges_open"].value == 1  # the branch's own
+    assert facts["members_pledge_short"].value == 2  # 孙五 pledged nothing, 钱二 did not keep his
+    assert facts["problems_solved"].value == 1
+    assert facts["satisfaction_rate"].value == Decimal("85.7")  # (27 + 3) / 35
+
+
+def test_three_meetings_and_a_lecture_over_an_inspection_quarter(cast):
+    secretary = cast.users["branch_secretary"]
+    for month in (7, 8, 9):
+        _life(cast.branch, secretary, LifeKind.COMMITTEE_MEETING, date(YEAR, month, 3))
+    _life(cast.branch, secretary, LifeKind.GROUP_MEETING, date(YEAR, 7, 9))
+    _life(cast.branch, secretary, LifeKind.PARTY_LECTURE, date(YEAR, 8, 9))
+    _life(cast.branch, secretary, LifeKind.GENERAL_MEETING, date(YEAR, 6, 30))  # the quarter before
+    facts = facts_for_branches([cast.branch.pk], Period.quarter(YEAR, 3), today=date(YEAR, 10, 10))[cast.branch.pk]
+    # missing: group meetings in August and September, the quarter's general meeting
+    assert facts["three_one_missing"].value == 3
+
+
+def test_records_are_kept_for_ones_own_branch_only(cast, client_for):
+    secretary = cast.users["branch_secretary"]
+    with pytest.raises(PermissionDenied):
+        _life(cast.sibling_branch, secretary, LifeKind.THEME_DAY, date(YEAR, 3, 1))
+    with pytest.raises(PermissionDenied):
+        _life(cast.branch, cast.users["county_reviewer"], LifeKind.THEME_DAY, date(YEAR, 3, 1))
+    with pytest.raises(ValueError):
+        deed_record(
+            branch=cast.branch,
+            member=MemberFactory(branch=cast.sibling_branch),
+            kind=DeedKind.DEED,
+            done_on=date(YEAR, 3, 1),
+            description="x",
+            beneficiary="y",
+            actor=secretary,
+        )
+    _deed(cast.branch, cast.member, secretary, date(YEAR, 3, 1))
+    for page in ("life", "deeds", "problems", "pledges", "appraisals"):
+        assert (
+            client_for(cast.users["other_branch_secretary"]).get(f"/branches/{cast.branch.pk}/{page}/").status_code
+            == 404
+        )
+        assert (
+            client_for(cast.users["other_township_staff"]).get(f"/branches/{cast.branch.pk}/{page}/").status_code == 404
+        )
+        assert client_for(secretary).get(f"/branches/{cast.branch.pk}/{page}/").status_code == 200
+    county = client_for(cast.users["county_reviewer"])
+    assert "代办医保" in county.get(f"/branches/{cast.branch.pk}/deeds/?year={YEAR}").content.decode()
+    refused = county.post(
+        f"/branches/{cast.branch.pk}/problems/", {"category": "governance", "title": "x", "solved_on": "2026-01-02"}
+    )
+    assert refused.status_code == 403
+
+
+def test_a_record_photo_is_checked_and_a_refused_one_leaves_nothing(cast, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(cast.users["branch_secretary"])
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    response = client.post(
+        f"/branches/{cast.branch.pk}/problems/",
+        {"category": "governance", "title": "调解纠纷", "solved_on": "2026-03-02", "photos": [fake]},
+    )
+    assert "内容不是这几种格式" in response.content.decode()
+    assert not cast.branch.solved_problems.exists() and not Evidence.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_township_grid_costs_the_same_queries_for_10_and_100_branches(cast, count, django_assert_max_num_queries):
+    secretary = cast.users["township_staff"]
+    branches = [BranchFactory(township=cast.township, name=f"第{i}村党支部") for i in range(count)]
+    for i, branch in enumerate(branches):
+        member = MemberFactory(branch=branch)
+        OrganisationalLife.objects.create(
+            branch=branch, kind=LifeKind.THEME_DAY, held_on=date(YEAR, 1 + i % 12, 5), topic="t", recorded_by=secretary
+        )
+        if i % 2:
+            _deed(branch, member, secretary, date(YEAR, 3, 1), confirm=False)
+    with CaptureQueriesContext(connection) as queries:
+        rows = facts_grid(cast.township.branches.order_by("name"), YEAR, today=date(YEAR, 12, 31))
+    assert len(rows) == count + 2  # with 法泥村 and 新寨村
+    assert len(queries) == 8  # the branches, then seven aggregate queries, whatever their number
+    assert rows[0].gaps and len(rows[0].gaps) >= len(rows[-1].gaps)
+
+
+def test_record_actions_and_the_grid_answer_only_inside_the_unit(cast, client_for):
+    secretary = cast.users["branch_secretary"]
+    deed = _deed(cast.branch, cast.member, cast.users["township_staff"], date(YEAR, 5, 1), confirm=False)
+    pledge = pledge_record(branch=cast.branch, member=None, year=YEAR, content="修路", actor=secretary)
+    actions = [
+        (f"/branches/deeds/{deed.pk}/confirm/", {}),
+        (f"/branches/pledges/{pledge.pk}/resolve/", {"status": "kept", "note": "已修", "resolved_on": "2026-05-02"}),
+        (f"/branches/pledges/{pledge.pk}/comment/", {"comment": "好"}),
+    ]
+    for outsider in ("other_branch_secretary", "other_township_staff", "other_county_reviewer"):
+        client = client_for(cast.users[outsider])
+        for url, data in actions:
+            assert client.post(url, data).status_code == 404, (outsider, url)
+    deed.refresh_from_db()
+    pledge.refresh_from_db()
+    assert deed.confirmed_at is None and pledge.status == PledgeStatus.OPEN and not pledge.leader_comment
+
+    staff = client_for(cast.users["township_staff"])
+    assert staff.get(f"/branches/facts/?township={cast.neighbour_township.pk}").status_code == 404
+    assert "法泥村党支部" in staff.get("/branches/facts/").content.decode()
+    county = client_for(cast.users["county_reviewer"])
+    assert "那姑村党支部" in county.get(f"/branches/facts/?township={cast.neighbour_township.pk}").content.decode()
+    for role in ("branch_secretary",):
+        assert client_for(cast.users[role]).get("/branches/facts/").status_code == 403
+        assert client_for(cast.users[role]).get("/branches/points/").status_code == 403

@@ -1,0 +1,227 @@
+"""The audit trail (everything recorded, nothing changed afterwards) and the
+three administrators who cannot act as each other (三员分立)."""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from branches.models import AuditEntry, AuditEvent, LifeKind, User
+from branches.scoping import Role
+from branches.services import organisational_life_record
+from reports.models import Job, JobStatus
+from reports.services import job_execute, job_request
+from tests.factories import UserFactory
+
+PASSWORD = "Qingshan#2026"
+
+
+@pytest.fixture
+def admins(cast):
+    made = {}
+    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        made[role] = UserFactory(username=role, role=role, county=cast.county)
+    return made
+
+
+def _as(user) -> Client:
+    """A client of its own for each person (the shared ``client_for`` switches one client between users)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _entries(event):
+    return AuditEntry.objects.filter(event=event).order_by("pk")
+
+
+def test_logins_failures_and_logouts_are_recorded_with_the_address(cast):
+    staff = cast.users["township_staff"]
+    staff.set_password(PASSWORD)
+    staff.save()
+    client = Client()
+    client.post(reverse("login"), {"username": "staff", "password": "wrong-Pass1"}, REMOTE_ADDR="10.2.0.5")
+    client.post(reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.2.0.5")
+    client.post(reverse("logout"), REMOTE_ADDR="10.2.0.5")
+    failed, login, logout = _entries("login_failed").last(), _entries("login").last(), _entries("logout").last()
+    assert (failed.object_repr, failed.remote_addr, failed.actor) == ("staff", "10.2.0.5", None)
+    assert (login.actor, login.remote_addr, login.actor_unit) == (staff, "10.2.0.5", "关兴镇")
+    assert logout.actor == staff
+
+
+def test_changes_downloads_denials_and_imports_are_recorded(cast, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+    # a model change through a page: before → after, with who and from where
+    client.post(
+        reverse("branches:problems", args=[cast.branch.pk]),
+        {"category": "governance", "title": "调解草场纠纷", "solved_on": "2026-03-02"},
+        REMOTE_ADDR="10.3.0.7",
+    )
+    created = AuditEntry.objects.filter(event=AuditEvent.CHANGE, object_repr__contains="调解草场纠纷").get()
+    assert created.actor == secretary and created.remote_addr == "10.3.0.7"
+    assert created.changes["title"] == [None, "调解草场纠纷"] or created.changes["title"][1] == "调解草场纠纷"
+    # another unit's branch: 404, and a record of the attempt
+    assert client.get(reverse("branches:detail", args=[cast.neighbour_branch.pk])).status_code == 404
+    denied = _entries(AuditEvent.DENIED).last()
+    assert denied.actor == secretary and f"/branches/{cast.neighbour_branch.pk}/" in denied.object_repr
+    # an import, refused, with the file's hash
+    staff = client_for(cast.users["township_staff"])
+    staff.post(reverse("branches:import"), {"file": SimpleUploadedFile("登记册.xlsx", b"not a workbook")})
+    imported = _entries(AuditEvent.IMPORT).last()
+    assert imported.additional_data["file"] == "登记册.xlsx" and len(imported.additional_data["sha256"]) == 64
+    assert imported.additional_data["outcome"].startswith("拒绝")
+
+
+def test_a_score_entry_change_is_recorded(cast, client_for):
+    from scoring.builtin import load_builtin_frameworks
+    from scoring.entries import RawEntry
+    from scoring.models import Framework
+    from scoring.services import score_sheet_create, score_sheet_save
+
+    load_builtin_frameworks()
+    secretary = cast.users["branch_secretary"]
+    sheet = score_sheet_create(
+        framework=Framework.objects.get(code="wuhao"),
+        branch=cast.branch,
+        stage="self_assessment",
+        year=2026,
+        actor=secretary,
+    )
+    score_sheet_save(sheet=sheet, raw={"1.2": RawEntry(value="3")}, actor=secretary)
+    score_sheet_save(sheet=sheet, raw={"1.2": RawEntry(value="2")}, actor=secretary)
+    record = AuditEntry.objects.filter(object_repr__endswith="：1.2").order_by("pk").last()
+    assert record.changes == {"1.2": ["3 分", "2 分"]} and record.actor == secretary
+
+
+def test_the_trail_cannot_be_changed_or_deleted(cast):
+    organisational_life_record(
+        branch=cast.branch,
+        kind=LifeKind.THEME_DAY,
+        held_on=date(2026, 3, 1),
+        topic="学习",
+        attendees=[],
+        actor=cast.users["branch_secretary"],
+    )
+    entry = AuditEntry.objects.last()
+    entry.object_repr = "改过"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=entry.pk).update(object_repr="改过")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level guard is PostgreSQL's trigger")
+def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(cast):
+    table = AuditEntry._meta.db_table
+    user = cast.users["township_staff"]
+    old = AuditEntry.objects.create(
+        event=AuditEvent.LOGIN,
+        action=AuditEntry.Action.ACCESS,
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(user.pk),
+        object_repr="staff",
+        actor=user,
+        timestamp=timezone.now() - timedelta(days=400),
+    )
+    for statement in (f"UPDATE {table} SET object_repr = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+        with (
+            pytest.raises(DatabaseError, match="审计记录只能追加"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [old.pk])
+    assert AuditEntry.objects.filter(pk=old.pk, object_repr="staff").exists()
+    recent = (timezone.localdate() - timedelta(days=100)).isoformat()
+    with pytest.raises(CommandError, match="至少保存 180 天"):
+        call_command("purge_audit", "--before", recent)
+    call_command("purge_audit", "--before", (timezone.localdate() - timedelta(days=200)).isoformat())
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.ADMIN, object_repr__contains="清理").exists()
+
+
+def test_only_the_audit_administrator_reads_and_exports_the_trail(cast, admins, client_for):
+    auditor = _as(admins[Role.AUDIT_ADMIN])
+    _as(cast.users["branch_secretary"]).get(reverse("branches:detail", args=[cast.neighbour_branch.pk]))
+    page = auditor.get(reverse("audit"), {"event": "denied", "person": "secretary"})
+    assert page.status_code == 200 and f"/branches/{cast.neighbour_branch.pk}/" in page.content.decode()
+    for who in [*cast.users.values(), admins[Role.SYSTEM_ADMIN], admins[Role.SECURITY_ADMIN]]:
+        assert _as(who).get(reverse("audit")).status_code == 404, who
+        with pytest.raises(Exception) as refused:
+            job_request(user=who, kind="audit_xlsx", params={})
+        assert refused.typename == "Http404"
+    job, _ = job_request(user=admins[Role.AUDIT_ADMIN], kind="audit_xlsx", params={"audit_event": "denied"})
+    job_execute(job.pk)
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == JobStatus.SUCCEEDED
+    sheet = load_workbook(BytesIO(job.file.read())).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "时间")
+    body = [row for row in rows[header + 1 :] if row[0]]
+    assert body and all(row[5] == "越权访问被拒" for row in body)
+    assert any(f"/branches/{cast.neighbour_branch.pk}/" in row[9] for row in body)
+
+
+def test_the_three_administrators_cannot_act_as_each_other_or_touch_the_work(cast, admins, client_for):
+    system, security, audit = (_as(admins[r]) for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN))
+    # the system administrator creates an account: no role yet, password to change at first login
+    created = system.post(
+        reverse("accounts_system"), {"username": "clerk9", "full_name": "钱文书", "password": "Lvshui#Qingshan9"}
+    )
+    assert created.status_code == 302
+    clerk = User.objects.get(username="clerk9")
+    assert clerk.role == "" and clerk.must_change_password
+    # … and cannot grant it a role, nor read the trail
+    assert system.get(reverse("accounts_security")).status_code == 404
+    assert system.get(reverse("audit")).status_code == 404
+    # the security administrator grants the role; not to themselves
+    security.post(
+        reverse("accounts_security"),
+        {"account": clerk.pk, "role": "township_staff", "unit": f"township:{cast.township.pk}"},
+    )
+    clerk.refresh_from_db()
+    assert (clerk.role, clerk.township) == ("township_staff", cast.township)
+    me = admins[Role.SECURITY_ADMIN]
+    security.post(
+        reverse("accounts_security"), {"account": me.pk, "role": "county_reviewer", "unit": f"county:{cast.county.pk}"}
+    )
+    me.refresh_from_db()
+    assert me.role == Role.SECURITY_ADMIN
+    assert security.get(reverse("accounts_system")).status_code == 404
+    assert audit.get(reverse("accounts_security")).status_code == 404
+    # none of them sees or changes the work
+    for client in (system, security, audit):
+        assert client.get(reverse("branches:detail", args=[cast.branch.pk])).status_code == 404
+        assert client.get(reverse("branches:life", args=[cast.branch.pk])).status_code == 404
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_security_administrator_unlocks_a_locked_account(cast, admins, client_for):
+    staff = cast.users["township_staff"]
+    staff.set_password(PASSWORD)
+    staff.save()
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": "staff", "password": "wrong-Pass1"})
+    assert Client().post(reverse("login"), {"username": "staff", "password": PASSWORD}).status_code == 429
+    security = _as(admins[Role.SECURITY_ADMIN])
+    assert "账号 staff" in security.get(reverse("accounts_security")).content.decode()
+    security.post(reverse("accounts_unlock"), {"username": "staff"})
+    assert (
+        Client().post(reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9").status_code
+        == 302
+    )
+    assert _entries(AuditEvent.ADMIN).filter(object_repr__contains="解除登录锁定").exists()

@@ -1,0 +1,214 @@
+"""Every URL the product has, taken from the URL resolver (a new page cannot
+escape), asked for by anonymous visitors, by every role outside the unit that
+holds the data, and by the three administrators: nobody sees or changes what
+is not theirs."""
+
+import dataclasses
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from branches.models import Branch, Pledge, User
+from branches.scoping import Role
+from campaigns.models import Campaign, Objection, Participant
+from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
+from reports.services import job_request
+from scoring.evidence import evidence_store
+from scoring.models import Framework, ScoreSheet
+from tests.factories import (
+    BranchFactory,
+    CountyFactory,
+    TownshipFactory,
+    UserFactory,
+    branch_secretary,
+    county_reviewer,
+)
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+# pages anyone may open; everything else needs a login
+PUBLIC = {"login", "healthz", "publicity", "password_change_done"}
+# the administrators' own pages list accounts and the trail of the whole county by design
+ADMIN_PAGES = {"audit", "accounts_system", "accounts_security", "accounts_unlock"}
+
+
+def _patterns(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # Django's own admin: superusers only, checked by Django
+            yield from _patterns(pattern.url_patterns, pattern.namespace or namespace)
+        else:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), list(pattern.pattern.converters)
+
+
+@dataclasses.dataclass
+class World:
+    objects: dict  # URL name → (kwargs, level): the unit under test's object for each page with an id
+    outsiders: dict  # who → (user, levels they are outside of)
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEMO_MODE = True
+    call_command("seed_demo", verbosity=0)
+    staff = User.objects.get(username="guanxing")
+    secretary = User.objects.get(username="fani")
+    branch = Branch.objects.get(name="法泥村党支部")
+    township = branch.township
+    member = branch.members.first()
+    sheet = ScoreSheet.objects.filter(branch=branch).first()
+    photo = evidence_store(branch=branch, upload=SimpleUploadedFile("p.png", PNG), actor=secretary)
+    campaign = Campaign.objects.filter(township=township).first()
+    participant = Participant.objects.get(campaign=campaign, branch=branch, member=None)
+    objection = Objection.objects.create(
+        participant=participant, content="有异议", recorded_by=staff, received_on=date(2026, 11, 1)
+    )
+    deed = branch.deeds.first()
+    pledge = Pledge.objects.filter(branch=branch).first()
+    framework = Framework.objects.create(code="guanxing-own", name="关兴镇自定标准", kind="wuhao", township=township)
+    job, _ = job_request(user=staff, kind="ledger_items_xlsx", params={})
+    inspection = InspectionRound.objects.filter(township=township).first()
+    inspected = InspectedBranch.objects.get(inspection_round=inspection, branch=branch)
+    ranking = QuarterRanking.objects.filter(township=township).first()
+    flag = SecretaryActionFlag.objects.create(branch=branch, ranking=ranking, year=2026, quarter=3)
+    ledger = LedgerItem.objects.filter(branch__township=township).first()
+    b, t = "branch", "township"
+    objects = {
+        "branches:detail": ({"pk": branch.pk}, b),
+        "branches:edit": ({"pk": branch.pk}, b),
+        "branches:figure_create": ({"pk": branch.pk}, b),
+        "branches:member_create": ({"pk": branch.pk}, b),
+        "branches:member_edit": ({"pk": member.pk}, b),
+        "branches:life": ({"pk": branch.pk}, b),
+        "branches:deeds": ({"pk": branch.pk}, b),
+        "branches:deed_confirm": ({"pk": deed.pk}, b),
+        "branches:problems": ({"pk": branch.pk}, b),
+        "branches:pledges": ({"pk": branch.pk}, b),
+        "branches:pledge_resolve": ({"pk": pledge.pk}, b),
+        "branches:pledge_comment": ({"pk": pledge.pk}, b),
+        "branches:appraisals": ({"pk": branch.pk}, b),
+        "scoring:framework_detail": ({"pk": framework.pk}, t),
+        "scoring:framework_export": ({"pk": framework.pk}, t),
+        "scoring:framework_export_yaml": ({"pk": framework.pk}, t),
+        "scoring:sheet_create": ({"branch_pk": branch.pk}, b),
+        "scoring:sheet_fill": ({"pk": sheet.pk}, b),
+        "scoring:sheet_preview": ({"pk": sheet.pk}, b),
+        "scoring:sheet_print": ({"pk": sheet.pk}, b),
+        "scoring:sheet_download": ({"pk": sheet.pk}, b),
+        "scoring:sheet_upload": ({"pk": sheet.pk}, b),
+        "scoring:sheet_upload_confirm": ({"pk": sheet.pk}, b),
+        "scoring:evidence_upload": ({"pk": sheet.pk}, b),
+        "scoring:evidence_file": ({"pk": photo.pk}, b),
+        "scoring:evidence_display": ({"pk": photo.pk}, b),
+        "campaigns:detail": ({"pk": campaign.pk}, t),
+        "campaigns:phases": ({"pk": campaign.pk}, t),
+        "campaigns:step": ({"pk": campaign.pk, "step": "sample"}, t),
+        "campaigns:participant": ({"pk": participant.pk}, b),
+        "campaigns:action": ({"pk": participant.pk, "action": "start"}, b),
+        "campaigns:open_sheet": ({"pk": participant.pk, "stage": "self_assessment"}, b),
+        "campaigns:extend": ({"pk": participant.pk}, b),
+        "campaigns:to_ledger": ({"pk": participant.pk}, b),
+        "campaigns:objection_new": ({"pk": participant.pk}, b),
+        "campaigns:objection_resolve": ({"pk": objection.pk}, b),
+        "reports:job": ({"pk": job.pk}, t),
+        "reports:job_status": ({"pk": job.pk}, t),
+        "reports:job_download": ({"pk": job.pk}, t),
+        "inspections:round": ({"pk": inspection.pk}, t),
+        "inspections:round_close": ({"pk": inspection.pk}, t),
+        "inspections:finding_new": ({"pk": inspected.pk}, b),
+        "inspections:flag_resolve": ({"pk": flag.pk}, b),
+        "inspections:notice_new": ({"pk": ranking.pk}, t),
+        "inspections:ledger_item": ({"pk": ledger.pk}, b),
+        "publicity": ({"token": campaign.public_token}, None),
+    }
+    far = CountyFactory(name="远山县")
+    outsiders = {
+        "anonymous": (None, {b, t}),
+        # a secretary of another branch of the same township: outside the branch only
+        "sibling_secretary": (branch_secretary(BranchFactory(township=township, name="另一村党支部")), {b}),
+        "other_township_secretary": (User.objects.get(username="nagu"), {b, t}),
+        "other_township_staff": (User.objects.get(username="meishan"), {b, t}),
+        "other_county_reviewer": (county_reviewer(far), {b, t}),
+        "other_county_staff": (UserFactory(role=Role.TOWNSHIP_STAFF, township=TownshipFactory(county=far)), {b, t}),
+        "system_admin": (User.objects.get(username="sysadmin"), {b, t}),
+        "security_admin": (User.objects.get(username="secadmin"), {b, t}),
+        "audit_admin": (User.objects.get(username="auditor"), {b, t}),
+    }
+    return World(objects, outsiders)
+
+
+def _client(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_every_url_is_covered_by_the_sweep(world):
+    with_ids = {name for name, kwargs in _patterns() if kwargs}
+    assert with_ids <= set(world.objects), f"pages with an id the sweep does not know: {with_ids - set(world.objects)}"
+
+
+def test_nobody_outside_the_unit_opens_or_changes_its_objects(world):
+    leaks = []
+    for who, (user, outside) in world.outsiders.items():
+        client = _client(user)
+        for name, (kwargs, level) in world.objects.items():
+            if level not in outside:
+                continue
+            url = reverse(name, kwargs=kwargs)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                allowed = {403, 404, 405}
+                if user is None:
+                    refused = response.status_code == 302 and response.url.startswith(reverse("login"))
+                else:
+                    refused = response.status_code in allowed
+                if not refused:
+                    leaks.append(f"{who} {method.upper()} {url} → {response.status_code}")
+    assert leaks == []
+
+
+def test_lists_and_pages_without_an_id_show_nothing_of_the_unit_to_outsiders(world):
+    leaks = []
+    for who, (user, outside) in world.outsiders.items():
+        if "township" not in outside:
+            continue
+        client = _client(user)
+        for name, kwargs in _patterns():
+            if (
+                kwargs
+                or name in PUBLIC
+                or (user is not None and name in ADMIN_PAGES and user.role in ADMIN_PAGES_ROLES)
+            ):
+                continue
+            response = client.get(reverse(name))
+            if user is None:
+                if not (
+                    response.status_code in (302, 405) and (response.status_code == 405 or "login" in response.url)
+                ):
+                    leaks.append(f"anonymous GET {name} → {response.status_code}")
+                continue
+            body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+            if "法泥村" in body or "关兴镇" in body:
+                leaks.append(f"{who} GET {reverse(name)} shows 关兴镇/法泥村")
+    assert leaks == []
+
+
+ADMIN_PAGES_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+
+
+def test_the_public_notice_is_the_only_unit_page_without_a_login(world):
+    _kwargs, level = world.objects["publicity"]
+    assert level is None
+    assert Client().get(reverse("publicity", kwargs=_kwargs)).status_code == 200
+    assert Client().get(reverse("publicity", kwargs={"token": "not-a-token"})).status_code == 404

@@ -1,0 +1,122 @@
+"""Headers, the production check and the public notice's limits."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from campaigns.models import Campaign, State
+from campaigns.services import campaign_create
+from scoring.builtin import load_builtin_frameworks
+from scoring.models import Framework
+from tests.factories import MemberFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "HTTPS": "true",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEMO_MODE": "false",
+        "ALLOWED_HOSTS": "dangjian.example.gov.cn",
+        "CACHE_URL": "rediscache://127.0.0.1:6379/2",
+    }
+    env.pop("PYTEST_VERSION", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own thread
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_every_page_sends_the_security_headers(client_for, cast):
+    response = client_for(cast.users["township_staff"]).get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    script = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'self'" in script and "unsafe-inline" not in script and "unsafe-eval" not in script
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    assert "Server" not in response
+
+
+@pytest.fixture
+def public_campaign(cast):
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="wuhao",
+        year=2026,
+        title="五好党支部创建",
+        framework=Framework.objects.get(code="wuhao"),
+        branches=[cast.branch, cast.sibling_branch],
+        actor=cast.users["township_staff"],
+        objection_contact="关兴镇党建办 电话 0000-1234567",
+    )
+    campaign.participants.filter(branch=cast.branch).update(state=State.PUBLICIZED)
+    Campaign.objects.filter(pk=campaign.pk).update(publicity_starts_on="2026-12-11", publicity_ends_on="2026-12-16")
+    return campaign
+
+
+def test_the_public_notice_shows_no_phone_or_id_number(client, cast, public_campaign):
+    MemberFactory(branch=cast.branch, name="王五", phone="13900001111")
+    cast.branch.division_code = "522301100201"
+    cast.branch.save()
+    html = client.get(reverse("publicity", args=[public_campaign.public_token])).content.decode()
+    assert "法泥村党支部" in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"(?<!\d)1\d{10}(?!\d)", text), "an 11-digit (mobile) number on the public page"
+    assert not re.search(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])", text), "an 18-digit ID number on the public page"
+    assert "王五" not in html and "张三" not in html  # no member data
+
+
+def test_the_public_notice_is_rate_limited_per_address(client, cast, public_campaign, settings):
+    cache.clear()
+    settings.PUBLIC_RATE = "3/m"
+    url = reverse("publicity", args=[public_campaign.public_token])
+    codes = [client.get(url, REMOTE_ADDR="10.1.1.1").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get(url, REMOTE_ADDR="10.1.1.1")
+    assert "访问过于频繁" in refused.content.decode()
+    assert client.get(url, REMOTE_ADDR="10.1.1.2").status_code == 200  # another address is not affected
+
+
+def test_the_recorded_address_cannot_be_spoofed_and_comes_from_nginx_behind_a_proxy(cast, settings):
+    from django.test import Client
+
+    from branches.models import AuditEntry
+
+    staff = cast.users["township_staff"]
+    staff.set_password("Qingshan#2026")
+    staff.save()
+    Client().post(
+        reverse("login"),
+        {"username": "staff", "password": "Qingshan#2026"},
+        REMOTE_ADDR="10.5.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6",
+        HTTP_X_REAL_IP="7.7.7.7",
+    )
+    assert AuditEntry.objects.filter(event="login").latest("pk").remote_addr == "10.5.0.1"
+    settings.BEHIND_PROXY = True
+    Client().post(
+        reverse("login"),
+        {"username": "staff", "password": "Qingshan#2026"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="10.5.0.2",
+    )
+    assert AuditEntry.objects.filter(event="login").latest("pk").remote_addr == "10.5.0.2"
