@@ -22,6 +22,7 @@ FOLLOWED = {
     "branches.AnnualFigure": (),
     "branches.User": ("password", "last_login"),
     "branches.OrganisationalLife": (),
+    "branches.Absence": (),
     "branches.MemberDeed": (),
     "branches.SolvedProblem": (),
     "branches.Pledge": (),

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import (
+    Absence,
+    AbsenceReason,
     Appraisal,
     Branch,
     BranchKind,
@@ -30,6 +32,8 @@ from .models import (
 from .scoping import Role
 
 YEAR = 2026
+# most absentees in a mountain village are away working
+ABSENCE_REASONS = [AbsenceReason.AWAY] * 5 + [AbsenceReason.ILLNESS, AbsenceReason.LEAVE, AbsenceReason.FRAIL]
 THEME_TOPICS = [
     "学习日：学习党章和党的二十届三中全会精神",
     "议事日：讨论村集体经济合作社分红方案",
@@ -123,25 +127,27 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
                 continue
             if month == last_month and kind == LifeKind.THEME_DAY and today.day < 15:
                 continue
-            present = [m for m in members if rng.random() < 0.88]
-            absent = len(members) - len(present)
-            record = OrganisationalLife(
-                branch=branch,
-                kind=kind,
-                held_on=_day(YEAR, month, rng, today),
-                topic=topic,
-                absence_note=f"{absent}人外出务工请假" if absent else "",
-                recorded_by=recorder,
-            )
+            held_on = _day(YEAR, month, rng, today)
+            due = [m for m in members if m.joined_on <= held_on]
+            present = [m for m in due if rng.random() < 0.88]
+            away = [(m, rng.choice(ABSENCE_REASONS)) for m in due if m not in present]
+            record = OrganisationalLife(branch=branch, kind=kind, held_on=held_on, topic=topic, recorded_by=recorder)
             life.append(record)
-            attendance.append(present)
+            attendance.append((present, away))
     OrganisationalLife.objects.bulk_create(life)
     through = OrganisationalLife.attendees.through
     through.objects.bulk_create(
         [
             through(organisationallife_id=record.pk, member_id=member.pk)
-            for record, present in zip(life, attendance, strict=True)
+            for record, (present, _) in zip(life, attendance, strict=True)
             for member in present
+        ]
+    )
+    Absence.objects.bulk_create(
+        [
+            Absence(life=record, member=member, reason=reason)
+            for record, (_, away) in zip(life, attendance, strict=True)
+            for member, reason in away
         ]
     )
 

@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 
 from .models import (
+    AbsenceReason,
     AnnualFigure,
     Branch,
     DeedKind,
@@ -112,9 +113,8 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
         queryset=Member.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="默认全体党员参加，请取消勾选缺席的党员。",
     )
-    absence_note = forms.CharField(label="缺席及原因", max_length=300, required=False)
+    absence_note = forms.CharField(label="缺席补充说明（可选）", max_length=300, required=False)
     minutes = forms.CharField(
         label="会议记录（可选）", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -122,7 +122,56 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
+        self.members = list(branch.members.order_by("name"))
         self.fields["attendees"].queryset = branch.members.all()
+        # one reason per member, asked only of those unticked (三会一课 records list who was away and why)
+        for member in self.members:
+            self.fields[self.reason_field(member)] = forms.ChoiceField(
+                label=f"{member.name} 缺席原因",
+                choices=[("", "缺席原因"), *AbsenceReason.choices],
+                required=False,
+            )
+        self.helper.layout = Layout(
+            "kind",
+            "held_on",
+            "topic",
+            HTML('{% include "branches/_attendance.html" %}'),
+            "absence_note",
+            "minutes",
+            "photos",
+        )
+
+    @staticmethod
+    def reason_field(member) -> str:
+        return f"reason_{member.pk}"
+
+    def attendance_rows(self):
+        """(member, ticked, reason field) for the attendance list."""
+        if self.is_bound:
+            ticked = {str(pk) for pk in self.data.getlist("attendees")}
+        else:
+            ticked = {str(m.pk) for m in self.initial.get("attendees", [])}
+        return [(member, str(member.pk) in ticked, self[self.reason_field(member)]) for member in self.members]
+
+    def clean(self):
+        data = super().clean()
+        present = {m.pk for m in data.get("attendees") or []}
+        data["absences"] = {}
+        missing = []
+        for member in self.members:
+            if member.pk in present:
+                continue
+            reason = data.pop(self.reason_field(member), "")
+            if reason:
+                data["absences"][member] = reason
+            else:
+                missing.append(member.name)
+                self.add_error(self.reason_field(member), "请选择缺席原因。")
+        for member in self.members:
+            data.pop(self.reason_field(member), None)
+        if missing:
+            raise forms.ValidationError(f"请为缺席的党员选择缺席原因：{'、'.join(missing)}。")
+        return data
 
 
 class DeedForm(CrispyFormMixin, forms.Form):

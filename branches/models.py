@@ -328,7 +328,7 @@ class OrganisationalLife(models.Model):
     held_on = models.DateField("日期")
     topic = models.CharField("主题", max_length=200)
     attendees = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name="参加党员")
-    absence_note = models.CharField("缺席及原因", max_length=300, blank=True)
+    absence_note = models.CharField("缺席补充说明", max_length=300, blank=True)
     minutes = models.TextField("会议记录", blank=True, max_length=5000)
     # photos are checked and served like sheet evidence (scoring.Evidence without a sheet)
     photos = models.ManyToManyField("scoring.Evidence", blank=True, related_name="+", verbose_name="照片")
@@ -344,6 +344,30 @@ class OrganisationalLife(models.Model):
 
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()}：{self.topic}"
+
+
+class AbsenceReason(models.TextChoices):
+    ILLNESS = "illness", "因病"
+    LEAVE = "leave", "因事请假"
+    AWAY = "away", "外出务工经商"
+    FRAIL = "frail", "年老体弱"
+    OTHER = "other", "其他"
+
+
+class Absence(models.Model):
+    """A member of the branch who missed a meeting, and why (三会一课 records list both)."""
+
+    life = models.ForeignKey(OrganisationalLife, on_delete=models.CASCADE, related_name="absences")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name="党员")
+    reason = models.CharField("缺席原因", max_length=20, choices=AbsenceReason.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "缺席记录"
+        ordering = ["life", "member__name"]
+        constraints = [models.UniqueConstraint(fields=["life", "member"], name="one_absence_per_member")]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.get_reason_display()}）"
 
 
 class DeedKind(models.TextChoices):

@@ -117,7 +117,7 @@ def life_records(request, pk):
     records = list(
         branch.life_records.filter(held_on__year=year)
         .annotate(attendee_count=Count("attendees", distinct=True))
-        .prefetch_related("photos")
+        .prefetch_related("photos", "absences__member")
         .order_by("-held_on", "-pk")
     )
     theme_months = {r.held_on.month for r in records if r.kind == LifeKind.THEME_DAY}

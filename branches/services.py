@@ -10,6 +10,7 @@ from scoring.evidence import photos_store
 from scoring.services import sheets_follow_facts
 
 from .models import (
+    Absence,
     AnnualFigure,
     Appraisal,
     Branch,
@@ -39,7 +40,8 @@ def annual_figure_record(*, branch: Branch, year: int, collective_income: Decima
 
 
 ERROR_RECORD_OUTSIDE = "只能为本单位的党支部记录。"
-ERROR_LIFE_MEMBER = "参加人员中有不属于该党支部的党员。"
+ERROR_LIFE_MEMBER = "参加或缺席人员中有不属于该党支部的党员。"
+ERROR_LIFE_BOTH = "同一名党员不能既参加又缺席。"
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
 ERROR_CONFIRM_ROLE = "只有本支部书记可以确认党员的办实事和服务记录。"
 ERROR_COMMENT_ROLE = "只有镇党委工作人员和县委组织部可以作领导点评。"
@@ -72,13 +74,17 @@ def _attach(record, branch: Branch, photos, actor) -> None:
 
 @transaction.atomic
 def organisational_life_record(
-    *, branch: Branch, kind, held_on, topic, attendees, absence_note="", minutes="", photos=(), actor
+    *, branch: Branch, kind, held_on, topic, attendees, absences=None, absence_note="", minutes="", photos=(), actor
 ):
-    """Record a meeting once, when it happens; every score sheet linked to it reads it from here."""
+    """Record a meeting once, when it happens; every score sheet linked to it reads it from here.
+    `absences` maps each absent member to an AbsenceReason."""
     _require_recorder(actor, branch)
     attendees = list(attendees)
-    if any(member.branch_id != branch.pk for member in attendees):
+    absences = dict(absences or {})
+    if any(member.branch_id != branch.pk for member in [*attendees, *absences]):
         raise ValueError(ERROR_LIFE_MEMBER)
+    if set(attendees) & set(absences):
+        raise ValueError(ERROR_LIFE_BOTH)
     record = OrganisationalLife.objects.create(
         branch=branch,
         kind=kind,
@@ -89,6 +95,9 @@ def organisational_life_record(
         recorded_by=actor,
     )
     record.attendees.set(attendees)
+    Absence.objects.bulk_create(
+        [Absence(life=record, member=member, reason=reason) for member, reason in absences.items()]
+    )
     _attach(record, branch, photos, actor)
     sheets_follow_facts(branch=branch, year=held_on.year, actor=actor)
     return record

@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import LifeKind
+from branches.models import Absence, AbsenceReason, LifeKind, OrganisationalLife
 from branches.services import organisational_life_record
 from scoring.builtin import load_builtin_frameworks
 from scoring.facts import Period, fact_values
 from scoring.models import Framework
 from scoring.services import score_sheet_create
+from tests.factories import MemberFactory
 
 
 def _record(cast, kind, held_on, actor=None):
@@ -104,3 +105,36 @@ def test_the_life_page_records_and_shows_the_months(client_for, cast):
     county = client_for(cast.users["county_reviewer"])
     assert county.get(url).status_code == 200
     assert county.post(url, {"kind": LifeKind.THEME_DAY, "held_on": "2026-11-06", "topic": "x"}).status_code == 403
+
+
+def test_it_asks_a_reason_of_each_absent_member_and_keeps_it(client_for, cast):
+    away = MemberFactory(branch=cast.branch, name="王五")
+    client = client_for(cast.users["branch_secretary"])
+    url = reverse("branches:life", args=[cast.branch.pk])
+    meeting = {"kind": LifeKind.COMMITTEE_MEETING, "held_on": "2026-11-10", "topic": "11月支委会"}
+
+    # 王五 unticked with no reason: refused, named, nothing saved
+    response = client.post(url, {**meeting, "attendees": [cast.member.pk]})
+    assert "请为缺席的党员选择缺席原因：王五。" in response.content.decode()
+    assert not OrganisationalLife.objects.filter(branch=cast.branch).exists()
+
+    response = client.post(
+        url, {**meeting, "attendees": [cast.member.pk], f"reason_{away.pk}": AbsenceReason.AWAY}, follow=True
+    )
+    record = OrganisationalLife.objects.get(branch=cast.branch)
+    assert list(record.attendees.all()) == [cast.member]
+    assert [(a.member, a.reason) for a in Absence.objects.filter(life=record)] == [(away, AbsenceReason.AWAY)]
+    assert "缺席 1 人：王五（外出务工经商）" in response.content.decode()
+
+
+def test_a_member_cannot_be_both_present_and_absent(cast):
+    with pytest.raises(ValueError, match="既参加又缺席"):
+        organisational_life_record(
+            branch=cast.branch,
+            kind=LifeKind.THEME_DAY,
+            held_on=date(2026, 11, 5),
+            topic="学习日",
+            attendees=[cast.member],
+            absences={cast.member: AbsenceReason.ILLNESS},
+            actor=cast.users["branch_secretary"],
+        )

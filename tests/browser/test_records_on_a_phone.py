@@ -47,14 +47,17 @@ def test_secretary_records_the_year_on_a_phone_and_the_sheet_follows(login, tmp_
     page.fill("#id_topic", "学习日：学习新修订的《条例》")
     attendees = page.locator("input[name=attendees]")
     assert attendees.nth(0).is_checked()  # everyone is ticked; the secretary unticks who was away
+    away = page.locator(".attendance-row").nth(attendees.count() - 1)
+    assert not away.locator("select").is_visible()  # a reason is asked only of who is unticked
     attendees.nth(attendees.count() - 1).uncheck()
-    page.fill("#id_absence_note", "1人外出务工请假")
+    away.locator("select").select_option(label="外出务工经商")
     page.set_input_files("#id_photos", str(photo))
     shot(page, "records_life_form_mobile", full_page=False)
     page.get_by_role("button", name="记录").click()
     assert "已记录主题党日" in page.content()
     first = page.get_by_test_id("life-records").locator("li").first
     assert "学习新修订的《条例》" in first.inner_text() and first.locator("img").count() == 1
+    assert "缺席 1 人" in first.inner_text() and "（外出务工经商）" in first.inner_text()
 
     page.get_by_role("link", name="办实事和服务").click()
     page.select_option("#id_member", label=member.name)
