@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
-from scoring.facts import Period
+from scoring.facts import Period, facts_for_branches
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
 
@@ -64,6 +64,8 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
         created_by=actor,
         **owner,
     )
+    # the quarter's facts of every branch at once, not a branch at a time
+    facts = facts_for_branches([b.pk for b in branches], Period.quarter(year, quarter))
     for branch in branches:
         sheet = score_sheet_create(
             framework=checklist,
@@ -71,7 +73,7 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
             stage=Stage.INSPECTION,
             year=year,
             actor=actor,
-            period=Period.quarter(year, quarter),
+            facts=facts[branch.pk],
         )
         if kind == RoundKind.UNANNOUNCED:
             ScoreSheet.objects.filter(pk=sheet.pk).update(hidden_from_branch=True)

@@ -206,9 +206,19 @@ def item_editable(sheet: ScoreSheet, code: str) -> bool:
 
 @transaction.atomic
 def score_sheet_create(
-    *, framework, branch, stage, year, actor, member=None, basis=None, period: Period | None = None
+    *,
+    framework,
+    branch,
+    stage,
+    year,
+    actor,
+    member=None,
+    basis=None,
+    period: Period | None = None,
+    facts: dict[str, FactValue] | None = None,
 ) -> ScoreSheet:
-    """A new sheet, with the items the product's facts decide already filled in."""
+    """A new sheet, with the items the product's facts decide already filled in.
+    ``facts``: the branch's facts when the caller computed many branches' at once."""
     if framework.subject == "branch" and member is not None:
         raise ValueError(ERROR_SUBJECT_BRANCH)
     if framework.subject == "member" and member is None:
@@ -228,6 +238,8 @@ def score_sheet_create(
     spec = framework_spec(framework)
     if framework.subject != "branch":
         facts = {}
+    elif facts is not None:
+        pass
     elif period is not None:
         facts = fact_values(branch, year, period)
     else:

@@ -276,3 +276,62 @@ def test_the_flag_shows_on_the_branch_page_until_resolved(cast, checklist, branc
     assert "连续两个季度督查排名后3位" in client_for(staff).get(url).content.decode()
     flag_resolve(SecretaryActionFlag.objects.get(), action_taken="镇党委书记约谈支部书记，限期整改", actor=staff)
     assert "连续两个季度督查排名后3位" not in client_for(staff).get(url).content.decode()
+
+
+def _meetings(branch, actor, months, kinds):
+    from branches.services import organisational_life_record
+
+    for month in months:
+        for kind in kinds:
+            organisational_life_record(
+                branch=branch, kind=kind, held_on=date(2026, month, 12), topic="会议", attendees=[], actor=actor
+            )
+
+
+def _round_opened(cast, checklist, branches):
+    return round_create(
+        kind=RoundKind.QUARTERLY,
+        title="2026年第3季度督查",
+        year=2026,
+        quarter=3,
+        held_on=date(2026, 9, 25),
+        inspectors="赵党建",
+        checklist=checklist,
+        branches=branches,
+        actor=cast.users["township_staff"],
+    )
+
+
+def test_a_rounds_checklist_opens_filled_from_the_quarters_records(cast, checklist, branches):
+    """Q3 2026: 法泥 held every meeting each month; 新寨 only a 主题党日 in July.
+    2.1 (主题党日, 8 off per missing month): 法泥 none missing; 新寨 Aug + Sep missing: 2 (24 − 16 = 8 points).
+    1.1 (三会一课, 3 off each): 新寨 misses 支委会 and 党小组会 ×3 months + 大会 + 党课: 8 (24 − 24 = 0)."""
+    from branches.models import LifeKind
+
+    secretary = cast.users["branch_secretary"]
+    _meetings(cast.branch, secretary, (7, 8, 9), [k for k, _ in LifeKind.choices])
+    _meetings(cast.sibling_branch, cast.users["township_staff"], (7,), [LifeKind.THEME_DAY])
+
+    inspection_round = _round_opened(cast, checklist, branches)
+    entries = {
+        (i.branch.name, e.item.code): e.occurrences
+        for i in inspection_round.inspected.select_related("branch")
+        for e in i.sheet.entries.select_related("item")
+    }
+    assert entries[("法泥村党支部", "2.1")] == 0
+    assert entries[("法泥村党支部", "1.1")] == 0
+    assert entries[("新寨村党支部", "2.1")] == 2
+    assert entries[("新寨村党支部", "1.1")] == 8
+    # every branch without records misses all three months' 主题党日
+    assert entries[("龙井村党支部", "2.1")] == 3
+
+
+def test_a_round_reads_the_records_of_all_its_branches_at_once(cast, checklist, branches):
+    from django.test.utils import CaptureQueriesContext
+
+    def record_queries(chosen):
+        with CaptureQueriesContext(connection) as queries:
+            _round_opened(cast, checklist, chosen)
+        return sum("branches_organisationallife" in q["sql"] for q in queries.captured_queries)
+
+    assert record_queries(branches[:2]) == record_queries(branches) > 0
