@@ -266,3 +266,68 @@ def test_record_actions_and_the_grid_answer_only_inside_the_unit(cast, client_fo
     for role in ("branch_secretary",):
         assert client_for(cast.users[role]).get("/branches/facts/").status_code == 403
         assert client_for(cast.users[role]).get("/branches/points/").status_code == 403
+
+
+def test_the_secretarys_home_page_lists_this_years_gaps_in_plain_words(cast, client_for, monkeypatch):
+    """On 2026-04-20: January and March have a 主题党日, February, April do not (April has begun);
+    no 组织生活会; 张三 has only an unconfirmed deed; one pledge open."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(YEAR, 4, 20))
+    secretary = cast.users["branch_secretary"]
+    for month in (1, 3):
+        _life(cast.branch, secretary, LifeKind.THEME_DAY, date(YEAR, month, 8))
+    _deed(cast.branch, cast.member, cast.users["township_staff"], date(YEAR, 4, 2), confirm=False)
+    pledge_record(branch=cast.branch, member=None, year=YEAR, content="硬化三组通组路", actor=secretary)
+
+    gaps = client_for(secretary).get("/").content.decode()
+    assert "2月、4月还没有主题党日记录" in gaps
+    assert "2026年组织生活会还没有召开" in gaps
+    assert "张三今年还没有办实事记录" in gaps
+    assert "1 条办实事和服务记录等您确认" in gaps
+    assert "1 项公开承诺还没有标记兑现情况" in gaps
+    # nothing about how often anyone logs in or uploads (形式主义)
+    assert "登录" not in gaps.split("今年还差这些")[1].split("</ul>")[0]
+
+    deed_confirm(cast.branch.deeds.get(), actor=secretary)
+    _life(cast.branch, secretary, LifeKind.LIFE_MEETING, date(YEAR, 4, 10))
+    gaps = client_for(secretary).get("/").content.decode()
+    assert "组织生活会还没有召开" not in gaps and "张三今年还没有办实事记录" not in gaps
+
+
+def test_township_staff_comment_on_a_pledge_and_the_secretary_marks_it_kept(cast, client_for):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    pledge = pledge_record(
+        branch=cast.branch, member=cast.member, year=YEAR, content="帮扶2户发展养殖", actor=secretary
+    )
+    # the secretary may not write the leader's comment
+    assert client_for(secretary).post(f"/branches/pledges/{pledge.pk}/comment/", {"comment": "很好"}).status_code == 403
+    client_for(staff).post(f"/branches/pledges/{pledge.pk}/comment/", {"comment": "措施具体，年底对账"})
+    client_for(secretary).post(
+        f"/branches/pledges/{pledge.pk}/resolve/", {"status": "kept", "note": "2户已出栏", "resolved_on": "2026-10-02"}
+    )
+    pledge.refresh_from_db()
+    assert (pledge.leader_comment, pledge.commented_by, pledge.status) == (
+        "措施具体，年底对账",
+        staff,
+        PledgeStatus.KEPT,
+    )
+    page = client_for(secretary).get(f"/branches/{cast.branch.pk}/pledges/?year={YEAR}").content.decode()
+    assert "措施具体，年底对账" in page and "2户已出栏" in page
+    assert fact_values(cast.branch, YEAR)["pledges_kept"].value == 1
+
+
+def test_the_grid_page_costs_the_same_queries_for_10_and_100_branches(cast, client_for):
+    staff = cast.users["township_staff"]
+    client = client_for(staff)
+
+    def grow_to(count):
+        for i in range(cast.township.branches.filter(name__startswith="第").count(), count):
+            branch = BranchFactory(township=cast.township, name=f"第{i:03d}村党支部")
+            _life(branch, staff, LifeKind.THEME_DAY, date(YEAR, 1 + i % 12, 5))
+        client.get("/branches/facts/")  # session and user loaded
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/branches/facts/?year={YEAR}").content.decode()
+        assert page.count(">第0") == count
+        return len(queries)
+
+    # the page reads the facts in aggregate queries, never a branch at a time
+    assert grow_to(10) == grow_to(100)

@@ -67,3 +67,40 @@ def test_every_demo_login_works_and_sits_at_its_unit(db):
         assert user is not None, username
         assert (user.role, str(user.unit)) == (role, unit)
     assert authenticate(_login_request(), username="admin", password=DEMO_PASSWORD).is_superuser
+
+
+def test_the_demo_standardization_sheet_opens_filled_from_a_year_of_records(db, client):
+    """法泥村's demo 标准化 sheet: every linked item holds what the branch's records imply, and its page
+    lists those records as the item's evidence."""
+    from branches.models import Absence, MemberDeed, OrganisationalLife, Pledge
+    from scoring.facts import prefilled_entry
+    from scoring.models import ScoreSheet
+    from scoring.selectors import framework_spec
+    from scoring.services import sheet_entries, sheet_facts
+
+    call_command("seed_demo")
+    fani = Branch.objects.get(name="法泥村党支部")
+    # a year of records: every month's meetings, absences with reasons, deeds (some unconfirmed), pledges
+    assert OrganisationalLife.objects.filter(branch=fani).dates("held_on", "month").count() >= 11
+    assert Absence.objects.filter(life__branch=fani).exists()
+    deeds = MemberDeed.objects.filter(branch=fani)
+    assert deeds.filter(confirmed_at__isnull=False).exists() and deeds.filter(confirmed_at__isnull=True).exists()
+    assert Pledge.objects.filter(branch=fani).count() > fani.members.count() // 2
+
+    sheet = ScoreSheet.objects.get(branch=fani, framework__code="standardization")
+    facts, entries = sheet_facts(sheet), sheet_entries(sheet)
+    linked = [item for item in framework_spec(sheet.framework).items() if item.fact]
+    decided = 0
+    for item in linked:
+        assert facts[item.fact].value is not None, item.code  # a year of records gives every fact a value
+        expected = prefilled_entry(item, facts[item.fact])
+        if expected is None:
+            continue  # linked to inform (5.6.1 also asks for 设岗定责, 7.2.2 for a 积分台账: no record shows them)
+        entry = entries[item.code]
+        assert (entry.met, entry.occurrences, entry.points) == (expected.met, expected.occurrences, expected.points)
+        decided += 1
+    assert decided >= 5  # 3.1.1, 3.4.1, 3.6.1, 6.5.2 (collective income), 7.3.1
+
+    client.force_login(User.objects.get(username="fani"))
+    page = client.get(f"/scoring/sheets/{sheet.pk}/").content.decode()
+    assert page.count("作为本项佐证") >= len(linked) - 1  # collective income comes from the register, not records

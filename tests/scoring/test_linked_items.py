@@ -96,3 +96,38 @@ def test_the_sheet_page_lists_the_records_behind_a_linked_item(cast, sheet, clie
     assert "依据的记录（1 条，作为本项佐证）" in page
     assert f"/branches/{cast.branch.pk}/life/?year={YEAR}#life-" in page
     assert "修改记录" in page
+
+
+def test_the_verifier_sees_the_same_records_beside_the_self_assessment(cast, client_for):
+    from campaigns.models import PhaseKind
+    from campaigns.services import campaign_create
+    from campaigns.workflow import transition, verification_open
+    from tests.campaigns.helpers import fill_sheet, open_phase
+
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="standardization",
+        year=YEAR,
+        title="标准化创建",
+        framework=Framework.objects.get(code="standardization"),
+        branches=[cast.branch],
+        actor=cast.users["township_staff"],
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    participant = campaign.participants.get(branch=cast.branch)
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    _theme_days(cast, [3, 4])
+    fill_sheet(participant.self_sheet, secretary)
+    transition(participant, "submit", actor=secretary)
+    participant.refresh_from_db()
+
+    open_phase(campaign, PhaseKind.VERIFICATION)
+    verification = verification_open(participant, actor=staff)
+    assert verification.stage == Stage.VERIFICATION
+    fact = sheet_entries(verification)["3.4.1"]
+    assert fact.occurrences > 0  # the verification sheet opens filled from the same records
+    page = client_for(staff).get(f"/scoring/sheets/{verification.pk}/").content.decode()
+    assert "依据的记录（2 条，作为本项佐证）" in page
+    assert page.count(f"/branches/{cast.branch.pk}/life/?year={YEAR}#life-") >= 2
