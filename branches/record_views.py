@@ -132,7 +132,8 @@ def life_records(request, pk):
         records=records,
         months=[(m, m in theme_months) for m in range(1, 13)],
         life_meeting_held=any(r.kind == LifeKind.LIFE_MEETING for r in records),
-        past_month=today.month if year == today.year else (12 if year < today.year else 0),
+        # red only for months that are over; the month under way is not yet missed
+        past_month=today.month - 1 if year == today.year else (12 if year < today.year else 0),
     )
 
 

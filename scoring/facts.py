@@ -66,8 +66,9 @@ class Period:
         return months
 
     def due_months(self, today: date) -> list[tuple[int, int]]:
-        """The months of the period that have begun by ``today``."""
-        return [(y, m) for y, m in self.months() if date(y, m, 1) <= today]
+        """The months of the period that are over by ``today``: a month still under way is not yet
+        missed (a sheet filled on 1 December loses nothing for December)."""
+        return [(y, m) for y, m in self.months() if date(y, m, calendar.monthrange(y, m)[1]) < today]
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
     }
 
     due = period.due_months(today)
-    due_quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in due})
+    # a quarterly meeting is missed only once its quarter is over
+    due_quarters = sorted({(y, m // 3) for y, m in due if m % 3 == 0})
     result = {}
     for branch_id in ids:
         member_total = members.get(branch_id, 0)
@@ -427,7 +429,9 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
     life_url = reverse("branches:life", args=[branch.pk])
     missing = [m for _y, m in period.due_months(today) if m not in held]
     if missing:
-        gaps.append((f"{'、'.join(f'{m}月' for m in missing)}还没有主题党日记录", life_url))
+        gaps.append((f"{'、'.join(f'{m}月' for m in missing)}没有主题党日记录", life_url))
+    if today.month not in held:
+        gaps.append((f"本月（{today.month}月）的主题党日还没有记录", life_url))
     if not branch.life_records.filter(kind=LifeKind.LIFE_MEETING, held_on__year=today.year).exists():
         gaps.append((f"{today.year}年组织生活会还没有召开", life_url))
     deeds_url = reverse("branches:deeds", args=[branch.pk])

@@ -56,14 +56,24 @@ def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_in_shanghai_
     _life(cast.branch, secretary, LifeKind.THEME_DAY, date(2026, 1, 31))
     facts = fact_values(cast.branch, YEAR)
     assert facts["theme_day_months"].value == 1
-    # on 1 February (local) January is covered, February still due
-    assert (
-        facts_for_branches([cast.branch.pk], Period.year(YEAR), today=date(2026, 2, 1))[cast.branch.pk][
+
+    # on 1 February (local) January is covered and February, just begun, not yet missed …
+    def missing(today):
+        return facts_for_branches([cast.branch.pk], Period.year(YEAR), today=today)[cast.branch.pk][
             "theme_days_missing"
         ].value
-        == 1
-    )
-    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 2, 1))][0] == "2月还没有主题党日记录"
+
+    assert missing(date(2026, 2, 1)) == 0
+    assert missing(date(2026, 2, 28)) == 0  # the last day of February is still February
+    assert missing(date(2026, 3, 1)) == 1  # … until it is over
+    # the secretary is reminded of the month under way
+    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 2, 1))][
+        0
+    ] == "本月（2月）的主题党日还没有记录"
+    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 3, 1))][:2] == [
+        "2月没有主题党日记录",
+        "本月（3月）的主题党日还没有记录",
+    ]
 
 
 def test_deeds_count_only_when_confirmed_and_only_from_when_the_member_joined(cast):
@@ -279,7 +289,7 @@ def test_the_secretarys_home_page_lists_this_years_gaps_in_plain_words(cast, cli
     pledge_record(branch=cast.branch, member=None, year=YEAR, content="硬化三组通组路", actor=secretary)
 
     gaps = client_for(secretary).get("/").content.decode()
-    assert "2月、4月还没有主题党日记录" in gaps
+    assert "2月没有主题党日记录" in gaps and "本月（4月）的主题党日还没有记录" in gaps
     assert "2026年组织生活会还没有召开" in gaps
     assert "张三今年还没有办实事记录" in gaps
     assert "1 条办实事和服务记录等您确认" in gaps
