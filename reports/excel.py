@@ -84,8 +84,7 @@ ERROR_BOMB = "文件解压后过大，无法读取：请确认上传的是正常
 ERROR_ENTRIES = "文件内部结构异常（条目过多或路径不合法），无法读取：请用 Excel 另存为 .xlsx 后再上传。"
 ERROR_LINKS = "文件含有指向其他文件的外部链接：请在 Excel 中断开链接、另存后再上传。"
 ERROR_FORMULA = (
-    "「{sheet}」工作表第 {row} 行「{column}」是公式，系统只读取填写的数值：请复制该列后"
-    "「选择性粘贴 → 数值」，再上传。"
+    "「{sheet}」工作表第 {row} 行「{column}」是公式，系统只读取填写的数值：请复制该列后「选择性粘贴 → 数值」，再上传。"
 )
 # Uncompressed size allowed per compressed byte, and in all: a sheet of a few
 # thousand rows is a few MB; a zip bomb is gigabytes.

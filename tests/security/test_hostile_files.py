@@ -130,10 +130,9 @@ def test_a_formula_in_a_register_import_is_refused_naming_its_cell(cast, client_
 
 
 def test_a_formula_in_a_framework_import_is_refused(cast, client_for):
+    from scoring.builtin import load_builtin_frameworks
     from scoring.framework_io import ITEM_SHEET, spec_to_xlsx
     from scoring.selectors import framework_spec
-
-    from scoring.builtin import load_builtin_frameworks
 
     load_builtin_frameworks()
     data = _with_formula(spec_to_xlsx(framework_spec(Framework.objects.get(code="wuhao"))), ITEM_SHEET, "E3")
