@@ -81,6 +81,22 @@ def audit_record(request, event: str, obj=None, *, repr_text: str = "", detail: 
     )
 
 
+def audit_download(request, obj, *, filename: str, data: bytes, detail: dict | None = None):
+    """A document made on request and handed out: what, which file, and the SHA-256 of the bytes served."""
+    return audit_record(
+        request,
+        AuditEvent.DOWNLOAD,
+        obj,
+        repr_text=filename,
+        detail={
+            "file": filename[:200],
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            **(detail or {}),
+        },
+    )
+
+
 def audit_import(request, upload, *, what: str, outcome: str, rows: int | None = None):
     """An import attempt: file name, SHA-256, size, rows taken, and whether it was refused."""
     digest = hashlib.sha256()

@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 from reports.excel import XLSX_CONTENT_TYPE
 
 from . import selectors
-from .audit import audit_import
+from .audit import audit_download, audit_import
 from .filters import BranchFilter
 from .forms import AnnualFigureForm, BranchForm, MemberForm, RegisterImportForm
 from .models import Branch, Member, User
@@ -204,7 +204,10 @@ def register_export_download(request):
         raise PermissionDenied("党支部书记请在本支部页面查看信息。")
     branch_filter = BranchFilter(request.GET, queryset=Branch.objects.visible_to(request.user), user=request.user)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return _xlsx_response(register_export(branch_filter.qs), f"党支部登记册_{stamp}.xlsx")
+    data, filename = register_export(branch_filter.qs), f"党支部登记册_{stamp}.xlsx"
+    # the register carries members' names and phones: who took a copy is on the trail
+    audit_download(request, request.user.unit, filename=filename, data=data, detail={"filter": request.GET.urlencode()})
+    return _xlsx_response(data, filename)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

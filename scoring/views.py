@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches.audit import AuditEvent, audit_import, audit_record
+from branches.audit import AuditEvent, audit_download, audit_import, audit_record
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
 from reports.excel import XLSX_CONTENT_TYPE
@@ -104,8 +104,15 @@ def framework_export(request, pk, fmt):
     spec = selectors.framework_spec(framework)
     filename = f"{framework.name}_第{framework.version}版"
     if fmt == "yaml":
-        return _download(spec_to_yaml(spec).encode(), f"{filename}.yaml", "application/yaml; charset=utf-8")
-    return _download(spec_to_xlsx(spec), f"{filename}.xlsx")
+        data, filename, content_type = (
+            spec_to_yaml(spec).encode(),
+            f"{filename}.yaml",
+            "application/yaml; charset=utf-8",
+        )
+    else:
+        data, filename, content_type = spec_to_xlsx(spec), f"{filename}.xlsx", XLSX_CONTENT_TYPE
+    audit_download(request, framework, filename=filename, data=data)
+    return _download(data, filename, content_type)
 
 
 @login_required
@@ -352,7 +359,9 @@ def sheet_download(request, pk):
     spec = selectors.framework_spec(sheet.framework)
     entries = {} if request.GET.get("blank") else sheet_entries(sheet)
     filename = f"{sheet.subject_label}_{sheet.framework.name}_{sheet.get_stage_display()}.xlsx"
-    return _download(sheet_to_xlsx(sheet, spec, entries), filename)
+    data = sheet_to_xlsx(sheet, spec, entries)
+    audit_download(request, sheet, filename=filename, data=data)
+    return _download(data, filename)
 
 
 @login_required
@@ -365,14 +374,19 @@ def sheet_upload(request, pk):
     if upload is None:
         messages.error(request, "请选择填好的 .xlsx 文件。")
         return redirect("scoring:sheet_fill", pk=sheet.pk)
+    what = f"离线评分表（{sheet}）"
     try:
         raw, rows = raw_from_xlsx(upload, sheet)
     except SheetUploadError as refused:
+        audit_import(request, upload, what=what, outcome=f"拒绝：{len(refused.errors)} 处错误")
         return render(request, "scoring/sheet_upload.html", {"sheet": sheet, "errors": refused.errors})
     result, errors = score_sheet_preview(sheet=sheet, raw=raw)
     if errors:
+        audit_import(request, upload, what=what, outcome=f"拒绝：{len(errors)} 处错误")
         located = [f"第{rows.get(code, '?')}行（编号 {code}）：{message}" for code, message in errors.items()]
         return render(request, "scoring/sheet_upload.html", {"sheet": sheet, "errors": located})
+    # read for a preview; what is then confirmed is recorded entry by entry as changes
+    audit_import(request, upload, what=what, outcome="已读取，待确认", rows=len(raw))
     entries = sheet_entries(sheet)
     changes = []
     for item in spec.items():

@@ -122,11 +122,17 @@ def test_sessions_end_when_idle_on_browser_close_at_logout_and_on_a_password_cha
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"  # a Redis outage logs nobody out
     client = Client()
     client.get(reverse("login"))
-    client.session["probe"] = 1
-    before = client.cookies.get("sessionid")
+    anonymous = client.session  # a session that exists before the login (e.g. planted by an attacker)
+    anonymous["probe"] = 1
+    anonymous.save()
+    before = client.cookies["sessionid"].value
+    assert before == anonymous.session_key
     response = client.post(reverse("login"), {"username": "staff", "password": GOOD})
     cookie = response.cookies["sessionid"]
-    assert before is None or cookie.value != before.value  # a new session key at login
+    assert cookie.value and cookie.value != before  # a new session key at login
+    fixated = Client()
+    fixated.cookies["sessionid"] = before
+    assert fixated.get(reverse("home")).status_code == 302  # the pre-login key opens nothing
     assert cookie["max-age"] == "" and cookie["httponly"]  # ends when the browser closes
     assert client.session.get_expiry_age() == 30 * 60
     page = client.get(reverse("home"))

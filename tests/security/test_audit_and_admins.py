@@ -58,7 +58,7 @@ def test_logins_failures_and_logouts_are_recorded_with_the_address(cast):
     assert logout.actor == staff
 
 
-def test_changes_downloads_denials_and_imports_are_recorded(cast, client_for, settings, tmp_path):
+def test_changes_denials_and_imports_are_recorded(cast, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     secretary = cast.users["branch_secretary"]
     client = client_for(secretary)
@@ -225,3 +225,86 @@ def test_the_security_administrator_unlocks_a_locked_account(cast, admins, clien
         == 302
     )
     assert _entries(AuditEvent.ADMIN).filter(object_repr__contains="解除登录锁定").exists()
+
+
+def test_transitions_uploads_documents_and_every_download_are_recorded(cast, client_for, settings, tmp_path):
+    """Through the pages, from one address: a workflow step, an evidence upload (with its SHA-256), a
+    document asked for and made, and each download — register, framework, offline sheet, evidence, document."""
+    import hashlib
+
+    from campaigns.models import PhaseKind, Transition
+    from campaigns.services import campaign_create
+    from scoring.builtin import load_builtin_frameworks
+    from scoring.models import Evidence, Framework
+    from tests.campaigns.helpers import open_phase
+    from tests.security.test_permission_sweep import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    load_builtin_frameworks()
+    staff_user, secretary_user = cast.users["township_staff"], cast.users["branch_secretary"]
+    campaign = campaign_create(
+        kind="wuhao",
+        year=2026,
+        title="五好创建",
+        framework=Framework.objects.get(code="wuhao"),
+        branches=[cast.branch],
+        actor=staff_user,
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    participant = campaign.participants.get()
+    secretary, staff = secretary_user, staff_user  # one test client: logged in as each in turn
+    here = {"REMOTE_ADDR": "10.8.0.9"}
+
+    client_for(secretary).post(reverse("campaigns:action", args=[participant.pk, "start"]), **here)
+    step = Transition.objects.get(participant=participant, action="start")
+    recorded = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Transition), object_pk=str(step.pk)
+    )
+    assert (recorded.actor, recorded.remote_addr, recorded.action) == (
+        secretary_user,
+        "10.8.0.9",
+        AuditEntry.Action.CREATE,
+    )
+    assert recorded.changes["to_state"][1] == "drafting"
+
+    participant.refresh_from_db()
+    sheet = participant.self_sheet
+    client_for(secretary).post(
+        reverse("scoring:evidence_upload", args=[sheet.pk]),
+        {"item": "1.1", "file-1.1": SimpleUploadedFile("签到表.png", PNG)},
+        **here,
+    )
+    evidence = Evidence.objects.get()
+    uploaded = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Evidence),
+        object_pk=str(evidence.pk),
+        action=AuditEntry.Action.CREATE,
+    )
+    assert uploaded.changes["sha256"][1] == hashlib.sha256(PNG).hexdigest() and uploaded.actor == secretary_user
+
+    client_for(staff).post(reverse("reports:job_new"), {"kind": "ledger_items_xlsx"}, **here)
+    job = Job.objects.get()
+    job_execute(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    asked = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Job), object_pk=str(job.pk), action=AuditEntry.Action.CREATE
+    )
+    assert (asked.actor, asked.remote_addr) == (staff_user, "10.8.0.9")
+
+    downloads = [
+        (secretary, reverse("scoring:evidence_file", args=[evidence.pk])),
+        (secretary, reverse("scoring:sheet_download", args=[sheet.pk])),
+        (staff, reverse("branches:export")),
+        (staff, reverse("scoring:framework_export", args=[sheet.framework_id])),
+        (staff, reverse("reports:job_download", args=[job.pk])),
+    ]
+    for user, url in downloads:
+        response = client_for(user).get(url, **here)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        entry = _entries(AuditEvent.DOWNLOAD).last()
+        assert entry.remote_addr == "10.8.0.9" and entry.actor == user, url
+        if url != downloads[-1][1]:  # the documents' files are hashed as they are served
+            assert entry.additional_data["sha256"] == hashlib.sha256(body).hexdigest(), url
+    assert _entries(AuditEvent.DOWNLOAD).count() == len(downloads)
