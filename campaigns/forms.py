@@ -6,7 +6,7 @@ from branches.models import Branch
 from scoring.models import Framework
 from scoring.spec import KINDS
 
-from .models import Objection, Phase
+from .models import Objection, Participant, Phase
 from .services import PHASE_TEMPLATES
 
 
@@ -71,3 +71,32 @@ class ObjectionForm(forms.ModelForm):
             "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class PublicObjectionForm(forms.Form):
+    """The public notice's objection form: what a person would write on a letter, nothing more."""
+
+    participant = forms.ModelChoiceField(label="反映对象", queryset=Participant.objects.none(), empty_label="请选择")
+    content = forms.CharField(
+        label="反映的问题",
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        help_text="请实事求是，写明具体事实或线索（10—1000 字）。",
+        error_messages={
+            "min_length": "请写明具体事实或线索，不少于 10 字。",
+            "max_length": "反映的问题不能超过 1000 字（现有 %(show_value)d 字）。",
+        },
+    )
+    contact = forms.CharField(
+        label="联系方式（选填）",
+        max_length=50,
+        required=False,
+        help_text="便于核实时联系您，只有县委组织部能看到。",
+        error_messages={"max_length": "联系方式不能超过 50 字。"},
+    )
+
+    def __init__(self, *args, listed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = listed
+        self.fields["participant"].label_from_instance = lambda p: f"{p.branch.township.name} · {p.subject_label}"

@@ -234,11 +234,19 @@ class Objection(models.Model):
         UPHELD = "upheld", "成立（取消）"
         DISMISSED = "dismissed", "不成立"
 
+    class Channel(models.TextChoices):
+        REGISTERED = "registered", "来信来电登记"
+        ONLINE = "online", "公示页面网上反映"
+
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField("收到日期")
-    content = models.TextField("异议内容")
+    content = models.TextField("异议内容", max_length=1000)
     contact = models.CharField("反映人联系方式", max_length=100, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("来源", max_length=20, choices=Channel.choices, default=Channel.REGISTERED)
+    # empty for an objection raised on the public page (no login)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     resolution = models.CharField("处理结果", max_length=20, choices=Resolution.choices, default=Resolution.OPEN)
     resolution_note = models.TextField("处理说明", blank=True)
     resolved_by = models.ForeignKey(

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from branches.scoping import Role
 
 from . import selectors, workflow
-from .forms import CampaignForm, ObjectionForm, PhaseForm
+from .forms import CampaignForm, ObjectionForm, PhaseForm, PublicObjectionForm
 from .models import Campaign, Objection, Participant, Phase, State
 from .services import campaign_create
 
@@ -300,20 +299,49 @@ def rate_limited(request, exception):
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)
+@ratelimit(
+    group="public-objection",
+    key="ip",
+    rate=lambda group, request: settings.PUBLIC_OBJECTION_RATE,
+    method="POST",
+    block=True,
+)
+@require_http_methods(["GET", "POST"])
 def publicity_page(request, token):
-    """The public notice (公示): no login, only what a notice on a wall would say."""
+    """The public notice (公示): no login, only what a notice on a wall would say,
+    and a form to raise an objection while it runs (rate-limited per address, CSRF-checked)."""
     campaign = get_object_or_404(Campaign.objects.select_related("county", "township", "framework"), public_token=token)
     listed = (
         campaign.participants.filter(state__in=(State.PUBLICIZED, State.NAMED))
         .select_related("branch__township", "member")
         .order_by("branch__township__name", "branch__name")
     )
+    today = timezone.localdate()
+    running = bool(campaign.publicity_starts_on and campaign.publicity_starts_on <= today <= campaign.publicity_ends_on)
+    open_to_objection = listed.filter(state=State.PUBLICIZED)
+    form = PublicObjectionForm(request.POST or None, listed=open_to_objection) if running else None
+    if request.method == "POST":
+        if form is None:
+            return render(request, "campaigns/publicity.html", {"campaign": campaign, "listed": listed}, status=400)
+        if form.is_valid():
+            try:
+                workflow.objection_submit_public(
+                    form.cleaned_data["participant"],
+                    content=form.cleaned_data["content"],
+                    contact=form.cleaned_data["contact"],
+                )
+            except workflow.WorkflowError as refused:
+                form.add_error(None, str(refused))
+            else:
+                return redirect(f"{request.path}?received=1#objection")
     return render(
         request,
         "campaigns/publicity.html",
         {
             "campaign": campaign,
             "listed": listed,
-            "objection_counts": campaign.participants.aggregate(n=Count("objections")),
+            "form": form if open_to_objection.exists() else None,
+            "received": request.GET.get("received") == "1",
         },
+        status=400 if form is not None and form.errors else 200,
     )

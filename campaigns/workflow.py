@@ -568,6 +568,32 @@ def objection_record(participant: Participant, *, content: str, contact: str, re
     return objection
 
 
+ERROR_PUBLIC_CLOSED = "公示期已结束或尚未开始，不能在网上反映异议；如有情况请直接与{body}联系。"
+ERROR_PUBLIC_NOT_LISTED = "所选对象不在本次公示名单中。"
+
+
+@transaction.atomic
+def objection_submit_public(participant: Participant, *, content: str, contact: str) -> Objection:
+    """An objection raised on the public notice, without a login: only about a unit on the
+    list, only while the notice runs; the county sees it beside those it registered itself."""
+    participant = Participant.objects.select_for_update().select_related("campaign").get(pk=participant.pk)
+    campaign = participant.campaign
+    if participant.state != State.PUBLICIZED:
+        raise WorkflowError(ERROR_PUBLIC_NOT_LISTED)
+    if not (campaign.publicity_starts_on and campaign.publicity_starts_on <= today() <= campaign.publicity_ends_on):
+        raise WorkflowError(ERROR_PUBLIC_CLOSED.format(body=campaign.county or campaign.township))
+    objection = Objection.objects.create(
+        participant=participant,
+        content=content.strip(),
+        contact=contact.strip(),
+        received_on=today(),
+        channel=Objection.Channel.ONLINE,
+        recorded_by=None,
+    )
+    _record_event(participant, "objection", actor=None, comment=f"公示页面网上反映：{content.strip()}")
+    return objection
+
+
 @transaction.atomic
 def objection_resolve(objection: Objection, *, upheld: bool, note: str, actor) -> Objection:
     objection = Objection.objects.select_for_update(of=("self",)).select_related("participant").get(pk=objection.pk)

@@ -308,6 +308,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 RATELIMIT_VIEW = "campaigns.views.rate_limited"
 RATELIMIT_FAIL_OPEN = True  # the public notice stays up when the cache is down
 PUBLIC_RATE = env("PUBLIC_RATE", default="30/m")
+# objections sent from the public notice, per address (a township behind one NAT address shares it)
+PUBLIC_OBJECTION_RATE = env("PUBLIC_OBJECTION_RATE", default="10/h")
 # W001: Django's own RedisCache increments atomically but is not on the library's list.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):

@@ -5,11 +5,13 @@ import re
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import Campaign, State
 from campaigns.services import campaign_create
@@ -120,3 +122,78 @@ def test_the_recorded_address_cannot_be_spoofed_and_comes_from_nginx_behind_a_pr
         HTTP_X_REAL_IP="10.5.0.2",
     )
     assert AuditEntry.objects.filter(event="login").latest("pk").remote_addr == "10.5.0.2"
+
+
+@pytest.fixture
+def running(public_campaign):
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=public_campaign.pk).update(
+        publicity_starts_on=today - timedelta(days=1), publicity_ends_on=today + timedelta(days=4)
+    )
+    cache.clear()
+    return public_campaign
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def test_anyone_may_object_on_the_public_notice_and_only_the_county_sees_who(cast, running, client_for):
+    from django.test import Client
+
+    from campaigns.models import Objection
+
+    visitor = Client(enforce_csrf_checks=True)
+    url = reverse("publicity", args=[running.public_token])
+    page = visitor.get(url).content.decode()
+    participant = running.participants.get(branch=cast.branch)
+    objection = {
+        "participant": participant.pk,
+        "content": "该村今年三季度主题党日未开展，照片系往年。",
+        "contact": "13800001111",
+    }
+
+    assert visitor.post(url, objection).status_code == 403  # no CSRF token: refused
+    assert not Objection.objects.exists()
+
+    response = visitor.post(url, {**objection, "csrfmiddlewaretoken": _token(page)})
+    assert response.status_code == 302 and response["Location"].endswith("?received=1#objection")
+    saved = Objection.objects.get()
+    assert (saved.participant, saved.channel, saved.recorded_by, saved.contact) == (
+        participant,
+        Objection.Channel.ONLINE,
+        None,
+        "13800001111",
+    )
+    assert "已收到您反映的情况" in visitor.get(response["Location"]).content.decode()
+    # the public page shows neither the objection nor the contact; the county's page shows both
+    assert "13800001111" not in visitor.get(url).content.decode()
+    county = client_for(cast.users["county_reviewer"]).get(reverse("campaigns:participant", args=[participant.pk]))
+    assert "13800001111" in county.content.decode() and "公示页面网上反映" in county.content.decode()
+
+
+def test_the_objection_form_refuses_oversize_and_unlisted_input_and_saves_nothing(cast, running, client, settings):
+    from campaigns.models import Objection
+
+    url = reverse("publicity", args=[running.public_token])
+    listed = running.participants.get(branch=cast.branch)
+    unlisted = running.participants.get(branch=cast.sibling_branch)
+    too_long = client.post(url, {"participant": listed.pk, "content": "长" * 1001})
+    assert too_long.status_code == 400 and "不能超过 1000 字（现有 1001 字）" in too_long.content.decode()
+    not_listed = client.post(url, {"participant": unlisted.pk, "content": "这是一段足够长的反映内容。"})
+    assert not_listed.status_code == 400 and "选择一个有效的选项" in not_listed.content.decode()
+    huge = client.post(url, {"participant": listed.pk, "content": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert huge.status_code == 400
+    assert not Objection.objects.exists()
+
+
+def test_objections_are_rate_limited_per_address(cast, running, client, settings):
+    from campaigns.models import Objection
+
+    settings.PUBLIC_OBJECTION_RATE = "2/h"
+    url = reverse("publicity", args=[running.public_token])
+    data = {"participant": running.participants.get(branch=cast.branch).pk, "content": "反映的问题写在这里，共十多字。"}
+    codes = [client.post(url, data, REMOTE_ADDR="10.9.9.9").status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+    assert Objection.objects.count() == 2
+    assert client.get(url, REMOTE_ADDR="10.9.9.9").status_code == 200  # reading the notice is still allowed
