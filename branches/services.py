@@ -126,10 +126,12 @@ def deed_confirm(deed: MemberDeed, *, actor) -> bool:
     """The secretary confirms a deed; only then it counts for facts and points. False if it already was."""
     if not (actor.is_superuser or (actor.role == Role.BRANCH_SECRETARY and actor.branch_id == deed.branch_id)):
         raise PermissionDenied(ERROR_CONFIRM_ROLE)
-    updated = MemberDeed.objects.filter(pk=deed.pk, confirmed_at__isnull=True).update(
-        confirmed_by=actor, confirmed_at=timezone.now()
-    )
+    # the row is locked and saved (not a bulk update), so the audit trail records who confirmed it
+    deed = MemberDeed.objects.select_for_update().get(pk=deed.pk)
+    updated = deed.confirmed_at is None
     if updated:
+        deed.confirmed_by, deed.confirmed_at = actor, timezone.now()
+        deed.save(update_fields=["confirmed_by", "confirmed_at"])
         sheets_follow_facts(branch=deed.branch, year=deed.done_on.year, actor=actor)
     return bool(updated)
 

@@ -92,7 +92,7 @@ class PublicObjectionForm(forms.Form):
         label="联系方式（选填）",
         max_length=50,
         required=False,
-        help_text="便于核实时联系您，只有县委组织部能看到。",
+        help_text="便于核实时联系您，不会公开。",
         error_messages={"max_length": "联系方式不能超过 50 字。"},
     )
 

@@ -81,6 +81,7 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
     return inspection_round
 
 
+@transaction.atomic
 def round_close(inspection_round: InspectionRound, *, actor) -> None:
     """Closing a round counts it in the quarter's ranking and, for an
     unannounced round, shows it to the branches' secretaries."""
@@ -90,7 +91,11 @@ def round_close(inspection_round: InspectionRound, *, actor) -> None:
     if unfinished:
         # an unfilled sheet would enter the ranking with a total of 0
         raise InspectionError(f"还有 {unfinished} 个党支部的督查评分表未填完，不能结束督查。")
-    InspectionRound.objects.filter(pk=inspection_round.pk, closed_at=None).update(closed_at=timezone.now())
+    # locked and saved, not a bulk update: the audit trail records who closed it and when
+    locked = InspectionRound.objects.select_for_update().get(pk=inspection_round.pk)
+    if locked.closed_at is None:
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
     ScoreSheet.objects.filter(pk__in=inspection_round.inspected.values("sheet")).update(hidden_from_branch=False)
 
 
@@ -295,9 +300,11 @@ def flag_resolve(flag: SecretaryActionFlag, *, action_taken: str, actor) -> None
         raise InspectionError(ERROR_LEDGER_ROLE.format(action="记录处置情况"))
     if not action_taken.strip():
         raise InspectionError(ERROR_TEXT.format(what="处置情况"))
-    SecretaryActionFlag.objects.filter(pk=flag.pk, resolved_at=None).update(
-        action_taken=action_taken.strip(), resolved_by=actor, resolved_at=timezone.now()
-    )
+    with transaction.atomic():
+        locked = SecretaryActionFlag.objects.select_for_update().get(pk=flag.pk)
+        if locked.resolved_at is None:  # recorded once; the audit trail keeps who and when
+            locked.action_taken, locked.resolved_by, locked.resolved_at = action_taken.strip(), actor, timezone.now()
+            locked.save(update_fields=["action_taken", "resolved_by", "resolved_at"])
 
 
 # --- 文号 ------------------------------------------------------------------------------------------------

@@ -20,12 +20,16 @@ _stop = threading.Event()
 
 def _beat(name: str) -> None:
     from .models import WorkerHeartbeat
+    from .services import jobs_recover_stale
 
     while not _stop.is_set():
         try:
             close_old_connections()
             WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
-        except Exception:  # the database may be down for a while; the next beat tries again
+            # No beat scheduler runs: each live worker looks for jobs whose process died
+            # (a killed pool child, another machine lost) and requeues or fails them.
+            jobs_recover_stale()
+        except Exception:  # the database or broker may be down for a while; the next beat tries again
             pass
         _stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
 

@@ -2,11 +2,13 @@
 
 import json
 import logging
+import threading
 import traceback
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -98,6 +100,32 @@ def _progress(job_id: int):
     return report
 
 
+@contextmanager
+def _kept_alive(job_id: int):
+    """While the job runs, its heartbeat is renewed by a thread of the process doing the work, so a
+    long step (a big PDF) is never taken for a dead worker, and a killed process stops renewing it."""
+    stop = threading.Event()
+    interval = max(1, settings.REPORT_JOB_STALE_SECONDS // 4)
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: the next beat tries again
+                    logger.warning("heartbeat of report job %s not written", job_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, daemon=True, name=f"job-{job_id}-heartbeat")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def job_execute(job_id: int, *, worker: str = "") -> bool:
     """Run one job if it is still waiting. Safe to call twice: only the caller
     that moves it from queued to running does the work."""
@@ -122,7 +150,8 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
             else None
         )
         fingerprint = data_fingerprint(job)
-        content = document.build(job, campaign, _progress(job_id))
+        with _kept_alive(job_id):
+            content = document.build(job, campaign, _progress(job_id))
         job.refresh_from_db()
         job.packed = content[:2] == b"PK" and not job.kind.endswith("_xlsx")
         job.file.save("document", ContentFile(content), save=False)

@@ -221,3 +221,66 @@ def test_a_worker_killed_mid_job_leaves_it_retried_not_stuck(cast, worker_db, se
         second.wait(timeout=30)
     assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
     assert job.worker.startswith("rescuer@")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.worker
+def test_a_pool_child_killed_mid_job_is_retried_by_the_workers_themselves(cast, worker_db):
+    """The default prefork pool, as deployed: SIGKILL the child making the PDF. Nobody polls and
+    nobody calls the recovery: the worker's own heartbeat finds the job silent and requeues it,
+    and a long render is never mistaken for a dead one (so exactly two attempts)."""
+    from reports.models import WorkerHeartbeat
+    from scoring.services import score_sheet_create
+    from tests.campaigns.helpers import fill_sheet
+    from tests.factories import BranchFactory
+
+    staff = cast.users["township_staff"]
+    for _ in range(25):
+        branch = BranchFactory(township=cast.township)
+        sheet = score_sheet_create(
+            framework=worker_db.framework, branch=branch, stage="self_assessment", year=2026, actor=staff
+        )
+        fill_sheet(sheet, staff)
+        worker_db.participants.create(branch=branch, state="submitted", self_sheet=sheet)
+    _purge_queue()
+    env = {**_worker_env(), "REPORT_JOB_STALE_SECONDS": "4", "WORKER_HEARTBEAT_SECONDS": "1"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "-n", "pool@%h", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        # ready, and its start-up recovery (one task at worker_ready) done: what follows is the heartbeat's
+        deadline = time.monotonic() + 60
+        while not WorkerHeartbeat.objects.filter(name__startswith="pool@").exists():
+            assert time.monotonic() < deadline, "the worker never reported"
+            time.sleep(0.2)
+        time.sleep(3)
+        job, _ = job_request(user=cast.users["county_reviewer"], kind="score_sheets", params={"campaign": worker_db.pk})
+        _wait(job, {JobStatus.RUNNING, JobStatus.SUCCEEDED})
+        assert job.status == JobStatus.RUNNING, "the job finished before its process could be killed"
+        children = _children(worker.pid)
+        assert len(children) == 1
+        os.kill(children[0], signal.SIGKILL)
+        job = _wait(job, {JobStatus.SUCCEEDED, JobStatus.FAILED}, seconds=180)
+        assert worker.poll() is None  # the main process lives on and forked a new child
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    assert (job.status, job.attempts, job.error) == (JobStatus.SUCCEEDED, 2, "")
+    assert job.file.read(5) == b"%PDF-"

@@ -53,6 +53,8 @@ def _patterns(patterns=None, namespace=None):
 class World:
     objects: dict  # URL name → (kwargs, level): the unit under test's object for each page with an id
     outsiders: dict  # who → (user, levels they are outside of)
+    insiders: dict = dataclasses.field(default_factory=dict)  # who → user, inside the unit
+    things: dict = dataclasses.field(default_factory=dict)  # the unit's objects, by name
 
 
 @pytest.fixture
@@ -72,9 +74,14 @@ def world(transactional_db, settings, tmp_path):
     objection = Objection.objects.create(
         participant=participant, content="有异议", recorded_by=staff, received_on=date(2026, 11, 1)
     )
-    deed = branch.deeds.first()
+    deed = branch.deeds.filter(confirmed_at=None).first()
     pledge = Pledge.objects.filter(branch=branch).first()
-    framework = Framework.objects.create(code="guanxing-own", name="关兴镇自定标准", kind="wuhao", township=township)
+    # the township's own framework, as an import would store it (a copy of the 五好 built-in under its own code)
+    from scoring.selectors import framework_spec
+    from scoring.services import framework_save
+
+    own = dataclasses.replace(framework_spec(Framework.objects.filter(code="wuhao").first()), code="guanxing-own")
+    framework, _ = framework_save(spec=own, township=township, actor=staff)
     job, _ = job_request(user=staff, kind="ledger_items_xlsx", params={})
     inspection = InspectionRound.objects.filter(township=township).first()
     inspected = InspectedBranch.objects.get(inspection_round=inspection, branch=branch)
@@ -143,7 +150,17 @@ def world(transactional_db, settings, tmp_path):
         "security_admin": (User.objects.get(username="secadmin"), {b, t}),
         "audit_admin": (User.objects.get(username="auditor"), {b, t}),
     }
-    return World(objects, outsiders)
+    insiders = {"secretary": secretary, "staff": staff, "county": User.objects.get(username="county")}
+    things = {
+        "deed": deed,
+        "pledge": Pledge.objects.filter(branch=branch, status="open").first(),
+        "flag": flag,
+        "objection": objection,
+        "campaign": campaign,
+        "participant": participant,
+        "inspection": inspection,
+    }
+    return World(objects, outsiders, insiders, things)
 
 
 def _client(user):
@@ -212,3 +229,60 @@ def test_the_public_notice_is_the_only_unit_page_without_a_login(world):
     assert level is None
     assert Client().get(reverse("publicity", kwargs=_kwargs)).status_code == 200
     assert Client().get(reverse("publicity", kwargs={"token": "not-a-token"})).status_code == 404
+
+
+def _model_changes() -> int:
+    """Every write to the product's records leaves a django-auditlog entry: the sweep's change detector."""
+    from branches.models import AuditEntry
+
+    return AuditEntry.objects.exclude(action=AuditEntry.Action.ACCESS).count()
+
+
+def test_inside_the_unit_each_action_answers_only_to_its_role(world):
+    """Inside the unit too: an action posted, with data that would work, by a role that may not take it
+    changes nothing; the role that may, succeeds (so the detector is shown to see a change)."""
+    t = world.things
+    actions = [
+        # URL, data, who may, whether the allowed role's try succeeds in the demo's state
+        (reverse("branches:deed_confirm", args=[t["deed"].pk]), {}, {"secretary"}),
+        (reverse("branches:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, {"staff", "county"}),
+        (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, {"staff"}),
+        (
+            reverse("campaigns:objection_resolve", args=[t["objection"].pk]),
+            {"upheld": "0", "note": "经核实不成立"},
+            {"county"},
+        ),
+        (reverse("campaigns:step", args=[t["campaign"].pk, "sample"]), {}, {"county"}),
+        (reverse("campaigns:action", args=[t["participant"].pk, "pass"]), {"methods": ["report"]}, {"staff"}),
+        (reverse("inspections:round_close", args=[t["inspection"].pk]), {}, {"staff", "county"}),
+    ]
+    leaks = []
+    for url, data, allowed in actions:
+        for who, user in world.insiders.items():
+            if who in allowed:
+                continue
+            before = _model_changes()
+            response = _client(user).post(url, data)
+            if response.status_code >= 500 or _model_changes() != before:
+                leaks.append(f"{who} POST {url} → {response.status_code}, changed {_model_changes() - before}")
+    assert leaks == []
+    # the detector sees a permitted change
+    for url, data, who in [
+        (reverse("branches:deed_confirm", args=[t["deed"].pk]), {}, "secretary"),
+        (reverse("branches:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
+        (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, "staff"),
+    ]:
+        before = _model_changes()
+        _client(world.insiders[who]).post(url, data)
+        assert _model_changes() > before, (who, url)
+
+
+def test_inside_the_unit_every_page_opens_without_an_error(world):
+    errors = []
+    for who, user in world.insiders.items():
+        client = _client(user)
+        for name, (kwargs, _level) in world.objects.items():
+            response = client.get(reverse(name, kwargs=kwargs))
+            if response.status_code >= 500:
+                errors.append(f"{who} GET {name} → {response.status_code}")
+    assert errors == []
