@@ -146,6 +146,16 @@ def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(ca
         ):
             cursor.execute(statement, [old.pk])
     assert AuditEntry.objects.filter(pk=old.pk, object_repr="staff").exists()
+    # even a session that sets the purge flag itself cannot delete a record younger than 180 days
+    young = AuditEntry.objects.filter(timestamp__gt=timezone.now() - timedelta(days=1)).first()
+    with (
+        pytest.raises(DatabaseError, match="保存期不少于 180 天"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL branchwork.audit_purge = 'on'")
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [young.pk])
+    assert AuditEntry.objects.filter(pk=young.pk).exists()
     recent = (timezone.localdate() - timedelta(days=100)).isoformat()
     with pytest.raises(CommandError, match="至少保存 180 天"):
         call_command("purge_audit", "--before", recent)
