@@ -54,3 +54,15 @@ def test_a_running_worker_reports_itself(client, transactional_db):
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_a_database_that_does_not_answer_is_named(client, db):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    WorkerHeartbeat.objects.create(name="w1@host", seen_at=timezone.now())
+    with mock.patch("reports.health.connection.cursor", side_effect=OperationalError("connection refused")):
+        status, body = _health(client)
+    assert status == 503 and "数据库" in body["failing"]
+    assert "connection refused" not in str(body)  # the reason stays in the log, not in the answer

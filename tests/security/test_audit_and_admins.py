@@ -318,3 +318,48 @@ def test_transitions_uploads_documents_and_every_download_are_recorded(cast, cli
         if url != downloads[-1][1]:  # the documents' files are hashed as they are served
             assert entry.additional_data["sha256"] == hashlib.sha256(body).hexdigest(), url
     assert _entries(AuditEvent.DOWNLOAD).count() == len(downloads)
+
+
+def test_the_trail_filters_by_person_unit_object_kind_and_date(cast, admins, client_for):
+    from branches.audit_views import audit_entries
+
+    staff, other = cast.users["township_staff"], cast.users["other_township_staff"]
+    for user in (staff, other):
+        _as(user).get(reverse("home"))  # a login each (force_login sends the signal)
+    organisational_life_record(
+        branch=cast.branch,
+        kind=LifeKind.THEME_DAY,
+        held_on=date(2026, 11, 5),
+        topic="学习日：学习新党章",
+        attendees=[],
+        actor=cast.users["branch_secretary"],
+    )
+    old = AuditEntry.objects.filter(event=AuditEvent.LOGIN, actor=other).get()
+    long_ago = AuditEntry.objects.create(
+        event=AuditEvent.LOGIN,
+        action=AuditEntry.Action.ACCESS,
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(other.pk),
+        object_repr=str(other),
+        actor=other,
+        actor_unit=other.unit_label,
+        timestamp=timezone.now() - timedelta(days=40),
+    )
+
+    def found(**params):
+        return set(audit_entries(params).qs.values_list("pk", flat=True))
+
+    assert found(unit=staff.unit_label) and all(
+        e.actor_unit == staff.unit_label for e in AuditEntry.objects.filter(pk__in=found(unit=staff.unit_label))
+    )
+    assert (
+        found(target="学习新党章")
+        == set(AuditEntry.objects.filter(object_repr__contains="学习新党章").values_list("pk", flat=True))
+        != set()
+    )
+    assert found(event="login", person=other.username) == {old.pk, long_ago.pk}
+    day = (timezone.localdate() - timedelta(days=40)).isoformat()
+    assert found(event="login", person=other.username, since=day, until=day) == {long_ago.pk}
+    assert long_ago.pk not in found(since=timezone.localdate().isoformat())
+    page = _as(admins[Role.AUDIT_ADMIN]).get(reverse("audit"), {"target": "学习新党章"}).content.decode()
+    assert "学习新党章" in page and "学习日" in page

@@ -45,11 +45,30 @@ def test_pages_show_user_text_as_text(cast, client_for):
 def test_pdfs_print_user_text_and_fetch_nothing_from_outside(cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _ledger_item(cast, HOSTILE)
-    with mock.patch("urllib.request.urlopen", side_effect=AssertionError("a PDF tried to fetch a remote resource")):
+    from reports import pdf
+
+    asked = []  # every resource the renderer asks for while printing the user's text
+    real = pdf._static_only_fetcher
+
+    def recording():
+        fetcher = real()
+        fetch = fetcher.fetch
+
+        def spy(url, *args, **kwargs):
+            asked.append(url)
+            return fetch(url, *args, **kwargs)
+
+        fetcher.fetch = spy
+        return fetcher
+
+    with mock.patch.object(pdf, "_static_only_fetcher", recording):
         job, _ = job_request(
             user=cast.users["township_staff"], kind="annual_summary", params={"branch": cast.branch.pk, "year": 2026}
         )
         job_execute(job.pk)
+    assert asked, "the spy saw no fetch at all (the stylesheet is one)"
+    assert all(url.startswith(f"file://{pdf.STATIC_DIR}/") for url in asked), asked
+    assert not any("evil.example" in url for url in asked)
     job = Job.objects.get(pk=job.pk)
     assert job.status == JobStatus.SUCCEEDED, job.error
     text = (

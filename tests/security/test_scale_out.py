@@ -133,6 +133,11 @@ def test_two_web_processes_and_two_workers_share_one_database_and_queue(transact
             _wait_for(port)
         web1, web2 = (f"http://127.0.0.1:{port}" for port in ports)
 
+        # no version banner from the application server (nginx in front has server_tokens off)
+        with urllib.request.urlopen(web1 + "/accounts/login/", timeout=60) as response:
+            assert not re.search(r"\d", response.headers.get("Server", "")), response.headers.get("Server")
+            assert "X-Powered-By" not in response.headers
+
         # a secretary records a 主题党日 through the first web process …
         secretary = Browser(web1).login("secretary")
         secretary.post(
