@@ -679,6 +679,8 @@ def facts_grid_table(job, campaign, progress) -> bytes:
             for row in rows
         ),
         widths=[18] + [11] * len(GRID_COLUMNS) + [50],
+        wrap_columns={len(GRID_COLUMNS) + 1},
+        header_height=45,
     )
     return workbook_bytes(workbook)
 

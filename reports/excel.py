@@ -169,6 +169,14 @@ def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[
     return records
 
 
+def _wrapped_lines(value, width: float) -> int:
+    """Lines a text takes in a column ``width`` characters wide (a CJK character is two)."""
+    import math
+
+    text = "" if value is None else str(value)
+    return max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) / max(1, width - 2)))
+
+
 def write_only_workbook() -> Workbook:
     return Workbook(write_only=True)
 
@@ -182,6 +190,8 @@ def write_report_sheet(
     rows,
     widths: list[int],
     number_formats: dict[int, str] | None = None,
+    wrap_columns: set[int] = frozenset(),
+    header_height: float | None = None,
 ) -> None:
     """A report sheet in write-only mode (constant memory however many rows):
     a title row naming the document and date, a styled header row that stays
@@ -208,6 +218,8 @@ def write_report_sheet(
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, CELL_BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_cells.append(cell)
+    if header_height:
+        ws.row_dimensions[2].height = header_height
     ws.append(header_cells)
     # One styled cell per formatted column, reused row after row: a write-only
     # sheet writes each row out as it is appended, and building a styled cell per
@@ -216,16 +228,26 @@ def write_report_sheet(
     for index, number_format in (number_formats or {}).items():
         formatted[index] = WriteOnlyCell(ws)
         formatted[index].number_format = number_format
+    wrapped = {}
+    for index in wrap_columns:  # long text (a list of gaps) wraps inside its column instead of running on
+        wrapped[index] = WriteOnlyCell(ws)
+        wrapped[index].alignment = Alignment(wrap_text=True, vertical="top")
     count = 0
     for row in rows:
-        out = []
+        out, lines = [], 1
         for index, value in enumerate(row):
             cell = formatted.get(index)
             if cell is not None and value is not None:
                 cell.value = value
                 out.append(cell)
+            elif index in wrapped:
+                wrapped[index].value = escape_excel_formula(value)
+                out.append(wrapped[index])
+                lines = max(lines, _wrapped_lines(value, widths[index]))
             else:
                 out.append(escape_excel_formula(value))
+        if lines > 1:  # readers do not grow a row for wrapped text on their own
+            ws.row_dimensions[count + 3].height = 15 * lines
         ws.append(out)
         count += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{count + 2}"

@@ -146,6 +146,9 @@ def test_the_grid_workbook_lists_the_laggards_first_with_the_facts_and_gaps(cast
     assert pojiao[-1] == "「三会一课」缺 32 次；未解决困难问题；未开展群众评议"
     assert list(fani[1:-1]) == [12, 1, 0, 100, 100, 1, 1, 0, 100]
     assert fani[-1] in (None, "")
+    # the long list of gaps wraps inside its column, in a row tall enough to print it (readers do not grow it)
+    gaps = sheet.cell(row=3, column=len(GRID_COLUMNS) + 2)
+    assert gaps.alignment.wrap_text and sheet.row_dimensions[3].height >= 30
 
 
 def test_only_the_townships_own_staff_and_county_may_ask_for_its_grid(client_for, cast):
