@@ -3,7 +3,6 @@ administrator grants roles and unlocks, the audit administrator reads the
 trail (audit_views). Each page answers to its own administrator only (404 to
 everyone else, the other administrators included); none reaches the work."""
 
-from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
@@ -12,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import lockout
 from .audit import audit_record
 from .models import AuditEvent, Branch, Township, User
 from .scoping import ADMIN_ROLES, Role
@@ -150,17 +149,8 @@ def security_accounts(request):
             messages.error(request, "；".join(form.non_field_errors()) or "填写有误。")
         return redirect("accounts_security")
     limit = settings.AXES_FAILURE_LIMIT
-    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
-    locked_accounts = [
-        row["username"]
-        for row in recent.values("username").annotate(n=Sum("failures_since_start"))
-        if row["n"] >= limit and row["username"]
-    ]
-    locked_addresses = [
-        row["ip_address"]
-        for row in recent.values("ip_address").annotate(n=Sum("failures_since_start"))
-        if row["n"] >= limit
-    ]
+    locked_accounts = [value for value, _end in lockout.locked("username")]
+    locked_addresses = [value for value, _end in lockout.locked("ip_address")]
     return render(
         request,
         "branches/admin_security.html",
@@ -180,7 +170,9 @@ def security_accounts(request):
                 ),
                 (
                     "登录失败",
-                    f"{limit} 次锁定 {int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)} 分钟（账号、地址分别计）",
+                    f"{int(settings.AXES_FAILURE_WINDOW.total_seconds() // 60)} 分钟内失败 {limit} 次锁定"
+                    f" {int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)} 分钟（账号、地址分别计"
+                    f"{'' if settings.AXES_ADDRESS_FAILURE_LIMIT == limit else f'，同一地址 {settings.AXES_ADDRESS_FAILURE_LIMIT} 次'}）",
                 ),
                 ("会话", f"空闲 {settings.SESSION_COOKIE_AGE // 60} 分钟或关闭浏览器后失效"),
             ],

@@ -153,10 +153,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login failures (django-axes; its defaults are 3 failures and a lock for good):
-# 5 failures lock the account, and separately the address, for 30 minutes; the
-# security administrator can unlock. Counted within the same 30 minutes.
+# 5 failures within 15 minutes lock the account, and separately the address, for
+# 30 minutes; the security administrator can unlock. Each failure is logged with
+# its time (axes' failure log) and branches/lockout.py reads the window from it.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_FAILURE_WINDOW = timedelta(minutes=env.int("AXES_WINDOW_MINUTES", default=15))
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_LOCK_MINUTES", default=30))
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# a try while locked is refused and not counted: the lock ends 30 minutes after it began
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account's failures, then the address's
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
 AXES_HANDLER = "branches.lockout.LockoutHandler"

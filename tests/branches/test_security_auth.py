@@ -214,3 +214,59 @@ def test_ones_own_login_does_not_clear_the_count_against_another_account(staff, 
         Client().post(reverse("login"), {"username": "staff", "password": GOOD}, REMOTE_ADDR="10.0.0.10").status_code
         == 429
     )
+
+
+def _failed_at(username, *minutes_ago, address="10.0.0.50"):
+    from axes.models import AccessFailureLog
+
+    now = timezone.now()
+    for minutes in minutes_ago:
+        failure = AccessFailureLog.objects.create(
+            username=username, ip_address=address, user_agent="test", http_accept="*/*", path_info="/accounts/login/"
+        )
+        # attempt_time is auto_now_add: set the past time afterwards
+        AccessFailureLog.objects.filter(pk=failure.pk).update(attempt_time=now - timedelta(minutes=minutes))
+
+
+def _login(username, password=GOOD, address="10.0.0.60"):
+    return Client().post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_only_five_failures_within_fifteen_minutes_lock(staff, cast):
+    # four earlier failures 19, 17, 12 and 6 minutes ago, and one now: never five within 15 minutes
+    _failed_at("staff", 19, 17, 12, 6)
+    assert _login("staff", "wrong-Pass1").status_code == 200
+    assert _login("staff").status_code == 302
+    # one more now makes 12, 6, now, now … and with one more, five within 15 minutes
+    _login("staff", "wrong-Pass1")
+    _login("staff", "wrong-Pass1")
+    assert _login("staff").status_code == 429
+
+
+def test_a_lock_lasts_thirty_minutes_from_the_failure_that_caused_it(staff, cast):
+    _failed_at("staff", 33, 32, 31, 30, 29)  # the fifth, 29 minutes ago: locked one more minute
+    assert _login("staff").status_code == 429
+    _failed_at("staff2", 36, 35, 34, 33, 32)  # the fifth, 32 minutes ago: the lock is over
+    other = township_staff(cast.township, username="staff2")
+    other.set_password(GOOD)
+    other.save()
+    assert _login("staff2").status_code == 302
+    # a try during the lock is refused and does not prolong it
+    from axes.models import AccessFailureLog
+
+    before = AccessFailureLog.objects.filter(username="staff").count()
+    _login("staff", "wrong-Pass1")
+    assert AccessFailureLog.objects.filter(username="staff").count() == before
+
+
+def test_the_security_page_lists_what_is_locked_and_unlocking_forgets_the_failures(staff, cast, client_for):
+    from axes.models import AccessFailureLog
+
+    from branches import lockout
+
+    _failed_at("staff", 10, 8, 6, 4, 2, address="10.0.0.77")
+    assert [name for name, _end in lockout.locked("username")] == ["staff"]
+    assert [address for address, _end in lockout.locked("ip_address")] == ["10.0.0.77"]
+    call_command("axes_reset_username", "staff", verbosity=0)
+    assert not AccessFailureLog.objects.filter(username="staff").exists()
+    assert _login("staff").status_code == 302
