@@ -1,5 +1,6 @@
 """Asking for documents, watching their progress, downloading them."""
 
+import hashlib
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -71,7 +72,17 @@ def job_download(request, pk):
     job = _get_job_for_user(request.user, pk)
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404("文书尚未生成。")
-    audit_record(request, AuditEvent.DOWNLOAD, job, repr_text=job.filename or job.title)
+    digest = hashlib.sha256()
+    with job.file.open("rb") as stored:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    audit_record(
+        request,
+        AuditEvent.DOWNLOAD,
+        job,
+        repr_text=job.filename or job.title,
+        detail={"file": (job.filename or "")[:200], "sha256": digest.hexdigest(), "size": job.file.size},
+    )
     content_type = {
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ".zip": "application/zip",
