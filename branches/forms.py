@@ -156,11 +156,14 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         present = {m.pk for m in data.get("attendees") or []}
+        held_on = data.get("held_on")
         data["absences"] = {}
         missing = []
         for member in self.members:
             if member.pk in present:
                 continue
+            if held_on is not None and member.joined_on > held_on:
+                continue  # not yet a member on the day: neither present nor absent
             reason = data.pop(self.reason_field(member), "")
             if reason:
                 data["absences"][member] = reason

@@ -86,6 +86,14 @@ class LockoutHandler(AxesDatabaseHandler):
                 return settings.AXES_FAILURE_LIMIT
         return 0
 
+    def remove_out_of_limit_failure_logs(self, *, username, limit=None) -> int:
+        """Called by axes after each failure. axes would cap the log per account by deleting rows in
+        no particular order (the newest might go); the window needs only the last 45 minutes, and the
+        audit trail keeps every failure for good, so older rows are dropped and the log stays small."""
+        cutoff = timezone.now() - 2 * (settings.AXES_FAILURE_WINDOW + settings.AXES_COOLOFF_TIME)
+        count, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+        return count
+
     def reset_attempts(self, *, ip_address=None, username=None, ip_or_username=False) -> int:
         """Unlocking forgets the failures as well as axes' own records."""
         count = super().reset_attempts(ip_address=ip_address, username=username, ip_or_username=ip_or_username)

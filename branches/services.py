@@ -42,6 +42,7 @@ def annual_figure_record(*, branch: Branch, year: int, collective_income: Decima
 ERROR_RECORD_OUTSIDE = "只能为本单位的党支部记录。"
 ERROR_LIFE_MEMBER = "参加或缺席人员中有不属于该党支部的党员。"
 ERROR_LIFE_BOTH = "同一名党员不能既参加又缺席。"
+ERROR_LIFE_NOT_YET = "会议召开时尚未入党的党员不记缺席。"
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
 ERROR_CONFIRM_ROLE = "只有本支部书记可以确认党员的办实事和服务记录。"
 ERROR_COMMENT_ROLE = "只有镇党委工作人员和县委组织部可以作领导点评。"
@@ -85,6 +86,8 @@ def organisational_life_record(
         raise ValueError(ERROR_LIFE_MEMBER)
     if set(attendees) & set(absences):
         raise ValueError(ERROR_LIFE_BOTH)
+    if any(member.joined_on > held_on for member in absences):
+        raise ValueError(ERROR_LIFE_NOT_YET)
     record = OrganisationalLife.objects.create(
         branch=branch,
         kind=kind,
@@ -95,9 +98,8 @@ def organisational_life_record(
         recorded_by=actor,
     )
     record.attendees.set(attendees)
-    Absence.objects.bulk_create(
-        [Absence(life=record, member=member, reason=reason) for member, reason in absences.items()]
-    )
+    for member, reason in absences.items():  # one by one (a branch has tens): the audit trail sees each
+        Absence.objects.create(life=record, member=member, reason=reason)
     _attach(record, branch, photos, actor)
     sheets_follow_facts(branch=branch, year=held_on.year, actor=actor)
     return record

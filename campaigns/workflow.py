@@ -576,7 +576,8 @@ ERROR_PUBLIC_NOT_LISTED = "所选对象不在本次公示名单中。"
 def objection_submit_public(participant: Participant, *, content: str, contact: str) -> Objection:
     """An objection raised on the public notice, without a login: only about a unit on the
     list, only while the notice runs; the county sees it beside those it registered itself."""
-    participant = Participant.objects.select_for_update().select_related("campaign").get(pk=participant.pk)
+    # the participant's row only (naming locks the campaign, then its participants: never the other way round)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=participant.pk)
     campaign = participant.campaign
     if participant.state != State.PUBLICIZED:
         raise WorkflowError(ERROR_PUBLIC_NOT_LISTED)

@@ -150,7 +150,16 @@ def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[
     Raises WorkbookRefused naming the missing sheet or columns."""
     if sheet_name not in workbook.sheetnames:
         raise WorkbookRefused(f"缺少「{sheet_name}」工作表：请使用本系统提供的模板。")
-    rows = workbook[sheet_name].iter_rows()
+    try:
+        return _read_rows(workbook[sheet_name], sheet_name, headers, required)
+    except WorkbookRefused:
+        raise
+    except Exception:  # openpyxl parses each cell (formulas too) as it reads: a malformed one is a bad file
+        raise WorkbookRefused(ERROR_NOT_XLSX) from None
+
+
+def _read_rows(worksheet, sheet_name: str, headers: list[str], required: list[str] | None):
+    rows = worksheet.iter_rows()
     found = [str(cell.value).strip() if cell.value is not None else "" for cell in next(rows, ())]
     missing = [h for h in (required if required is not None else headers) if h not in found]
     if missing:

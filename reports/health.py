@@ -1,6 +1,7 @@
 """/healthz for a load balancer: the database, the broker, a live worker, free
 disk. 200 when all answer, 503 naming the parts that do not; nothing secret."""
 
+import logging
 import shutil
 import threading
 import time
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
@@ -30,7 +32,7 @@ def _beat(name: str) -> None:
             # (a killed pool child, another machine lost) and requeues or fails them.
             jobs_recover_stale()
         except Exception:  # the database or broker may be down for a while; the next beat tries again
-            pass
+            logger.warning("worker heartbeat or job recovery failed; trying again", exc_info=True)
         _stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
 
 

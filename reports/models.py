@@ -34,6 +34,7 @@ class Job(models.Model):
     error = models.TextField("错误", blank=True)
     # What the document was made from; the same fingerprint lets a later request reuse the file.
     data_fingerprint = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
     file = models.FileField("文件", upload_to=_job_path, blank=True)
     filename = models.CharField("下载文件名", max_length=200, blank=True)
     # Set when a document comes as a ZIP of several PDFs (split per township).

@@ -1,5 +1,6 @@
 """Requesting, running and recovering report jobs."""
 
+import hashlib
 import json
 import logging
 import threading
@@ -91,9 +92,10 @@ def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
     return job, "unsent" if job.unsent else "created"
 
 
-def _progress(job_id: int):
+def _progress(job_id: int, attempt: int):
     def report(percent: int, step: str) -> None:
-        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        # this attempt's only: a process whose job was requeued meanwhile must not speak for the next one
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
             progress=percent, step=step[:100], heartbeat_at=timezone.now()
         )
 
@@ -101,7 +103,7 @@ def _progress(job_id: int):
 
 
 @contextmanager
-def _kept_alive(job_id: int):
+def _kept_alive(job_id: int, attempt: int):
     """While the job runs, its heartbeat is renewed by a thread of the process doing the work, so a
     long step (a big PDF) is never taken for a dead worker, and a killed process stops renewing it."""
     stop = threading.Event()
@@ -111,7 +113,9 @@ def _kept_alive(job_id: int):
         try:
             while not stop.wait(interval):
                 try:
-                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
+                        heartbeat_at=timezone.now()
+                    )
                 except Exception:  # a busy database: the next beat tries again
                     logger.warning("heartbeat of report job %s not written", job_id)
         finally:
@@ -150,15 +154,26 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
             else None
         )
         fingerprint = data_fingerprint(job)
-        with _kept_alive(job_id):
-            content = document.build(job, campaign, _progress(job_id))
-        job.refresh_from_db()
-        job.packed = content[:2] == b"PK" and not job.kind.endswith("_xlsx")
-        job.file.save("document", ContentFile(content), save=False)
-        job.filename = f"{job.title}{job.extension}"
-        job.status, job.progress, job.step = JobStatus.SUCCEEDED, 100, "已完成"
-        job.data_fingerprint, job.finished_at, job.error = fingerprint, timezone.now(), ""
-        job.save()
+        attempt = job.attempts
+        with _kept_alive(job_id, attempt):
+            content = document.build(job, campaign, _progress(job_id, attempt))
+        packed = content[:2] == b"PK" and not job.kind.endswith("_xlsx")
+        job.packed = packed  # the stored name's extension follows it
+        stored = job.file.storage.save(job.file.field.generate_filename(job, "document"), ContentFile(content))
+        with transaction.atomic():
+            job = Job.objects.select_for_update().get(pk=job_id)
+            if job.status != JobStatus.RUNNING or job.attempts != attempt:
+                # requeued while this process worked (its heartbeat was lost, e.g. a database outage):
+                # the newer attempt owns the job; this file is nobody's
+                job.file.storage.delete(stored)
+                return False
+            job.file.name = stored
+            job.packed = packed
+            job.filename = f"{job.title}{job.extension}"
+            job.sha256 = hashlib.sha256(content).hexdigest()
+            job.status, job.progress, job.step = JobStatus.SUCCEEDED, 100, "已完成"
+            job.data_fingerprint, job.finished_at, job.error = fingerprint, timezone.now(), ""
+            job.save()
         return True
     except Exception as error:  # any failure is recorded on the job, never left "running"
         from celery.exceptions import SoftTimeLimitExceeded
@@ -169,7 +184,7 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
             if isinstance(error, SoftTimeLimitExceeded)
             else ERROR_GENERIC.format(reason=type(error).__name__)
         )
-        Job.objects.filter(pk=job_id).update(
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED, error=reason, finished_at=timezone.now(), step="失败"
         )
         return False

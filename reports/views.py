@@ -67,21 +67,26 @@ def job_status(request, pk):
     return render(request, "reports/_job_status.html", {"job": job})
 
 
+def _file_sha256(job) -> str:
+    """For a file made before its hash was kept at completion."""
+    digest = hashlib.sha256()
+    with job.file.open("rb") as stored:
+        for chunk in stored.chunks():
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 @login_required
 def job_download(request, pk):
     job = _get_job_for_user(request.user, pk)
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404("文书尚未生成。")
-    digest = hashlib.sha256()
-    with job.file.open("rb") as stored:
-        for chunk in stored.chunks():
-            digest.update(chunk)
     audit_record(
         request,
         AuditEvent.DOWNLOAD,
         job,
         repr_text=job.filename or job.title,
-        detail={"file": (job.filename or "")[:200], "sha256": digest.hexdigest(), "size": job.file.size},
+        detail={"file": (job.filename or "")[:200], "sha256": job.sha256 or _file_sha256(job), "size": job.file.size},
     )
     content_type = {
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

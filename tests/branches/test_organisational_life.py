@@ -138,3 +138,42 @@ def test_a_member_cannot_be_both_present_and_absent(cast):
             absences={cast.member: AbsenceReason.ILLNESS},
             actor=cast.users["branch_secretary"],
         )
+
+
+def test_a_member_who_joined_after_the_meeting_is_neither_present_nor_absent(client_for, cast):
+    newcomer = MemberFactory(branch=cast.branch, name="赵六", joined_on=date(2026, 10, 1))
+    client = client_for(cast.users["branch_secretary"])
+    url = reverse("branches:life", args=[cast.branch.pk])
+    client.post(
+        url,
+        {"kind": LifeKind.THEME_DAY, "held_on": "2026-09-05", "topic": "九月主题党日", "attendees": [cast.member.pk]},
+    )
+    record = OrganisationalLife.objects.get(branch=cast.branch)
+    assert not Absence.objects.filter(life=record).exists()
+    with pytest.raises(ValueError, match="尚未入党"):
+        organisational_life_record(
+            branch=cast.branch,
+            kind=LifeKind.THEME_DAY,
+            held_on=date(2026, 9, 6),
+            topic="x",
+            attendees=[],
+            absences={newcomer: AbsenceReason.AWAY},
+            actor=cast.users["branch_secretary"],
+        )
+
+
+def test_each_absence_is_on_the_audit_trail(client_for, cast):
+    from branches.models import AuditEntry
+
+    away = MemberFactory(branch=cast.branch, name="王五", joined_on=date(2020, 1, 1))
+    client_for(cast.users["branch_secretary"]).post(
+        reverse("branches:life", args=[cast.branch.pk]),
+        {
+            "kind": LifeKind.COMMITTEE_MEETING,
+            "held_on": "2026-11-10",
+            "topic": "11月支委会",
+            "attendees": [cast.member.pk],
+            f"reason_{away.pk}": AbsenceReason.ILLNESS,
+        },
+    )
+    assert AuditEntry.objects.filter(object_repr="王五（因病）", action=AuditEntry.Action.CREATE).exists()

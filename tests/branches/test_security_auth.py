@@ -270,3 +270,15 @@ def test_the_security_page_lists_what_is_locked_and_unlocking_forgets_the_failur
     call_command("axes_reset_username", "staff", verbosity=0)
     assert not AccessFailureLog.objects.filter(username="staff").exists()
     assert _login("staff").status_code == 302
+
+
+def test_the_failure_log_keeps_what_the_window_needs_and_the_trail_keeps_everything(staff, cast):
+    from axes.models import AccessFailureLog
+
+    from branches.models import AuditEntry, AuditEvent
+
+    _failed_at("someone", 200, 120)  # long past any window
+    _failed_at("staff", 10)
+    _login("staff", "wrong-Pass1")
+    assert sorted(AccessFailureLog.objects.values_list("username", flat=True)) == ["staff", "staff"]
+    assert AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED, object_repr="staff").exists()

@@ -91,6 +91,49 @@ def test_a_stale_running_job_is_requeued_then_failed_after_too_many_attempts(cas
     assert job.status == JobStatus.FAILED and job.error == "处理进程多次中断，已停止重试。"
 
 
+def test_a_process_whose_job_was_requeued_meanwhile_leaves_it_to_the_newer_attempt(
+    cast, report_campaign, settings, tmp_path
+):
+    """Its heartbeat lost (say the database was away), the job was requeued and taken by another
+    worker while this process still rendered: its late result must not overwrite, nor leave a file."""
+    from reports.documents import DOCUMENTS
+
+    settings.MEDIA_ROOT = tmp_path
+    with mock.patch("reports.services._enqueue"):
+        job, _ = job_request(
+            user=cast.users["county_reviewer"], kind="progress_xlsx", params={"campaign": report_campaign.pk}
+        )
+    real = DOCUMENTS["progress_xlsx"].build
+
+    def taken_over(job, campaign, progress):
+        content = real(job, campaign, progress)
+        Job.objects.filter(pk=job.pk).update(attempts=2, worker="newer@host")  # the newer attempt claimed it
+        return content
+
+    import dataclasses
+
+    with mock.patch.dict(
+        DOCUMENTS, {"progress_xlsx": dataclasses.replace(DOCUMENTS["progress_xlsx"], build=taken_over)}
+    ):
+        assert job_execute(job.pk, worker="older@host") is False
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.worker, job.file.name) == (JobStatus.RUNNING, 2, "newer@host", "")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # the late file was removed
+
+
+def test_a_finished_job_keeps_its_files_hash(cast, report_campaign, settings, tmp_path):
+    import hashlib
+
+    settings.MEDIA_ROOT = tmp_path
+    with mock.patch("reports.services._enqueue"):
+        job, _ = job_request(
+            user=cast.users["county_reviewer"], kind="progress_xlsx", params={"campaign": report_campaign.pk}
+        )
+    assert job_execute(job.pk) is True
+    job.refresh_from_db()
+    assert job.sha256 == hashlib.sha256(job.file.read()).hexdigest()
+
+
 # --- a real worker process -------------------------------------------------------------------
 
 

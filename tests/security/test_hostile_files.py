@@ -144,6 +144,32 @@ def test_a_formula_in_a_framework_import_is_refused(cast, client_for):
     assert Framework.objects.count() == before
 
 
+def _with_broken_shared_formula(data: bytes) -> bytes:
+    """A formula openpyxl cannot even parse (a shared formula with unterminated text)."""
+    import re
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                part = re.sub(rb"<f>[^<]*</f>", b'<f t="shared" si="0" ref="C2:C3">"unterminated</f>', part)
+            zf.writestr(item, part)
+    return out.getvalue()
+
+
+def test_a_formula_openpyxl_cannot_parse_is_refused_not_a_crash(cast, client_for):
+    from branches.register_xlsx import BRANCH_SHEET, register_export
+
+    own = _with_formula(register_export(Branch.objects.filter(pk=cast.branch.pk)), BRANCH_SHEET, "C2")
+    data = _with_broken_shared_formula(own)
+    assert b"unterminated" in zipfile.ZipFile(BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    response = client_for(cast.users["township_staff"]).post(
+        reverse("branches:import"), {"file": SimpleUploadedFile("登记册.xlsx", data)}
+    )
+    assert response.status_code == 200 and "无法读取该文件" in response.content.decode()
+
+
 @pytest.mark.parametrize("case", [*HOSTILE_WORKBOOKS, "formula"])
 def test_hostile_workbooks_are_refused_by_the_offline_sheet_upload(case, sheet, cast, client_for):
     from scoring.selectors import framework_spec
