@@ -214,7 +214,6 @@ def score_sheet_create(
     actor,
     member=None,
     basis=None,
-    period: Period | None = None,
     facts: dict[str, FactValue] | None = None,
 ) -> ScoreSheet:
     """A new sheet, with the items the product's facts decide already filled in.
@@ -238,12 +237,8 @@ def score_sheet_create(
     spec = framework_spec(framework)
     if framework.subject != "branch":
         facts = {}
-    elif facts is not None:
-        pass
-    elif period is not None:
-        facts = fact_values(branch, year, period)
-    else:
-        facts = sheet_facts(sheet)
+    elif facts is None:
+        facts = sheet_facts(sheet)  # the sheet's own period: its year, or its inspection round's quarter
     items = {item.code: item for item in framework.items.all()}
     prefilled = []
     for item in spec.items():
