@@ -44,7 +44,7 @@ def _matrix_rows(branches: int, items: int):
 
 def matrix_ours(branches, items):
     _setup()
-    from reports.excel import workbook_bytes, write_only_workbook, write_report_sheet
+    from common.workbooks import workbook_bytes, write_only_workbook, write_report_sheet
 
     workbook = write_only_workbook()
     headers = ["乡镇", "单位"] + [f"{i}.1 评分项" for i in range(items)] + ["总分"]

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 
-from reports.excel import (
+from common.workbooks import (
     ERROR_NOT_XLSX,  # noqa: F401  (re-exported for callers that name the error)
     WorkbookRefused,
     new_workbook,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from reports.excel import XLSX_CONTENT_TYPE
+from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
 from .audit import audit_download, audit_import

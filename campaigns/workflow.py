@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.scoping import Role
+from common.dates import today
 from scoring.models import ScoreSheet, Stage
 from scoring.selectors import framework_spec
 from scoring.services import score_sheet_create, sheet_entries
@@ -96,10 +97,6 @@ ERROR_NOTHING = "没有可以{action}的单位。"
 
 class WorkflowError(Exception):
     """A refused action; the message is for the user and nothing was changed."""
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 # --- checks -------------------------------------------------------------------------------------------

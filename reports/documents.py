@@ -24,9 +24,9 @@ from branches.models import Branch, Township
 from branches.scoping import Role
 from campaigns.models import Campaign, Participant, State
 from campaigns.selectors import campaign_progress
+from common.workbooks import workbook_bytes, write_only_workbook, write_report_sheet
 from scoring.selectors import framework_spec
 
-from .excel import workbook_bytes, write_only_workbook, write_report_sheet
 from .gather import (
     branch_years,
     campaign_data,

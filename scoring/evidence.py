@@ -2,61 +2,30 @@
 
 import hashlib
 import logging
-import unicodedata
-from io import BytesIO
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
-from PIL import Image, UnidentifiedImageError
+
+from common.files import (
+    ERROR_EMPTY,
+    ERROR_FILE_SIZE,
+    ERROR_STORAGE,
+    UploadRefused,
+    checked_content,
+    clean_filename,
+    megabytes,
+)
 
 from .models import Evidence, ScoreSheet
 from .services import item_editable
 
-ALLOWED_TYPES = {"image/jpeg": "JPEG 照片", "image/png": "PNG 图片", "application/pdf": "PDF 文件"}
-DISPLAY_MAX_PIXELS = 1600
-ERROR_TYPE = "只能上传 JPEG、PNG 照片或 PDF 文件；「{name}」的内容不是这几种格式。"
-ERROR_DAMAGED = "「{name}」已损坏，无法打开。"
-ERROR_FILE_SIZE = "「{name}」超过单个文件 {limit} MB 的上限。"
 ERROR_SHEET_SIZE = "这张评分表的佐证材料已达 {limit} MB 上限，不能再上传。"
 ERROR_RECORDS_SIZE = "本支部记录的照片和材料已达 {limit} MB 上限，不能再上传，请联系镇党委。"
-ERROR_STORAGE = "「{name}」未能保存（服务器磁盘已满或读写出错），没有留下任何记录，请稍后重试或联系系统管理员。"
-ERROR_EMPTY = "请选择要上传的文件。"
-ERROR_PHOTO = "只能上传 JPEG、PNG 照片；「{name}」的内容不是照片。"
 ERROR_ITEM = "该评分项当前不能修改，不能上传佐证材料。"
-# Decompression bombs: refuse images beyond this many pixels (a 50 MP phone photo is fine).
-Image.MAX_IMAGE_PIXELS = 80_000_000
-
-
-class EvidenceRefused(Exception):
-    pass
-
-
-def clean_filename(name: str) -> str:
-    """The name a person gave the file, safe to show: no folders (../), no
-    control or direction-changing characters (NUL, U+202E), at most 200
-    characters. It is only shown: the stored file has a random name."""
-    name = str(name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
-    return name.strip(" .")[:200] or "未命名文件"
-
-
-def _mb(limit: int) -> int:
-    return limit // (1024 * 1024)
-
-
-def _display_copy(data: bytes) -> bytes | None:
-    """A smaller JPEG for showing large phone photos; the original is kept."""
-    with Image.open(BytesIO(data)) as image:
-        if max(image.size) <= DISPLAY_MAX_PIXELS:
-            return None
-        image = image.convert("RGB")
-        image.thumbnail((DISPLAY_MAX_PIXELS, DISPLAY_MAX_PIXELS))
-        out = BytesIO()
-        image.save(out, "JPEG", quality=85)
-        return out.getvalue()
+# the name callers have caught since evidence had its own checks
+EvidenceRefused = UploadRefused
 
 
 @transaction.atomic
@@ -81,29 +50,16 @@ def evidence_store(
     branch = sheet.branch if sheet is not None else branch
     name = clean_filename(upload.name)
     if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
-        raise EvidenceRefused(ERROR_FILE_SIZE.format(name=name, limit=_mb(settings.EVIDENCE_MAX_FILE_BYTES)))
+        raise EvidenceRefused(ERROR_FILE_SIZE.format(name=name, limit=megabytes(settings.EVIDENCE_MAX_FILE_BYTES)))
     if sheet is not None:
         used, limit = sheet.evidence.aggregate(total=Sum("size"))["total"] or 0, settings.EVIDENCE_MAX_SHEET_BYTES
     else:
         used = Evidence.objects.filter(branch=branch, sheet=None).aggregate(total=Sum("size"))["total"] or 0
         limit = settings.EVIDENCE_MAX_RECORD_BYTES
     if used + upload.size > limit:
-        raise EvidenceRefused((ERROR_SHEET_SIZE if sheet else ERROR_RECORDS_SIZE).format(limit=_mb(limit)))
+        raise EvidenceRefused((ERROR_SHEET_SIZE if sheet else ERROR_RECORDS_SIZE).format(limit=megabytes(limit)))
     data = upload.read()
-    kind = filetype.guess(data)
-    content_type = kind.mime if kind else ""
-    if content_type not in ALLOWED_TYPES or (images_only and not content_type.startswith("image/")):
-        raise EvidenceRefused((ERROR_PHOTO if images_only else ERROR_TYPE).format(name=name))
-    display = None
-    if content_type.startswith("image/"):
-        try:
-            with Image.open(BytesIO(data)) as image:
-                image.verify()
-            display = _display_copy(data)
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-            raise EvidenceRefused(ERROR_DAMAGED.format(name=name)) from None
-    elif b"%%EOF" not in data[-2048:]:
-        raise EvidenceRefused(ERROR_DAMAGED.format(name=name))
+    content_type, display = checked_content(data, name=name, images_only=images_only)
     evidence = Evidence(
         sheet=sheet,
         branch=branch,

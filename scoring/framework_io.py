@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from reports.excel import (
+from common.workbooks import (
     WorkbookRefused,
     new_workbook,
     open_uploaded_workbook,

@@ -4,7 +4,7 @@ The upload goes through ``parse_entries`` like the page does, so both are
 checked the same way; nothing is saved until the user confirms the changes.
 """
 
-from reports.excel import (
+from common.workbooks import (
     WorkbookRefused,
     new_workbook,
     open_uploaded_workbook,

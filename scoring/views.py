@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.audit import AuditEvent, audit_download, audit_import, audit_record
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
-from reports.excel import XLSX_CONTENT_TYPE
+from common.files import ALLOWED_TYPES
+from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
 from .entries import RawEntry
-from .evidence import ALLOWED_TYPES, EvidenceRefused, evidence_add
+from .evidence import EvidenceRefused, evidence_add
 from .facts import fact_records, prefilled_entry
 from .forms import FrameworkImportForm, SheetCreateForm
 from .framework_io import MAX_UPLOAD_BYTES, spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from branches.models import Branch
-from reports.excel import WorkbookRefused, open_uploaded_workbook
+from common.workbooks import WorkbookRefused, open_uploaded_workbook
 from scoring.evidence import EvidenceRefused, clean_filename, evidence_add, evidence_store
 from scoring.framework_io import spec_from_yaml
 from scoring.models import Evidence, Framework

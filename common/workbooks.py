@@ -1,4 +1,4 @@
-"""Workbook helpers shared by every Excel export and template."""
+"""Workbook helpers: the hostile-upload guard, formula escaping, the content type, tables written and read."""
 
 from io import BytesIO
 
