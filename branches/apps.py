@@ -4,8 +4,12 @@ from django.apps import AppConfig
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = "组织与党员"
-
-    def ready(self):
-        from . import audit
-
-        audit.follow_models()
+    # followed by the audit trail (model → fields not worth a record); the audit app reads this
+    audited_models = {
+        "County": (),
+        "Township": (),
+        "Branch": (),
+        "Member": (),
+        "AnnualFigure": (),
+        "User": ("password", "last_login"),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, views
+from . import views
 
 app_name = "branches"
 
@@ -15,14 +15,4 @@ urlpatterns = [
     path("<int:pk>/figures/new/", views.figure_create, name="figure_create"),
     path("<int:pk>/members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
-    path("<int:pk>/life/", record_views.life_records, name="life"),
-    path("<int:pk>/deeds/", record_views.deeds, name="deeds"),
-    path("deeds/<int:pk>/confirm/", record_views.deed_confirm, name="deed_confirm"),
-    path("<int:pk>/problems/", record_views.problems, name="problems"),
-    path("<int:pk>/pledges/", record_views.pledges, name="pledges"),
-    path("pledges/<int:pk>/resolve/", record_views.pledge_resolve, name="pledge_resolve"),
-    path("pledges/<int:pk>/comment/", record_views.pledge_comment, name="pledge_comment"),
-    path("<int:pk>/appraisals/", record_views.appraisals, name="appraisals"),
-    path("points/", record_views.points_scheme, name="points_scheme"),
-    path("facts/", record_views.facts_grid, name="facts_grid"),
 ]

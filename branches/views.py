@@ -5,7 +5,6 @@ but beyond the user's role it is refused (403)."""
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -17,13 +16,13 @@ from django_tables2 import RequestConfig
 from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
-from .audit import audit_download, audit_import
 from .filters import BranchFilter
 from .forms import AnnualFigureForm, BranchForm, MemberForm, RegisterImportForm
-from .models import Branch, Member, User
+from .models import Branch, Member
 from .register_xlsx import RegisterImportError, register_export, register_import, register_template
-from .scoping import ADMIN_ROLES, Role
+from .scoping import Role
 from .services import annual_figure_record
+from .signals import file_imported, file_served
 from .tables import BranchTable
 
 
@@ -43,20 +42,6 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-@login_required
-def home(request):
-    if request.user.role in ADMIN_ROLES:
-        return render(request, "branches/home_admin.html")
-    context = selectors.home_overview(request.user)
-    templates = {
-        Role.COUNTY_REVIEWER: "branches/home_county.html",
-        Role.TOWNSHIP_STAFF: "branches/home_township.html",
-        Role.BRANCH_SECRETARY: "branches/home_secretary.html",
-    }
-    template = templates.get(request.user.role, "branches/home_county.html")
-    return render(request, template, context)
 
 
 @login_required
@@ -183,10 +168,18 @@ def register_import_view(request):
             result = register_import(file=upload, actor=request.user)
         except RegisterImportError as refused:
             errors = refused.errors
-            audit_import(request, upload, what="党支部登记册", outcome=f"拒绝：{len(errors)} 处错误")
+            file_imported.send(
+                sender=Branch,
+                request=request,
+                upload=upload,
+                what="党支部登记册",
+                outcome=f"拒绝：{len(errors)} 处错误",
+            )
         else:
             rows = result.branches_created + result.branches_updated + result.members_created + result.members_updated
-            audit_import(request, upload, what="党支部登记册", outcome="已导入", rows=rows)
+            file_imported.send(
+                sender=Branch, request=request, upload=upload, what="党支部登记册", outcome="已导入", rows=rows
+            )
             messages.success(request, result.summary())
             return redirect("branches:list")
     return render(request, "branches/import.html", {"form": form, "errors": errors})
@@ -206,16 +199,12 @@ def register_export_download(request):
     stamp = timezone.localtime().strftime("%Y%m%d")
     data, filename = register_export(branch_filter.qs), f"党支部登记册_{stamp}.xlsx"
     # the register carries members' names and phones: who took a copy is on the trail
-    audit_download(request, request.user.unit, filename=filename, data=data, detail={"filter": request.GET.urlencode()})
+    file_served.send(
+        sender=Branch,
+        request=request,
+        obj=request.user.unit,
+        filename=filename,
+        data=data,
+        detail={"filter": request.GET.urlencode()},
+    )
     return _xlsx_response(data, filename)
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Changing one's own password clears "change at next login"; Django ends the
-    user's other sessions (their auth hash no longer matches) and keeps this one."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
-        messages.success(self.request, "密码已修改，其他设备上的登录已失效。")
-        return response

@@ -11,3 +11,16 @@ def today() -> date:
     Every rule that counts days (deadlines, overdue items, phases, the month under way)
     asks this, so a test fixes the clock in one place (time-machine patches what it reads)."""
     return timezone.localdate()
+
+
+def recent_years() -> list[int]:
+    """The years a records page offers: the last two and this one."""
+    this = today().year
+    return [this - 2, this - 1, this]
+
+
+def requested_year(request) -> int:
+    """The ``?year=`` a page was asked for, this year when absent or out of range (never an error)."""
+    text = request.GET.get("year", "")
+    this = today().year
+    return int(text) if text.isdigit() and 2000 <= int(text) <= this + 1 else this

@@ -1,9 +1,14 @@
 """Uploaded files checked by their content: the checks sheet evidence and record photos share."""
 
+import hashlib
+import logging
 import unicodedata
+from dataclasses import dataclass
 from io import BytesIO
 
 import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_TYPES = {"image/jpeg": "JPEG 照片", "image/png": "PNG 图片", "application/pdf": "PDF 文件"}
@@ -65,3 +70,59 @@ def checked_content(data: bytes, *, name: str, images_only: bool = False) -> tup
     if b"%%EOF" not in data[-2048:]:
         raise UploadRefused(ERROR_DAMAGED.format(name=name))
     return content_type, None
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str  # the name to show (cleaned)
+    data: bytes
+    content_type: str
+    display: bytes | None  # a smaller copy of a large image
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def read_checked(upload, *, used: int, limit: int, over_limit: str, images_only: bool = False) -> CheckedUpload:
+    """The checks every upload passes before it is stored: a file at all, the size of
+    the file and of everything already stored under the same ``limit`` (``used``
+    bytes), the type by content, images that open, PDFs that end."""
+    if upload is None:
+        raise UploadRefused(ERROR_EMPTY)
+    name = clean_filename(upload.name)
+    if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
+        raise UploadRefused(ERROR_FILE_SIZE.format(name=name, limit=megabytes(settings.EVIDENCE_MAX_FILE_BYTES)))
+    if used + upload.size > limit:
+        raise UploadRefused(over_limit.format(limit=megabytes(limit)))
+    data = upload.read()
+    content_type, display = checked_content(data, name=name, images_only=images_only)
+    return CheckedUpload(name, data, content_type, display)
+
+
+def save_with_files(instance, checked: CheckedUpload):
+    """Save ``instance`` with its ``file`` (and ``display``) fields written from ``checked``.
+    Disk full, an I/O error, the database gone: no row pointing at a missing file,
+    no file without a row; a storage failure is refused in Chinese."""
+    try:
+        instance.file.save("upload", ContentFile(checked.data), save=False)
+        if checked.display:
+            instance.display.save("display", ContentFile(checked.display), save=False)
+        instance.save()
+    except BaseException as failed:
+        for stored in (instance.file, instance.display):
+            if stored:
+                stored.storage.delete(stored.name)
+        if not isinstance(failed, OSError):
+            raise
+        logging.getLogger(__name__).error("upload not stored: %s", failed)
+        raise UploadRefused(ERROR_STORAGE.format(name=checked.name)) from None
+    return instance
+
+
+def delete_files(instances) -> None:
+    """Remove the stored files of rows that are being given up (all-or-none uploads)."""
+    for instance in instances:
+        for stored in (instance.file, instance.display):
+            if stored:
+                stored.storage.delete(stored.name)

@@ -54,15 +54,21 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "django_ratelimit",
-    "branches",
-    "campaigns",
-    "scoring",
-    "inspections",
-    "reports",
+    # the product's apps by floor: each imports only apps on the floors below it (tests/test_floors.py)
+    "branches",  # 1 (floor 0 is common/, helpers without models)
+    "accounts",  # 2
+    "audit",  # 2
+    "records",  # 2
+    "scoring",  # 3
+    "campaigns",  # 4
+    "inspections",  # 4
+    "reports",  # 5
+    "home",  # 6
+    "ops",  # 6
 ]
 
 MIDDLEWARE = [
-    "branches.middleware.ClientAddressMiddleware",
+    "common.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # https://whitenoise.readthedocs.io/en/stable/django.html
@@ -74,9 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # the actor and address of every model change (django-auditlog)
     "auditlog.middleware.AuditlogMiddleware",
-    "branches.middleware.PasswordPolicyMiddleware",
-    "branches.middleware.NoStoreMiddleware",
-    "branches.middleware.AuditDenialMiddleware",
+    "accounts.middleware.PasswordPolicyMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "audit.middleware.AuditDenialMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -137,11 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "branches.passwords.CompositionValidator", "OPTIONS": {"kinds": 3}},
-    {"NAME": "branches.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
+    {"NAME": "accounts.passwords.CompositionValidator", "OPTIONS": {"kinds": 3}},
+    {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
 # The audit trail (django-auditlog into our own table, with the product's events beside the model changes).
-AUDITLOG_LOGENTRY_MODEL = "branches.AuditEntry"
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 # auditlog's own migrations would create its unused default table: our AuditEntry replaces it
 MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_STORE_JSON_CHANGES = True
@@ -165,7 +171,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account's failures, then the address's
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
-AXES_HANDLER = "branches.lockout.LockoutHandler"
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 # not reset by a success: axes would clear every failure from the same address,
 # so one's own login would wipe the count against another account
 AXES_RESET_ON_SUCCESS = False

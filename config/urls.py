@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from branches import admin_views, audit_views
-from branches import views as branch_views
+from accounts import views as account_views
+from audit import views as audit_views
 from campaigns import views as campaign_views
+from home import views as home_views
 from reports.health import healthz
 
 admin.site.site_header = "党支部创建活动管理系统 · 系统管理"
@@ -12,12 +13,13 @@ admin.site.site_title = "系统管理"
 admin.site.index_title = "数据维护"
 
 urlpatterns = [
-    path("", branch_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", branch_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("branches/", include("branches.urls")),
+    path("branches/", include("records.urls")),
     path("scoring/", include("scoring.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
@@ -26,7 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("audit/", audit_views.audit_trail, name="audit"),
-    path("accounts/system/", admin_views.system_accounts, name="accounts_system"),
-    path("accounts/security/", admin_views.security_accounts, name="accounts_security"),
-    path("accounts/security/unlock/", admin_views.security_unlock, name="accounts_unlock"),
+    path("accounts/system/", account_views.system_accounts, name="accounts_system"),
+    path("accounts/security/", account_views.security_accounts, name="accounts_security"),
+    path("accounts/security/unlock/", account_views.security_unlock, name="accounts_unlock"),
 ]

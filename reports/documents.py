@@ -579,7 +579,7 @@ def _resolve_audit(user, params) -> tuple[dict, str]:
 
 
 def _audit_entries(params):
-    from branches.audit_views import audit_entries
+    from audit.views import audit_entries
 
     return audit_entries({key.removeprefix("audit_"): value for key, value in params.items()}).qs
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from branches.audit import AuditEvent, audit_record
+from audit.services import AuditEvent, audit_record
 
 from .documents import DOCUMENTS, job_visible_to
 from .models import Job, JobStatus

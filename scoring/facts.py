@@ -17,13 +17,12 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import (
+from branches.models import AnnualFigure, Member
+from records.models import (
     SERVICE_KINDS,
-    AnnualFigure,
     Appraisal,
     DeedKind,
     LifeKind,
-    Member,
     MemberDeed,
     OrganisationalLife,
     Pledge,
@@ -266,7 +265,7 @@ def fact_values(branch, year: int, period: Period | None = None) -> dict[str, Fa
 def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
     """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
     within = {"branch": branch}
-    life_url = reverse("branches:life", args=[branch.pk]) + f"?year={period.end.year}"
+    life_url = reverse("records:life", args=[branch.pk]) + f"?year={period.end.year}"
     by_kind: dict[str, list[RecordLink]] = {}
     for record in (
         OrganisationalLife.objects.filter(**within, held_on__range=(period.start, period.end))
@@ -280,7 +279,7 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
                 list(record.photos.all()),
             )
         )
-    deeds_url = reverse("branches:deeds", args=[branch.pk]) + f"?year={period.end.year}"
+    deeds_url = reverse("records:deeds", args=[branch.pk]) + f"?year={period.end.year}"
     deed_links, service_links = [], []
     for deed in (
         MemberDeed.objects.filter(**within, confirmed_at__isnull=False, done_on__range=(period.start, period.end))
@@ -294,14 +293,14 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
             list(deed.photos.all()),
         )
         (deed_links if deed.kind == DeedKind.DEED else service_links).append(link)
-    problems_url = reverse("branches:problems", args=[branch.pk])
+    problems_url = reverse("records:problems", args=[branch.pk])
     problem_links = [
         RecordLink(f"{p.solved_on:%Y-%m-%d} {p.title}", f"{problems_url}#problem-{p.pk}", list(p.photos.all()))
         for p in SolvedProblem.objects.filter(**within, solved_on__range=(period.start, period.end)).prefetch_related(
             "photos"
         )
     ]
-    pledges_url = reverse("branches:pledges", args=[branch.pk]) + f"?year={period.end.year}"
+    pledges_url = reverse("records:pledges", args=[branch.pk]) + f"?year={period.end.year}"
     pledge_links = [
         RecordLink(
             f"{p.member.name if p.member else '党支部'}：{p.content}（{p.get_status_display()}）",
@@ -315,7 +314,7 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
     appraisal_links = [
         RecordLink(
             f"{a.held_on:%Y-%m-%d} 群众评议：满意 {a.satisfied}、基本满意 {a.basically_satisfied}、不满意 {a.dissatisfied}",
-            reverse("branches:appraisals", args=[branch.pk]) + f"#appraisal-{a.pk}",
+            reverse("records:appraisals", args=[branch.pk]) + f"#appraisal-{a.pk}",
         )
         for a in Appraisal.objects.filter(**within, member__isnull=True, held_on__range=(period.start, period.end))
     ]
@@ -426,7 +425,7 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
         .values_list("m", flat=True)
     )
     gaps = []
-    life_url = reverse("branches:life", args=[branch.pk])
+    life_url = reverse("records:life", args=[branch.pk])
     missing = [m for _y, m in period.due_months(today) if m not in held]
     if missing:
         gaps.append((f"{'、'.join(f'{m}月' for m in missing)}没有主题党日记录", life_url))
@@ -434,7 +433,7 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
         gaps.append((f"本月（{today.month}月）的主题党日还没有记录", life_url))
     if not branch.life_records.filter(kind=LifeKind.LIFE_MEETING, held_on__year=today.year).exists():
         gaps.append((f"{today.year}年组织生活会还没有召开", life_url))
-    deeds_url = reverse("branches:deeds", args=[branch.pk])
+    deeds_url = reverse("records:deeds", args=[branch.pk])
     without = list(
         branch.members.filter(joined_on__lte=today)
         .exclude(
@@ -452,5 +451,5 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
         gaps.append((f"{waiting} 条办实事和服务记录等您确认", deeds_url))
     open_pledges = branch.pledges.filter(year=today.year, status=PledgeStatus.OPEN).count()
     if open_pledges:
-        gaps.append((f"{open_pledges} 项公开承诺还没有标记兑现情况", reverse("branches:pledges", args=[branch.pk])))
+        gaps.append((f"{open_pledges} 项公开承诺还没有标记兑现情况", reverse("records:pledges", args=[branch.pk])))
     return gaps

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from branches.audit import audit_changes
+from audit.services import audit_changes
 
 from .engine import Entry, score
 from .entries import ParsedEntry, RawEntry, parse_entries

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import facts_views, views
 
 app_name = "scoring"
 
 urlpatterns = [
+    path("facts/", facts_views.facts_grid, name="facts_grid"),
     path("frameworks/", views.framework_list, name="framework_list"),
     path("frameworks/import/", views.framework_import, name="framework_import"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),

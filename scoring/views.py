@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches.audit import AuditEvent, audit_download, audit_import, audit_record
+from audit.services import AuditEvent, audit_download, audit_import, audit_record
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
 from common.files import ALLOWED_TYPES

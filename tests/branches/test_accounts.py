@@ -11,9 +11,9 @@ from tests.factories import TEST_PASSWORD
 
 def test_each_role_lands_on_its_own_home_page(client, cast):
     templates = {
-        "county_reviewer": "branches/home_county.html",
-        "township_staff": "branches/home_township.html",
-        "branch_secretary": "branches/home_secretary.html",
+        "county_reviewer": "home/county.html",
+        "township_staff": "home/township.html",
+        "branch_secretary": "home/secretary.html",
     }
     for role, template in templates.items():
         client.logout()

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Absence, AbsenceReason, LifeKind, OrganisationalLife
-from branches.services import organisational_life_record
+from records.models import Absence, AbsenceReason, LifeKind, OrganisationalLife
+from records.services import organisational_life_record
 from scoring.builtin import load_builtin_frameworks
 from scoring.facts import Period, fact_values
 from scoring.models import Framework
@@ -87,7 +87,7 @@ def test_a_secretary_records_only_for_their_own_branch(cast):
 
 def test_the_life_page_records_and_shows_the_months(client_for, cast):
     client = client_for(cast.users["branch_secretary"])
-    url = reverse("branches:life", args=[cast.branch.pk])
+    url = reverse("records:life", args=[cast.branch.pk])
     response = client.post(
         url,
         {
@@ -110,7 +110,7 @@ def test_the_life_page_records_and_shows_the_months(client_for, cast):
 def test_it_asks_a_reason_of_each_absent_member_and_keeps_it(client_for, cast):
     away = MemberFactory(branch=cast.branch, name="王五")
     client = client_for(cast.users["branch_secretary"])
-    url = reverse("branches:life", args=[cast.branch.pk])
+    url = reverse("records:life", args=[cast.branch.pk])
     meeting = {"kind": LifeKind.COMMITTEE_MEETING, "held_on": "2026-11-10", "topic": "11月支委会"}
 
     # 王五 unticked with no reason: refused, named, nothing saved
@@ -143,7 +143,7 @@ def test_a_member_cannot_be_both_present_and_absent(cast):
 def test_a_member_who_joined_after_the_meeting_is_neither_present_nor_absent(client_for, cast):
     newcomer = MemberFactory(branch=cast.branch, name="赵六", joined_on=date(2026, 10, 1))
     client = client_for(cast.users["branch_secretary"])
-    url = reverse("branches:life", args=[cast.branch.pk])
+    url = reverse("records:life", args=[cast.branch.pk])
     client.post(
         url,
         {"kind": LifeKind.THEME_DAY, "held_on": "2026-09-05", "topic": "九月主题党日", "attendees": [cast.member.pk]},
@@ -163,11 +163,11 @@ def test_a_member_who_joined_after_the_meeting_is_neither_present_nor_absent(cli
 
 
 def test_each_absence_is_on_the_audit_trail(client_for, cast):
-    from branches.models import AuditEntry
+    from audit.models import AuditEntry
 
     away = MemberFactory(branch=cast.branch, name="王五", joined_on=date(2020, 1, 1))
     client_for(cast.users["branch_secretary"]).post(
-        reverse("branches:life", args=[cast.branch.pk]),
+        reverse("records:life", args=[cast.branch.pk]),
         {
             "kind": LifeKind.COMMITTEE_MEETING,
             "held_on": "2026-11-10",

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from branches.models import DeedKind, LifeKind, OrganisationalLife, PledgeStatus
-from branches.selectors import member_points
-from branches.services import (
+from records.models import DeedKind, LifeKind, OrganisationalLife, PledgeStatus
+from records.selectors import member_points
+from records.services import (
     appraisal_record,
     deed_confirm,
     deed_record,
@@ -269,12 +269,12 @@ def test_record_actions_and_the_grid_answer_only_inside_the_unit(cast, client_fo
     assert deed.confirmed_at is None and pledge.status == PledgeStatus.OPEN and not pledge.leader_comment
 
     staff = client_for(cast.users["township_staff"])
-    assert staff.get(f"/branches/facts/?township={cast.neighbour_township.pk}").status_code == 404
-    assert "法泥村党支部" in staff.get("/branches/facts/").content.decode()
+    assert staff.get(f"/scoring/facts/?township={cast.neighbour_township.pk}").status_code == 404
+    assert "法泥村党支部" in staff.get("/scoring/facts/").content.decode()
     county = client_for(cast.users["county_reviewer"])
-    assert "那姑村党支部" in county.get(f"/branches/facts/?township={cast.neighbour_township.pk}").content.decode()
+    assert "那姑村党支部" in county.get(f"/scoring/facts/?township={cast.neighbour_township.pk}").content.decode()
     for role in ("branch_secretary",):
-        assert client_for(cast.users[role]).get("/branches/facts/").status_code == 403
+        assert client_for(cast.users[role]).get("/scoring/facts/").status_code == 403
         assert client_for(cast.users[role]).get("/branches/points/").status_code == 403
 
 
@@ -333,9 +333,9 @@ def test_the_grid_page_costs_the_same_queries_for_10_and_100_branches(cast, clie
         for i in range(cast.township.branches.filter(name__startswith="第").count(), count):
             branch = BranchFactory(township=cast.township, name=f"第{i:03d}村党支部")
             _life(branch, staff, LifeKind.THEME_DAY, date(YEAR, 1 + i % 12, 5))
-        client.get("/branches/facts/")  # session and user loaded
+        client.get("/scoring/facts/")  # session and user loaded
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(f"/branches/facts/?year={YEAR}").content.decode()
+            page = client.get(f"/scoring/facts/?year={YEAR}").content.decode()
         assert page.count(">第0") == count
         return len(queries)
 

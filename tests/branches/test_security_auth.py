@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.startup import refuse_insecure_start
+from ops.startup import refuse_insecure_start
 from tests.factories import township_staff
 
 GOOD = "Qingshan#2026"
@@ -262,7 +262,7 @@ def test_a_lock_lasts_thirty_minutes_from_the_failure_that_caused_it(staff, cast
 def test_the_security_page_lists_what_is_locked_and_unlocking_forgets_the_failures(staff, cast, client_for):
     from axes.models import AccessFailureLog
 
-    from branches import lockout
+    from accounts import lockout
 
     _failed_at("staff", 10, 8, 6, 4, 2, address="10.0.0.77")
     assert [name for name, _end in lockout.locked("username")] == ["staff"]
@@ -275,7 +275,7 @@ def test_the_security_page_lists_what_is_locked_and_unlocking_forgets_the_failur
 def test_the_failure_log_keeps_what_the_window_needs_and_the_trail_keeps_everything(staff, cast):
     from axes.models import AccessFailureLog
 
-    from branches.models import AuditEntry, AuditEvent
+    from audit.models import AuditEntry, AuditEvent
 
     _failed_at("someone", 200, 120)  # long past any window
     _failed_at("staff", 10)

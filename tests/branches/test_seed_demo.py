@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from branches.demo import DEMO_PASSWORD
 from branches.models import AnnualFigure, Branch, County, Member, Township, User
+from ops.demo import DEMO_PASSWORD
 
 
 def _counts():
@@ -72,7 +72,7 @@ def test_every_demo_login_works_and_sits_at_its_unit(db):
 def test_the_demo_standardization_sheet_opens_filled_from_a_year_of_records(db, client):
     """法泥村's demo 标准化 sheet: every linked item holds what the branch's records imply, and its page
     lists those records as the item's evidence."""
-    from branches.models import Absence, MemberDeed, OrganisationalLife, Pledge
+    from records.models import Absence, MemberDeed, OrganisationalLife, Pledge
     from scoring.facts import prefilled_entry
     from scoring.models import ScoreSheet
     from scoring.selectors import framework_spec

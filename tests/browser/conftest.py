@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from branches.demo import DEMO_PASSWORD
+from ops.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -6,7 +6,8 @@ import re
 import pytest
 from PIL import Image
 
-from branches.models import DeedKind, Member
+from branches.models import Member
+from records.models import DeedKind
 from scoring.models import ScoreSheet
 from tests.browser.screens import shot
 

@@ -279,7 +279,7 @@ def test_the_flag_shows_on_the_branch_page_until_resolved(cast, checklist, branc
 
 
 def _meetings(branch, actor, months, kinds):
-    from branches.services import organisational_life_record
+    from records.services import organisational_life_record
 
     for month in months:
         for kind in kinds:
@@ -306,7 +306,7 @@ def test_a_rounds_checklist_opens_filled_from_the_quarters_records(cast, checkli
     """Q3 2026: 法泥 held every meeting each month; 新寨 only a 主题党日 in July.
     2.1 (主题党日, 8 off per missing month): 法泥 none missing; 新寨 Aug + Sep missing: 2 (24 − 16 = 8 points).
     1.1 (三会一课, 3 off each): 新寨 misses 支委会 and 党小组会 ×3 months + 大会 + 党课: 8 (24 − 24 = 0)."""
-    from branches.models import LifeKind
+    from records.models import LifeKind
 
     secretary = cast.users["branch_secretary"]
     _meetings(cast.branch, secretary, (7, 8, 9), [k for k, _ in LifeKind.choices])

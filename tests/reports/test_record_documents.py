@@ -13,19 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.models import (
+from branches.models import BranchKind, Post
+from inspections.models import LedgerItem, LedgerStatus
+from records.models import (
     Appraisal,
-    BranchKind,
     DeedKind,
     LifeKind,
     MemberDeed,
     OrganisationalLife,
     Pledge,
     PledgeStatus,
-    Post,
     SolvedProblem,
 )
-from inspections.models import LedgerItem, LedgerStatus
 from reports.models import Job, JobStatus
 from reports.services import job_execute, job_request
 from scoring.facts import GRID_COLUMNS
@@ -182,7 +181,7 @@ def test_only_the_townships_own_staff_and_county_may_ask_for_its_grid(client_for
 
 def test_the_grid_page_offers_both_documents_for_its_township_and_year(client_for, cast):
     page = client_for(cast.users["county_reviewer"]).get(
-        reverse("branches:facts_grid"), {"township": cast.neighbour_township.pk, "year": PAST}
+        reverse("scoring:facts_grid"), {"township": cast.neighbour_township.pk, "year": PAST}
     )
     documents = page.content.decode().split('data-testid="grid-documents"')[1].split('data-testid="facts-grid"')[0]
     assert documents.count(reverse("reports:job_new")) == 2 and documents.count("csrfmiddlewaretoken") == 2

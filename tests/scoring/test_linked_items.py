@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from branches.models import LifeKind
-from branches.services import appraisal_record, organisational_life_record
+from records.models import LifeKind
+from records.services import appraisal_record, organisational_life_record
 from scoring.builtin import load_builtin_frameworks
 from scoring.entries import RawEntry
 from scoring.models import Framework, Stage

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from branches.models import AuditEntry, AuditEvent, LifeKind, User
+from audit.models import AuditEntry, AuditEvent
+from branches.models import User
 from branches.scoping import Role
-from branches.services import organisational_life_record
+from records.models import LifeKind
+from records.services import organisational_life_record
 from reports.models import Job, JobStatus
 from reports.services import job_execute, job_request
 from tests.factories import UserFactory
@@ -64,7 +66,7 @@ def test_changes_denials_and_imports_are_recorded(cast, client_for, settings, tm
     client = client_for(secretary)
     # a model change through a page: before → after, with who and from where
     client.post(
-        reverse("branches:problems", args=[cast.branch.pk]),
+        reverse("records:problems", args=[cast.branch.pk]),
         {"category": "governance", "title": "调解草场纠纷", "solved_on": "2026-03-02"},
         REMOTE_ADDR="10.3.0.7",
     )
@@ -216,7 +218,7 @@ def test_the_three_administrators_cannot_act_as_each_other_or_touch_the_work(cas
     # none of them sees or changes the work
     for client in (system, security, audit):
         assert client.get(reverse("branches:detail", args=[cast.branch.pk])).status_code == 404
-        assert client.get(reverse("branches:life", args=[cast.branch.pk])).status_code == 404
+        assert client.get(reverse("records:life", args=[cast.branch.pk])).status_code == 404
         assert client.get(reverse("home")).status_code == 200
 
 
@@ -320,7 +322,7 @@ def test_transitions_uploads_documents_and_every_download_are_recorded(cast, cli
 
 
 def test_the_trail_filters_by_person_unit_object_kind_and_date(cast, admins, client_for):
-    from branches.audit_views import audit_entries
+    from audit.views import audit_entries
 
     staff, other = cast.users["township_staff"], cast.users["other_township_staff"]
     for user in (staff, other):

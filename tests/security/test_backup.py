@@ -14,18 +14,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from branches.backup import MANIFEST, BackupError, verify
 from campaigns.models import Transition
-from scoring.evidence import evidence_store
+from ops.backup import MANIFEST, BackupError, verify
+from records.models import RecordPhoto
+from records.photos import photo_store
 from scoring.models import Evidence, ScoreSheet
 from tests.security.test_permission_sweep import PNG
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = (
     "import json;from scoring.models import ScoreSheet, Evidence;from campaigns.models import Transition;"
+    "from records.models import RecordPhoto;"
     "print(json.dumps({'sheets': sorted(ScoreSheet.objects.values_list('pk', 'total')),"
     "'transitions': Transition.objects.count(),"
-    "'evidence': sorted(Evidence.objects.values_list('file', 'sha256'))}, default=str))"
+    "'evidence': sorted(Evidence.objects.values_list('file', 'sha256')),"
+    "'photos': sorted(RecordPhoto.objects.values_list('file', 'sha256'))}, default=str))"
 )
 
 
@@ -37,9 +40,7 @@ def populated(transactional_db, settings, tmp_path):
     from branches.models import Branch, User
 
     branch = Branch.objects.get(name="法泥村党支部")
-    evidence_store(
-        branch=branch, upload=SimpleUploadedFile("会议照片.png", PNG), actor=User.objects.get(username="fani")
-    )
+    photo_store(branch=branch, upload=SimpleUploadedFile("会议照片.png", PNG), actor=User.objects.get(username="fani"))
     return tmp_path
 
 
@@ -71,8 +72,9 @@ def test_a_backup_restores_into_a_fresh_database_with_every_sheet_transition_and
         "sheets": sorted([pk, str(total)] for pk, total in ScoreSheet.objects.values_list("pk", "total")),
         "transitions": Transition.objects.count(),
         "evidence": sorted([str(f), sha] for f, sha in Evidence.objects.values_list("file", "sha256")),
+        "photos": sorted([str(f), sha] for f, sha in RecordPhoto.objects.values_list("file", "sha256")),
     }
-    assert expected["transitions"] > 0 and expected["evidence"]
+    assert expected["transitions"] > 0 and expected["photos"]
 
     url, cleanup = _fresh_database(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
@@ -88,7 +90,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_sheet_transition_and
         # every evidence file is there, byte for byte
         import hashlib
 
-        for name, sha in expected["evidence"]:
+        for name, sha in expected["evidence"] + expected["photos"]:
             assert hashlib.sha256((tmp_path / "restored-media" / name).read_bytes()).hexdigest() == sha
     finally:
         if cleanup:

@@ -13,8 +13,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from branches.models import Branch
+from common.files import clean_filename
 from common.workbooks import WorkbookRefused, open_uploaded_workbook
-from scoring.evidence import EvidenceRefused, clean_filename, evidence_add, evidence_store
+from records.photos import photo_store
+from scoring.evidence import EvidenceRefused, evidence_add
 from scoring.framework_io import spec_from_yaml
 from scoring.models import Evidence, Framework
 from scoring.spec import SpecError
@@ -283,7 +285,7 @@ def test_wrong_types_with_right_names_are_refused_and_leave_nothing(
 def test_path_traversal_nul_and_right_to_left_names_are_made_harmless(cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     hostile = "..\\..\\..\\etc/passwd\u202egpj.exe\x00照片.png"
-    evidence = evidence_store(
+    evidence = photo_store(
         branch=cast.branch, upload=SimpleUploadedFile(hostile, PNG), actor=cast.users["branch_secretary"]
     )
     assert evidence.original_name == "passwdgpj.exe照片.png"

@@ -34,10 +34,10 @@ def _ledger_item(cast, text):
 def test_pages_show_user_text_as_text(cast, client_for):
     client = client_for(cast.users["branch_secretary"])
     client.post(
-        reverse("branches:problems", args=[cast.branch.pk]),
+        reverse("records:problems", args=[cast.branch.pk]),
         {"category": "governance", "title": HOSTILE, "solved_on": "2026-03-02"},
     )
-    html = client.get(reverse("branches:problems", args=[cast.branch.pk]) + "?year=2026").content.decode()
+    html = client.get(reverse("records:problems", args=[cast.branch.pk]) + "?year=2026").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html and 'src="http://evil.example' not in html
 

@@ -12,10 +12,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from branches.models import Branch, Pledge, User
+from branches.models import Branch, User
 from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
+from records.models import Pledge
+from records.photos import photo_store
 from reports.services import job_request
 from scoring.evidence import evidence_store
 from scoring.models import Framework, ScoreSheet
@@ -68,7 +70,13 @@ def world(transactional_db, settings, tmp_path):
     township = branch.township
     member = branch.members.first()
     sheet = ScoreSheet.objects.filter(branch=branch).first()
-    photo = evidence_store(branch=branch, upload=SimpleUploadedFile("p.png", PNG), actor=secretary)
+    photo = photo_store(branch=branch, upload=SimpleUploadedFile("p.png", PNG), actor=secretary)
+    evidence = evidence_store(
+        sheet=sheet,
+        item_code=sheet.framework.items.first().code,
+        upload=SimpleUploadedFile("e.png", PNG),
+        actor=secretary,
+    )
     campaign = Campaign.objects.filter(township=township).first()
     participant = Participant.objects.get(campaign=campaign, branch=branch, member=None)
     objection = Objection.objects.create(
@@ -95,14 +103,14 @@ def world(transactional_db, settings, tmp_path):
         "branches:figure_create": ({"pk": branch.pk}, b),
         "branches:member_create": ({"pk": branch.pk}, b),
         "branches:member_edit": ({"pk": member.pk}, b),
-        "branches:life": ({"pk": branch.pk}, b),
-        "branches:deeds": ({"pk": branch.pk}, b),
-        "branches:deed_confirm": ({"pk": deed.pk}, b),
-        "branches:problems": ({"pk": branch.pk}, b),
-        "branches:pledges": ({"pk": branch.pk}, b),
-        "branches:pledge_resolve": ({"pk": pledge.pk}, b),
-        "branches:pledge_comment": ({"pk": pledge.pk}, b),
-        "branches:appraisals": ({"pk": branch.pk}, b),
+        "records:life": ({"pk": branch.pk}, b),
+        "records:deeds": ({"pk": branch.pk}, b),
+        "records:deed_confirm": ({"pk": deed.pk}, b),
+        "records:problems": ({"pk": branch.pk}, b),
+        "records:pledges": ({"pk": branch.pk}, b),
+        "records:pledge_resolve": ({"pk": pledge.pk}, b),
+        "records:pledge_comment": ({"pk": pledge.pk}, b),
+        "records:appraisals": ({"pk": branch.pk}, b),
         "scoring:framework_detail": ({"pk": framework.pk}, t),
         "scoring:framework_export": ({"pk": framework.pk}, t),
         "scoring:framework_export_yaml": ({"pk": framework.pk}, t),
@@ -114,8 +122,10 @@ def world(transactional_db, settings, tmp_path):
         "scoring:sheet_upload": ({"pk": sheet.pk}, b),
         "scoring:sheet_upload_confirm": ({"pk": sheet.pk}, b),
         "scoring:evidence_upload": ({"pk": sheet.pk}, b),
-        "scoring:evidence_file": ({"pk": photo.pk}, b),
-        "scoring:evidence_display": ({"pk": photo.pk}, b),
+        "scoring:evidence_file": ({"pk": evidence.pk}, b),
+        "scoring:evidence_display": ({"pk": evidence.pk}, b),
+        "records:photo": ({"pk": photo.pk}, b),
+        "records:photo_display": ({"pk": photo.pk}, b),
         "campaigns:detail": ({"pk": campaign.pk}, t),
         "campaigns:phases": ({"pk": campaign.pk}, t),
         "campaigns:step": ({"pk": campaign.pk, "step": "sample"}, t),
@@ -233,7 +243,7 @@ def test_the_public_notice_is_the_only_unit_page_without_a_login(world):
 
 def _model_changes() -> int:
     """Every write to the product's records leaves a django-auditlog entry: the sweep's change detector."""
-    from branches.models import AuditEntry
+    from audit.models import AuditEntry
 
     return AuditEntry.objects.exclude(action=AuditEntry.Action.ACCESS).count()
 
@@ -244,8 +254,8 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
     t = world.things
     actions = [
         # URL, data, who may, whether the allowed role's try succeeds in the demo's state
-        (reverse("branches:deed_confirm", args=[t["deed"].pk]), {}, {"secretary"}),
-        (reverse("branches:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, {"staff", "county"}),
+        (reverse("records:deed_confirm", args=[t["deed"].pk]), {}, {"secretary"}),
+        (reverse("records:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, {"staff", "county"}),
         (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, {"staff"}),
         (
             reverse("campaigns:objection_resolve", args=[t["objection"].pk]),
@@ -268,8 +278,8 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
     assert leaks == []
     # the detector sees a permitted change
     for url, data, who in [
-        (reverse("branches:deed_confirm", args=[t["deed"].pk]), {}, "secretary"),
-        (reverse("branches:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
+        (reverse("records:deed_confirm", args=[t["deed"].pk]), {}, "secretary"),
+        (reverse("records:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
         (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, "staff"),
     ]:
         before = _model_changes()

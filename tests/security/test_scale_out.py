@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from branches.models import OrganisationalLife
+from records.models import OrganisationalLife
 from reports.models import Job, JobStatus
 from tests.reports.test_jobs import _purge_queue, _worker_env
 

@@ -100,7 +100,7 @@ def test_the_public_notice_is_rate_limited_per_address(client, cast, public_camp
 def test_the_recorded_address_cannot_be_spoofed_and_comes_from_nginx_behind_a_proxy(cast, settings):
     from django.test import Client
 
-    from branches.models import AuditEntry
+    from audit.models import AuditEntry
 
     staff = cast.users["township_staff"]
     staff.set_password("Qingshan#2026")

@@ -1,0 +1,27 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+class AuditDenialMiddleware:
+    """A signed-in user refused an object (another unit's: 404) or an action (403) leaves a record."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and isinstance(exception, Http404 | PermissionDenied):
+            from audit.models import AuditEvent
+            from audit.services import audit_record
+
+            status = 404 if isinstance(exception, Http404) else 403
+            audit_record(
+                request,
+                AuditEvent.DENIED,
+                repr_text=f"{request.method} {request.path}"[:500],
+                detail={"status": status, "reason": str(exception)[:200]},
+            )
+        return None

@@ -1,0 +1,142 @@
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
+from branches.scoping import Role
+
+
+@dataclass
+class Attention:
+    """One line on a home page: what needs doing, and where."""
+
+    text: str
+    branches: list = field(default_factory=list)
+
+
+@dataclass
+class TownshipSummary:
+    township: Township
+    branch_count: int = 0
+    member_count: int = 0
+    missing_figure: int = 0
+
+
+def _branches_with_flags(user, year):
+    return (
+        Branch.objects.visible_to(user)
+        .select_related("township")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            has_secretary=Exists(Member.objects.filter(branch=OuterRef("pk"), post=Post.SECRETARY)),
+            has_figure=Exists(AnnualFigure.objects.filter(branch=OuterRef("pk"), year=year)),
+            phone_missing=Count("members", filter=Q(members__phone=""), distinct=True),
+        )
+        .order_by("township__name", "name")
+    )
+
+
+def home_overview(user) -> dict:
+    """What the user's home page (工作台) shows: the units below them and
+    the register gaps that need their attention. Constant query count."""
+    year = timezone.localdate().year
+    branches = list(_branches_with_flags(user, year))
+    attention = [
+        Attention(f"{year}年村集体经济收入尚未填报", [b for b in branches if not b.has_figure]),
+        Attention("尚未登记党员", [b for b in branches if b.member_count == 0]),
+        Attention("党员中没有登记书记", [b for b in branches if b.member_count and not b.has_secretary]),
+        Attention(
+            "基本情况（户数、人口）不全",
+            [
+                b
+                for b in branches
+                if b.kind != BranchKind.TOWNSHIP_OFFICE and (b.households is None or b.population is None)
+            ],
+        ),
+    ]
+    if user.role == Role.BRANCH_SECRETARY:
+        attention.append(Attention("有党员未登记联系电话", [b for b in branches if b.phone_missing]))
+    campaign_tasks = _campaign_tasks(user)
+    summaries: dict[int, TownshipSummary] = {}
+    for township in Township.objects.visible_to(user):
+        summaries[township.pk] = TownshipSummary(township)
+    counts = defaultdict(int)
+    for branch in branches:
+        summary = summaries.get(branch.township_id)
+        if summary is None:
+            continue
+        summary.branch_count += 1
+        summary.member_count += branch.member_count
+        summary.missing_figure += not branch.has_figure
+        counts["members"] += branch.member_count
+    return {
+        "year": year,
+        "branches": branches,
+        "branch_count": len(branches),
+        "member_count": counts["members"],
+        "township_summaries": list(summaries.values()),
+        "attention": [item for item in attention if item.branches],
+        "campaign_tasks": campaign_tasks,
+        "inspection_tasks": _inspection_tasks(user),
+        "record_gaps": _record_gaps(user),
+    }
+
+
+def _record_gaps(user) -> list[tuple[str, str]]:
+    if user.role != Role.BRANCH_SECRETARY or not user.branch_id:
+        return []
+    from scoring.facts import secretary_gaps
+
+    return secretary_gaps(user.branch)
+
+
+def _inspection_tasks(user) -> dict:
+    """Open and overdue ledger items, and secretaries awaiting action, under the user's unit."""
+    from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+
+    today = timezone.localdate()
+    ledger = LedgerItem.objects.visible_to(user).aggregate(
+        open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
+        submitted=Count("pk", filter=Q(status=LedgerStatus.SUBMITTED)),
+        overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
+    )
+    flags = list(SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10])
+    from inspections.models import Notice
+
+    notices = (
+        list(Notice.objects.visible_to(user).select_related("number")[:5]) if user.role == "branch_secretary" else []
+    )
+    return {**ledger, "flags": flags, "notices": notices}
+
+
+# What each role has to do in running campaigns: (states that wait for the role, the words for it).
+_WAITING = {
+    Role.BRANCH_SECRETARY: (("not_started", "drafting"), "自查自评待申报"),
+    Role.TOWNSHIP_STAFF: (("submitted",), "已申报，待镇党委验收"),
+    Role.COUNTY_REVIEWER: (("recommended",), "已推荐，待县委组织部复核"),
+}
+
+
+def _campaign_tasks(user) -> list[dict]:
+    """Per campaign, how many participants wait for this user's role, and the returned ones."""
+    from campaigns.models import Participant
+
+    waiting_states, label = _WAITING.get(user.role, ((), ""))
+    states = (*waiting_states, "returned")
+    rows = (
+        Participant.objects.visible_to(user)
+        .filter(state__in=states)
+        .values("campaign_id", "campaign__title", "state")
+        .annotate(n=Count("pk"))
+        .order_by("campaign_id")
+    )
+    tasks: dict[int, dict] = {}
+    for row in rows:
+        task = tasks.setdefault(
+            row["campaign_id"], {"campaign_id": row["campaign_id"], "title": row["campaign__title"], "lines": {}}
+        )
+        text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
+        task["lines"][text] = task["lines"].get(text, 0) + row["n"]
+    return list(tasks.values())

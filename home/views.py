@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from branches.scoping import ADMIN_ROLES, Role
+
+from . import selectors
+
+
+@login_required
+def home(request):
+    if request.user.role in ADMIN_ROLES:
+        return render(request, "home/admin.html")
+    context = selectors.home_overview(request.user)
+    templates = {
+        Role.COUNTY_REVIEWER: "home/county.html",
+        Role.TOWNSHIP_STAFF: "home/township.html",
+        Role.BRANCH_SECRETARY: "home/secretary.html",
+    }
+    template = templates.get(request.user.role, "home/county.html")
+    return render(request, template, context)

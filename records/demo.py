@@ -1,0 +1,237 @@
+"""A year of plausible records for the demo township's branches: organisational
+life every month (with a few months missed), members' deeds and services (some
+not yet confirmed), problems solved, pledges and a round of mass appraisal.
+Dated up to today, so the secretary's gaps and the township's grid show what a
+real November looks like."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from branches.models import Branch, BranchKind, Township, User
+from branches.scoping import Role
+from records.models import (
+    Absence,
+    AbsenceReason,
+    Appraisal,
+    DeedKind,
+    LifeKind,
+    MemberDeed,
+    OrganisationalLife,
+    Pledge,
+    PledgeStatus,
+    PointsRule,
+    ProblemCategory,
+    SolvedProblem,
+)
+
+YEAR = 2026
+# most absentees in a mountain village are away working
+ABSENCE_REASONS = [AbsenceReason.AWAY] * 5 + [AbsenceReason.ILLNESS, AbsenceReason.LEAVE, AbsenceReason.FRAIL]
+THEME_TOPICS = [
+    "学习日：学习党章和党的二十届三中全会精神",
+    "议事日：讨论村集体经济合作社分红方案",
+    "奉献日：清理村道垃圾、疏通排水沟",
+    "学习日：观看警示教育片",
+    "议事日：讨论高标准农田建设占地补偿",
+    "奉献日：为独居老人打扫院落",
+    "学习日：“七一”重温入党誓词",
+    "奉献日：防汛巡查和危旧房排查",
+    "议事日：讨论秋收期间护林防火值守",
+    "学习日：学习《中国共产党农村基层组织工作条例》",
+    "奉献日：帮助脱贫户抢收玉米",
+    "议事日：讨论年终述职评议安排",
+]
+DEEDS = [
+    ("帮助代办养老保险认证", "三组独居老人户"),
+    ("联系农技员指导马铃薯病害防治", "五组种植户"),
+    ("协调修复灌溉水渠漏水点", "二组村民"),
+    ("代购化肥并送货到户", "一组留守老人户"),
+    ("帮助办理残疾人两项补贴", "四组残疾人家庭"),
+    ("调解宅基地边界纠纷", "六组两户村民"),
+]
+SERVICES = [
+    ("参加村道清扫志愿服务", "全村"),
+    ("防汛值守志愿服务", "河道沿线农户"),
+    ("一对一走访帮扶", "结对的高龄空巢户"),
+    ("义务理发服务", "村幸福院老人"),
+]
+PROBLEMS = [
+    (ProblemCategory.INFRASTRUCTURE, "硬化村组道路1.2公里，解决雨天出行难"),
+    (ProblemCategory.INFRASTRUCTURE, "新打机井一眼，解决五组120户饮水难"),
+    (ProblemCategory.GOVERNANCE, "成立红白理事会，制止大操大办"),
+    (ProblemCategory.GOVERNANCE, "化解多年未决的草场边界纠纷"),
+    (ProblemCategory.INFRASTRUCTURE, "安装太阳能路灯40盏"),
+]
+MEMBER_PLEDGES = [
+    "带头发展中药材种植5亩，带动2户群众增收",
+    "每月走访结对户不少于1次",
+    "全年参加志愿服务不少于4次",
+    "带头移风易俗，不大操大办",
+    "帮助1户脱贫户稳定就业",
+]
+BRANCH_PLEDGE = "年内村集体经济收入达到10万元以上，完成村道硬化和人居环境整治"
+
+
+def _day(year: int, month: int, rng: random.Random, today: date) -> date:
+    day = date(year, month, rng.randint(5, 25))
+    return min(day, today)
+
+
+@transaction.atomic
+def seed_demo_records(township: Township) -> int:
+    """Records for the village branches of ``township`` in the demo year; returns the number created (0 if present)."""
+    branches = list(township.branches.filter(kind=BranchKind.VILLAGE).order_by("name"))
+    if OrganisationalLife.objects.filter(branch__in=branches).exists():
+        return 0
+    staff = User.objects.filter(role=Role.TOWNSHIP_STAFF, township=township).first()
+    for kind, points, cap in ((DeedKind.DEED, 3, 15), (DeedKind.SERVICE, 1, 6), (DeedKind.PAIRING, 2, 8)):
+        PointsRule.objects.get_or_create(
+            township=township,
+            kind=kind,
+            defaults={"points": Decimal(points), "yearly_cap": Decimal(cap), "updated_by": staff},
+        )
+    today = timezone.localdate()
+    last_month = 12 if today.year > YEAR else today.month
+    created = 0
+    for branch in branches:
+        created += _branch_records(branch, random.Random(f"records{branch.name}"), staff, today, last_month)
+    return created
+
+
+def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last_month: int) -> int:
+    recorder = User.objects.filter(branch=branch).first() or staff
+    members = list(branch.members.all())
+    # a branch misses a theme day now and then; the laggards more often
+    miss_rate = rng.choice((0.0, 0.05, 0.1, 0.2))
+    life, attendance = [], []
+    for month in range(1, last_month + 1):
+        plan = [(LifeKind.THEME_DAY, THEME_TOPICS[month - 1]), (LifeKind.COMMITTEE_MEETING, f"{month}月支委会")]
+        if rng.random() > 0.15:
+            plan.append((LifeKind.GROUP_MEETING, f"{month}月党小组学习"))
+        if month % 3 == 1:
+            plan += [
+                (LifeKind.GENERAL_MEETING, f"第{(month + 2) // 3}季度支部党员大会"),
+                (LifeKind.PARTY_LECTURE, f"第{(month + 2) // 3}季度党课：书记讲党课"),
+            ]
+        if month == 2 and rng.random() > 0.2:
+            plan.append((LifeKind.LIFE_MEETING, "2025年度组织生活会暨民主评议党员"))
+        for kind, topic in plan:
+            if kind == LifeKind.THEME_DAY and month < last_month and rng.random() < miss_rate:
+                continue
+            if month == last_month and kind == LifeKind.THEME_DAY and today.day < 15:
+                continue
+            held_on = _day(YEAR, month, rng, today)
+            due = [m for m in members if m.joined_on <= held_on]
+            present = [m for m in due if rng.random() < 0.88]
+            away = [(m, rng.choice(ABSENCE_REASONS)) for m in due if m not in present]
+            record = OrganisationalLife(branch=branch, kind=kind, held_on=held_on, topic=topic, recorded_by=recorder)
+            life.append(record)
+            attendance.append((present, away))
+    OrganisationalLife.objects.bulk_create(life)
+    through = OrganisationalLife.attendees.through
+    through.objects.bulk_create(
+        [
+            through(organisationallife_id=record.pk, member_id=member.pk)
+            for record, (present, _) in zip(life, attendance, strict=True)
+            for member in present
+        ]
+    )
+    Absence.objects.bulk_create(
+        [
+            Absence(life=record, member=member, reason=reason)
+            for record, (_, away) in zip(life, attendance, strict=True)
+            for member, reason in away
+        ]
+    )
+
+    deeds = []
+    for member in members:
+        start = max(date(YEAR, 1, 1), member.joined_on)
+        if start > today:
+            continue
+        span = (today - start).days
+        for _ in range(rng.choice((0, 1, 1, 1, 2))):
+            what, whom = rng.choice(DEEDS)
+            deeds.append((member, DeedKind.DEED, start + timedelta(days=rng.randint(0, span)), what, whom))
+        for _ in range(rng.choice((0, 1, 2, 2, 3))):
+            what, whom = rng.choice(SERVICES)
+            kind = DeedKind.PAIRING if "帮扶" in what else DeedKind.SERVICE
+            deeds.append((member, kind, start + timedelta(days=rng.randint(0, span)), what, whom))
+    deed_rows = []
+    for member, kind, done_on, what, whom in deeds:
+        confirmed = (today - done_on).days > 20 or rng.random() < 0.5
+        deed_rows.append(
+            MemberDeed(
+                branch=branch,
+                member=member,
+                kind=kind,
+                done_on=done_on,
+                description=what,
+                beneficiary=whom,
+                recorded_by=recorder,
+                confirmed_by=recorder if confirmed else None,
+                confirmed_at=timezone.make_aware(timezone.datetime.combine(done_on, timezone.datetime.min.time()))
+                + timedelta(days=2)
+                if confirmed
+                else None,
+            )
+        )
+    MemberDeed.objects.bulk_create(deed_rows)
+
+    problems = [
+        SolvedProblem(
+            branch=branch,
+            category=category,
+            title=title,
+            solved_on=_day(YEAR, rng.randint(3, max(3, last_month)), rng, today),
+            description="村“两委”会议研究、党员大会决议后实施，群众代表验收。",
+            recorded_by=recorder,
+        )
+        for category, title in rng.sample(PROBLEMS, rng.choice((0, 1, 2, 2, 3)))
+    ]
+    SolvedProblem.objects.bulk_create(problems)
+
+    pledges = [Pledge(branch=branch, year=YEAR, content=BRANCH_PLEDGE, recorded_by=recorder)]
+    for member in members:
+        if rng.random() < 0.08:
+            continue  # a member who has not pledged yet
+        status = rng.choices((PledgeStatus.KEPT, PledgeStatus.OPEN, PledgeStatus.NOT_KEPT), (6, 3, 1))[0]
+        pledges.append(
+            Pledge(
+                branch=branch,
+                member=member,
+                year=YEAR,
+                content=rng.choice(MEMBER_PLEDGES),
+                status=status,
+                status_note={
+                    PledgeStatus.KEPT: "已完成，群众代表签字确认",
+                    PledgeStatus.NOT_KEPT: "外出务工半年，未能完成",
+                }.get(status, ""),
+                resolved_on=_day(YEAR, rng.randint(5, last_month), rng, today) if status != PledgeStatus.OPEN else None,
+                recorded_by=recorder,
+            )
+        )
+    pledges[0].leader_comment = "目标明确，措施具体，年底前逐项对账销号。"
+    pledges[0].commented_by, pledges[0].commented_at = staff, timezone.now()
+    Pledge.objects.bulk_create(pledges)
+
+    # an rng of its own: the draws above depend on today's date, the appraisal's counts do not
+    rng = random.Random(f"appraisal{branch.name}")
+    forms = rng.randint(30, 50)
+    dissatisfied = rng.randint(0, 6)
+    basically = rng.randint(2, 10)
+    Appraisal.objects.create(
+        branch=branch,
+        held_on=_day(YEAR, 6, rng, today),
+        forms=forms,
+        satisfied=forms - dissatisfied - basically - rng.randint(0, 2),
+        basically_satisfied=basically,
+        dissatisfied=dissatisfied,
+        note="年中群众评议，党员、群众代表参评",
+        recorded_by=staff,
+    )
+    return len(life) + len(deed_rows) + len(problems) + len(pledges) + 1

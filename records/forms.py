@@ -1,0 +1,193 @@
+from crispy_forms.layout import HTML, Layout
+from django import forms
+
+from branches.forms import CrispyFormMixin
+from branches.models import Member
+from records.models import AbsenceReason, DeedKind, LifeKind, PledgeStatus, ProblemCategory
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Optional photos (or scans): checked by content when stored, never a required number."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault("help_text", "可选，可多张；JPEG、PNG 照片或 PDF。")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(PhotosField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
+    submit_label = "记录"
+    kind = forms.ChoiceField(label="类型", choices=LifeKind.choices)
+    held_on = forms.DateField(label="日期", widget=DateInput())
+    topic = forms.CharField(label="主题", max_length=200)
+    attendees = forms.ModelMultipleChoiceField(
+        label="参加党员",
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    absence_note = forms.CharField(label="缺席补充说明（可选）", max_length=300, required=False)
+    minutes = forms.CharField(
+        label="会议记录（可选）", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = PhotosField(label="照片")
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(branch.members.order_by("name"))
+        self.fields["attendees"].queryset = branch.members.all()
+        # one reason per member, asked only of those unticked (三会一课 records list who was away and why)
+        for member in self.members:
+            self.fields[self.reason_field(member)] = forms.ChoiceField(
+                label=f"{member.name} 缺席原因",
+                choices=[("", "缺席原因"), *AbsenceReason.choices],
+                required=False,
+            )
+        self.helper.layout = Layout(
+            "kind",
+            "held_on",
+            "topic",
+            HTML('{% include "records/_attendance.html" %}'),
+            "absence_note",
+            "minutes",
+            "photos",
+        )
+
+    @staticmethod
+    def reason_field(member) -> str:
+        return f"reason_{member.pk}"
+
+    def attendance_rows(self):
+        """(member, ticked, reason field) for the attendance list."""
+        if self.is_bound:
+            ticked = {str(pk) for pk in self.data.getlist("attendees")}
+        else:
+            ticked = {str(m.pk) for m in self.initial.get("attendees", [])}
+        return [(member, str(member.pk) in ticked, self[self.reason_field(member)]) for member in self.members]
+
+    def clean(self):
+        data = super().clean()
+        present = {m.pk for m in data.get("attendees") or []}
+        held_on = data.get("held_on")
+        data["absences"] = {}
+        missing = []
+        for member in self.members:
+            if member.pk in present:
+                continue
+            if held_on is not None and member.joined_on > held_on:
+                continue  # not yet a member on the day: neither present nor absent
+            reason = data.pop(self.reason_field(member), "")
+            if reason:
+                data["absences"][member] = reason
+            else:
+                missing.append(member.name)
+                self.add_error(self.reason_field(member), "请选择缺席原因。")
+        for member in self.members:
+            data.pop(self.reason_field(member), None)
+        if missing:
+            raise forms.ValidationError(f"请为缺席的党员选择缺席原因：{'、'.join(missing)}。")
+        return data
+
+
+class DeedForm(CrispyFormMixin, forms.Form):
+    submit_label = "记录"
+    member = forms.ModelChoiceField(label="党员", queryset=Member.objects.none(), empty_label="请选择党员")
+    kind = forms.ChoiceField(label="类型", choices=DeedKind.choices)
+    done_on = forms.DateField(label="日期", widget=DateInput())
+    description = forms.CharField(label="做了什么", max_length=300)
+    beneficiary = forms.CharField(
+        label="服务对象", max_length=60, help_text="写户或群体即可，如“三组刘姓独居老人户”，不填身份证号、电话。"
+    )
+    photos = PhotosField(label="照片")
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = branch.members.all()
+
+
+class ProblemForm(CrispyFormMixin, forms.Form):
+    submit_label = "记录"
+    category = forms.ChoiceField(label="类别", choices=ProblemCategory.choices)
+    title = forms.CharField(label="解决了什么问题", max_length=200)
+    solved_on = forms.DateField(label="解决日期", widget=DateInput())
+    description = forms.CharField(
+        label="经过和成效", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = PhotosField(label="佐证材料")
+
+
+class PledgeForm(CrispyFormMixin, forms.Form):
+    submit_label = "记录承诺"
+    member = forms.ModelChoiceField(
+        label="承诺人", queryset=Member.objects.none(), required=False, empty_label="党支部（集体承诺）"
+    )
+    content = forms.CharField(label="承诺事项", max_length=300)
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = branch.members.all()
+
+
+class PledgeResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label="兑现情况", choices=[(PledgeStatus.KEPT, "已践诺"), (PledgeStatus.NOT_KEPT, "未兑现")]
+    )
+    note = forms.CharField(label="践诺情况或未兑现原因", max_length=300)
+    resolved_on = forms.DateField(label="日期", widget=DateInput())
+    photos = PhotosField(label="佐证照片")
+
+
+class PledgeCommentForm(forms.Form):
+    comment = forms.CharField(label="领导点评", max_length=300)
+
+
+class AppraisalForm(CrispyFormMixin, forms.Form):
+    submit_label = "记录"
+    member = forms.ModelChoiceField(
+        label="评议对象", queryset=Member.objects.none(), required=False, empty_label="党支部"
+    )
+    held_on = forms.DateField(label="评议日期", widget=DateInput())
+    forms_issued = forms.IntegerField(label="发放测评表（份）", min_value=1, max_value=100000)
+    satisfied = forms.IntegerField(label="满意", min_value=0, max_value=100000)
+    basically_satisfied = forms.IntegerField(label="基本满意", min_value=0, max_value=100000)
+    dissatisfied = forms.IntegerField(label="不满意", min_value=0, max_value=100000)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = branch.members.all()
+
+    def clean(self):
+        data = super().clean()
+        counts = [data.get(k) for k in ("satisfied", "basically_satisfied", "dissatisfied")]
+        if data.get("forms_issued") and None not in counts:
+            valid = sum(counts)
+            if valid > data["forms_issued"]:
+                raise forms.ValidationError(
+                    f"满意、基本满意、不满意票数之和（{valid}）不能超过发放的测评表份数（{data['forms_issued']}）。"
+                )
+            if valid == 0:
+                raise forms.ValidationError("有效测评表为 0 份，无法计算满意率。")
+        return data
+
+
+class PointsRuleForm(forms.Form):
+    points = forms.DecimalField(label="每次积分", min_value=0, max_digits=5, decimal_places=1)
+    yearly_cap = forms.DecimalField(label="年度上限", min_value=0, max_digits=6, decimal_places=1)

@@ -1,0 +1,325 @@
+"""The records a branch keeps all year: organisational life with attendance, members'
+deeds and services, problems solved, pledges, mass appraisal, and the township's points scheme.
+Score sheets read them as facts; records never read the sheets (they announce changes instead)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from branches.models import Branch, Member, Township
+from branches.scoping import BranchScopedQuerySet, Role, ScopedQuerySet
+from common.files import EXTENSIONS
+
+
+class LifeKind(models.TextChoices):
+    GENERAL_MEETING = "general_meeting", "支部党员大会"
+    COMMITTEE_MEETING = "committee_meeting", "支委会"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    PARTY_LECTURE = "party_lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    LIFE_MEETING = "life_meeting", "组织生活会"
+    MEMBER_APPRAISAL = "member_appraisal", "民主评议党员"
+
+
+class RecordQuerySet(BranchScopedQuerySet):
+    """Records a branch keeps about itself: its secretary and township staff write them."""
+
+    editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
+
+
+def _photo_path(instance, filename):
+    # a random name: the stored file can never be guessed from the upload
+    return f"evidence/records/{instance.branch_id}/{uuid.uuid4().hex}{EXTENSIONS.get(instance.content_type, '')}"
+
+
+class RecordPhoto(models.Model):
+    """A photo or scan attached to a record the branch keeps; checked by content like
+    sheet evidence (``common.files``) and never replaced, its SHA-256 kept."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="record_photos", verbose_name="党支部")
+    file = models.FileField("文件", upload_to=_photo_path)
+    display = models.FileField("显示用副本", upload_to=_photo_path, blank=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录照片"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class OrganisationalLife(models.Model):
+    """A meeting or activity recorded once, when it happens; the score sheets read it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="life_records", verbose_name="党支部")
+    kind = models.CharField("类型", max_length=30, choices=LifeKind.choices)
+    held_on = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    attendees = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name="参加党员")
+    absence_note = models.CharField("缺席补充说明", max_length=300, blank=True)
+    minutes = models.TextField("会议记录", blank=True, max_length=5000)
+    photos = models.ManyToManyField(RecordPhoto, blank=True, related_name="+", verbose_name="照片")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_organisationallife"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "组织生活记录"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["branch", "kind", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}：{self.topic}"
+
+
+class AbsenceReason(models.TextChoices):
+    ILLNESS = "illness", "因病"
+    LEAVE = "leave", "因事请假"
+    AWAY = "away", "外出务工经商"
+    FRAIL = "frail", "年老体弱"
+    OTHER = "other", "其他"
+
+
+class Absence(models.Model):
+    """A member of the branch who missed a meeting, and why (三会一课 records list both)."""
+
+    life = models.ForeignKey(OrganisationalLife, on_delete=models.CASCADE, related_name="absences")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name="党员")
+    reason = models.CharField("缺席原因", max_length=20, choices=AbsenceReason.choices)
+
+    class Meta:
+        db_table = "branches_absence"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "缺席记录"
+        ordering = ["life", "member__name"]
+        constraints = [models.UniqueConstraint(fields=["life", "member"], name="one_absence_per_member")]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.get_reason_display()}）"
+
+
+class DeedKind(models.TextChoices):
+    DEED = "deed", "为群众办实事"
+    SERVICE = "service", "志愿服务"
+    PAIRING = "pairing", "一对一帮扶"
+
+
+# The kinds that count as a member "serving" (seed 002: at least 2 times a year).
+SERVICE_KINDS = (DeedKind.SERVICE, DeedKind.PAIRING)
+
+
+class MemberDeed(models.Model):
+    """What a member did for the masses. Counts (facts, points) only once the secretary confirms it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="deeds", verbose_name="党支部")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deeds", verbose_name="党员")
+    kind = models.CharField("类型", max_length=20, choices=DeedKind.choices)
+    done_on = models.DateField("日期")
+    description = models.CharField("做了什么", max_length=300)
+    # a household or a group, no more personal data than needed
+    beneficiary = models.CharField(
+        "服务对象", max_length=60, help_text="如“三组刘姓独居老人户”“四组村民”，不填身份证号、电话。"
+    )
+    photos = models.ManyToManyField(RecordPhoto, blank=True, related_name="+", verbose_name="照片")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_memberdeed"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "党员办实事和服务记录"
+        ordering = ["-done_on", "-pk"]
+        indexes = [models.Index(fields=["branch", "done_on"])]
+
+    def __str__(self):
+        return f"{self.done_on} {self.member} {self.get_kind_display()}：{self.description}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class PointsRuleQuerySet(ScopedQuerySet):
+    # a township's scheme; its branches read it through ``branch.township``
+    scope_lookups = {"county": "township__county", "township": "township", "branch": None}
+
+
+class PointsRule(models.Model):
+    """One line of a township's 党员量化积分 scheme: points per confirmed record of a kind, capped per year."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="points_rules", verbose_name="乡镇")
+    kind = models.CharField("类型", max_length=20, choices=DeedKind.choices)
+    points = models.DecimalField("每次积分", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+    yearly_cap = models.DecimalField("年度上限", max_digits=6, decimal_places=1, validators=[MinValueValidator(0)])
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PointsRuleQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_pointsrule"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "党员量化积分规则"
+        constraints = [models.UniqueConstraint(fields=["township", "kind"], name="points_rule_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.township} {self.get_kind_display()}"
+
+
+class ProblemCategory(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", "基础设施建设"
+    GOVERNANCE = "governance", "乡村治理"
+
+
+class SolvedProblem(models.Model):
+    """A difficult problem the branch solved for the village (seed 002: 1–2 a year)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="solved_problems", verbose_name="党支部")
+    category = models.CharField("类别", max_length=20, choices=ProblemCategory.choices)
+    title = models.CharField("解决了什么问题", max_length=200)
+    solved_on = models.DateField("解决日期")
+    description = models.TextField("经过和成效", max_length=2000, blank=True)
+    photos = models.ManyToManyField(RecordPhoto, blank=True, related_name="+", verbose_name="佐证材料")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_solvedproblem"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "解决困难问题记录"
+        ordering = ["-solved_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.solved_on} {self.title}"
+
+
+class PledgeStatus(models.TextChoices):
+    OPEN = "open", "待兑现"
+    KEPT = "kept", "已践诺"
+    NOT_KEPT = "not_kept", "未兑现"
+
+
+class Pledge(models.Model):
+    """A public pledge (公开承诺) made at the start of a year by the branch (no member) or one member."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="pledges", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="pledges", verbose_name="承诺党员"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    content = models.CharField("承诺事项", max_length=300)
+    status = models.CharField("兑现情况", max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.OPEN)
+    status_note = models.CharField("兑现说明或未兑现原因", max_length=300, blank=True)
+    resolved_on = models.DateField("兑现日期", null=True, blank=True)
+    photos = models.ManyToManyField(RecordPhoto, blank=True, related_name="+", verbose_name="践诺佐证")
+    leader_comment = models.CharField("领导点评", max_length=300, blank=True)
+    commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="点评人",
+    )
+    commented_at = models.DateTimeField("点评时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_pledge"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "公开承诺"
+        ordering = ["-year", "member", "pk"]
+        indexes = [models.Index(fields=["branch", "year"])]
+
+    def __str__(self):
+        return f"{self.member or '党支部'}：{self.content}"
+
+
+class Appraisal(models.Model):
+    """A round of mass appraisal (群众评议) of the branch (no member) or one member."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="appraisals", verbose_name="党支部")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="appraisals", verbose_name="被评议党员"
+    )
+    held_on = models.DateField("评议日期")
+    forms = models.PositiveIntegerField("发放测评表（份）")
+    satisfied = models.PositiveIntegerField("满意")
+    basically_satisfied = models.PositiveIntegerField("基本满意")
+    dissatisfied = models.PositiveIntegerField("不满意")
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "branches_appraisal"  # the table kept its name when the model left branches
+        verbose_name = verbose_name_plural = "群众评议"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    forms__gte=models.F("satisfied") + models.F("basically_satisfied") + models.F("dissatisfied")
+                ),
+                name="appraisal_counts_within_forms",
+                violation_error_message="满意、基本满意、不满意票数之和不能超过发放的测评表份数。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.member or '党支部'} 群众评议"
+
+    @property
+    def valid_forms(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.dissatisfied
+
+    @property
+    def satisfaction_rate(self):
+        """满意率: (满意 + 基本满意) / 有效票, in percent; None when no valid form."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if not self.valid_forms:
+            return None
+        rate = Decimal(100 * (self.satisfied + self.basically_satisfied)) / self.valid_forms
+        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
