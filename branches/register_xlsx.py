@@ -1,13 +1,12 @@
 """The branch register as a workbook: template, export and import.
 
-One column list serves all three, so a file exported from the product, or the
-template filled in by hand, imports again as it is. The workbook has two
-sheets: 「党支部」 (one row a branch, with one year's collective income) and
-「党员」 (one row a member).
+The layout (the two sheets and their columns), the template and the export
+live in ``register_template``; this module reads the register back in. One
+column list serves all three, so a file exported from the product, or the
+template filled in by hand, imports again as it is.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -17,45 +16,20 @@ from django.db import transaction
 from common.workbooks import (
     ERROR_NOT_XLSX,  # noqa: F401  (re-exported for callers that name the error)
     WorkbookRefused,
-    new_workbook,
     open_uploaded_workbook,
     read_table,
-    workbook_bytes,
-    write_table,
 )
 
-from .models import AnnualFigure, Branch, BranchKind, Gender, Member, Post, SiteType, Township
+from .models import Branch, BranchKind, Gender, Member, Post, SiteType, Township
+from .register_template import (
+    BRANCH_COLUMNS,
+    BRANCH_SHEET,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+    register_export,  # noqa: F401  (re-exported: the template and export, for callers of this module)
+    register_template,  # noqa: F401
+)
 
-BRANCH_SHEET = "党支部"
-MEMBER_SHEET = "党员"
-
-# (header, form field name, column width)
-BRANCH_COLUMNS = [
-    ("乡镇", "township", 12),
-    ("党支部名称", "name", 20),
-    ("类型", "kind", 12),
-    ("区划代码", "division_code", 16),
-    ("示范点类型", "site_type", 12),
-    ("村民小组数", "village_groups", 10),
-    ("户数", "households", 10),
-    ("人口", "population", 10),
-    ("耕地面积（亩）", "farmland_mu", 12),
-    ("人均收入（元）", "income_per_head", 12),
-    ("人均占有粮（公斤）", "grain_per_head_kg", 14),
-    ("距县城（公里）", "distance_to_county_km", 12),
-    ("年度", "year", 8),
-    ("村集体经济收入（元）", "collective_income", 16),
-]
-MEMBER_COLUMNS = [
-    ("乡镇", "township", 12),
-    ("党支部名称", "branch", 20),
-    ("姓名", "name", 10),
-    ("性别", "gender", 6),
-    ("出生年份", "birth_year", 10),
-    ("入党日期", "joined_on", 12),
-    ("支部职务", "post", 10),
-    ("联系电话", "phone", 16),
-]
 PROFILE_FIELDS = [
     "kind",
     "division_code",
@@ -168,90 +142,6 @@ class MemberRowForm(forms.Form):
     )
 
 
-# --- Template and export ---------------------------------------------------------
-
-
-def _branch_row(branch: Branch, figure: AnnualFigure | None) -> list:
-    return [
-        branch.township.name,
-        branch.name,
-        branch.get_kind_display(),
-        branch.division_code,
-        branch.get_site_type_display(),
-        branch.village_groups,
-        branch.households,
-        branch.population,
-        branch.farmland_mu,
-        branch.income_per_head,
-        branch.grain_per_head_kg,
-        branch.distance_to_county_km,
-        figure.year if figure else None,
-        figure.collective_income if figure else None,
-    ]
-
-
-def _member_row(member: Member) -> list:
-    return [
-        member.branch.township.name,
-        member.branch.name,
-        member.name,
-        member.get_gender_display(),
-        member.birth_year,
-        member.joined_on,
-        member.get_post_display(),
-        member.phone,
-    ]
-
-
-def _register_workbook(branch_rows, member_rows) -> bytes:
-    workbook = new_workbook()
-    for title, columns, rows in (
-        (BRANCH_SHEET, BRANCH_COLUMNS, branch_rows),
-        (MEMBER_SHEET, MEMBER_COLUMNS, member_rows),
-    ):
-        sheet = workbook.create_sheet(title)
-        write_table(sheet, [c[0] for c in columns], rows, widths=[c[2] for c in columns])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-    return workbook_bytes(workbook)
-
-
-def register_template() -> bytes:
-    """An empty register with one example row on each sheet."""
-    branch_example = [
-        "关兴镇",
-        "法泥村党支部",
-        "村党支部",
-        "",
-        "通道型",
-        5,
-        213,
-        817,
-        482,
-        1310,
-        320,
-        5,
-        2026,
-        52000,
-    ]
-    member_example = ["关兴镇", "法泥村党支部", "张三", "男", 1975, date(2001, 7, 1), "书记", "13800000000"]
-    return _register_workbook([branch_example], [member_example])
-
-
-def register_export(branches) -> bytes:
-    """The register of ``branches`` (already scoped), each with its latest year's figure."""
-    branches = list(branches.select_related("township"))
-    figures = AnnualFigure.objects.current().filter(branch__in=branches).order_by("branch_id", "year")
-    latest = {figure.branch_id: figure for figure in figures}  # ascending year: last one wins
-    members = Member.objects.filter(branch__in=branches).select_related("branch__township")
-    return _register_workbook(
-        [_branch_row(branch, latest.get(branch.pk)) for branch in branches],
-        [_member_row(member) for member in members.order_by("branch__township__name", "branch__name", "pk")],
-    )
-
-
 # --- Import --------------------------------------------------------------------------
 
 
@@ -328,6 +218,22 @@ def register_import(*, file, actor) -> ImportResult:
     """Validate every row of the workbook first; save nothing unless all are
     valid, then save everything in one transaction. Importing the same file
     again changes nothing."""
+    branch_records, member_records = _read_register(file)
+    errors: list[str] = []
+    branch_rows = _validate_rows(branch_records, BranchRowForm, BRANCH_SHEET, BRANCH_COLUMNS, errors)
+    member_rows = _validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+
+    townships = {t.name: t for t in Township.objects.editable_by(actor)}
+    existing = {(b.township.name, b.name): b for b in Branch.objects.editable_by(actor).select_related("township")}
+    planned_branches = _plan_branches(branch_rows, townships, existing, errors)
+    planned_members = _plan_members(member_rows, townships, existing, planned_branches, errors)
+    if errors:
+        raise RegisterImportError(errors)
+    return _apply(planned_branches, planned_members, townships, existing, actor)
+
+
+def _read_register(file) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]]]:
+    """The rows of both sheets; a refused file, a missing sheet or column, or no rows at all raise."""
     try:
         workbook = open_uploaded_workbook(file, max_bytes=settings.REGISTER_IMPORT_MAX_BYTES)
     except WorkbookRefused as refused:
@@ -341,17 +247,16 @@ def register_import(*, file, actor) -> ImportResult:
         raise RegisterImportError(errors)
     if not branch_records and not member_records:
         raise RegisterImportError([ERROR_NO_ROWS])
+    return branch_records, member_records
 
-    branch_rows = _validate_rows(branch_records, BranchRowForm, BRANCH_SHEET, BRANCH_COLUMNS, errors)
-    member_rows = _validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
 
-    townships = {t.name: t for t in Township.objects.editable_by(actor)}
-    existing = {(b.township.name, b.name): b for b in Branch.objects.editable_by(actor).select_related("township")}
+def _plan_branches(branch_rows, townships, existing, errors) -> dict[tuple[str, str], tuple[int, dict]]:
+    """The valid branch rows by (township, name): in the actor's townships, each once, and with a
+    division code no other branch holds; every other row is reported in ``errors``."""
     code_owner = {
         b.division_code: b
         for b in Branch.objects.exclude(division_code="").only("division_code", "name", "township_id")
     }
-
     planned_branches: dict[tuple[str, str], tuple[int, dict]] = {}
     for row, data in branch_rows:
         key = (data["township"], data["name"])
@@ -383,7 +288,12 @@ def register_import(*, file, actor) -> ImportResult:
             )
             continue
         planned_branches[key] = (row, data)
+    return planned_branches
 
+
+def _plan_members(member_rows, townships, existing, planned_branches, errors) -> dict[tuple, tuple[int, dict]]:
+    """The valid member rows by (township, branch, name, birth year): in the actor's townships, of a
+    branch in the register or in the file, each once; every other row is reported in ``errors``."""
     planned_members: dict[tuple, tuple[int, dict]] = {}
     for row, data in member_rows:
         branch_key = (data["township"], data["branch"])
@@ -407,10 +317,7 @@ def register_import(*, file, actor) -> ImportResult:
             )
         else:
             planned_members[identity] = (row, data)
-
-    if errors:
-        raise RegisterImportError(errors)
-    return _apply(planned_branches, planned_members, townships, existing, actor)
+    return planned_members
 
 
 @transaction.atomic

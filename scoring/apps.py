@@ -9,6 +9,7 @@ class ScoringConfig(AppConfig):
         from branches.signals import facts_changed
 
         facts_changed.connect(_sheets_follow_facts, dispatch_uid="scoring_sheets_follow_facts")
+
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
     audited_models = {
         "Framework": (),

@@ -198,6 +198,20 @@ def _reverse(mapping: dict) -> dict:
 def spec_from_xlsx(file) -> FrameworkSpec:
     """Read a framework workbook; raises SpecError listing every problem with
     its row and column, and nothing is saved by the caller."""
+    records, info_rows = _read_rows(file)
+    errors: list[str] = []
+    info = {str(values["项目"]): values["内容"] for _row, values in info_rows}
+    header = _read_info(info, errors)
+    aspects, rows_by_code = _build_aspects(records, errors)
+    if errors:
+        raise SpecError(errors)
+    spec = FrameworkSpec(aspects=_sections(aspects), **header)
+    _validate(spec, rows_by_code)
+    return spec
+
+
+def _read_rows(file) -> tuple[list, list]:
+    """The rows of the item sheet and of the info sheet; a refused workbook raises SpecError."""
     try:
         workbook = open_uploaded_workbook(file, max_bytes=MAX_UPLOAD_BYTES)
         records = read_table(workbook, ITEM_SHEET, HEADERS, required=REQUIRED_HEADERS)
@@ -207,12 +221,12 @@ def spec_from_xlsx(file) -> FrameworkSpec:
     finally:
         if "workbook" in locals():
             workbook.close()
+    return records, info_rows
 
-    errors: list[str] = []
-    info = {str(values["项目"]): values["内容"] for _row, values in info_rows}
-    header = _read_info(info, errors)
 
-    method_by_label = _reverse(METHOD_LABELS)
+def _build_aspects(records, errors: list[str]) -> tuple[dict[str, dict], dict[str, int]]:
+    """Each row's item filed under its aspect (and standard), and the row of each item code;
+    every problem goes to ``errors``."""
     aspects: dict[str, dict] = {}  # code -> {"title", "items": [], "standards": {code: {...}}}
     rows_by_code: dict[str, int] = {}
     for row, values in records:
@@ -224,110 +238,127 @@ def spec_from_xlsx(file) -> FrameworkSpec:
             errors.append(_cell_error(row, "编号", f"编号 {code} 与第{rows_by_code[code]}行重复。"))
             continue
         rows_by_code[code] = row
-        method_label = str(values["评分方式"]).strip()
-        method = method_by_label.get(method_label)
-        if method is None:
-            errors.append(
-                _cell_error(
-                    row,
-                    "评分方式",
-                    f"「{method_label}」不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。",
-                )
-            )
-        veto_text = str(values["一票否决"]).strip()
-        if veto_text not in _YES | _NO:
-            errors.append(_cell_error(row, "一票否决", f"「{veto_text}」应为「是」或「否」。"))
-        aspect_title = str(values["一级指标"]).strip()
-        if not aspect_title:
-            errors.append(_cell_error(row, "一级指标", "必须填写：每个评分项都要写明所属一级指标。"))
-            continue
-        guidance = str(values["评分标准"])
-        step = per_occurrence = None
-        if match := _DEDUCTION_TAIL.search(guidance):
-            per_occurrence, guidance = Decimal(match["n"]), guidance[: match.start()]
-        elif match := _STEP_TAIL.search(guidance):
-            step, guidance = Decimal(match["n"]), guidance[: match.start()]
-        fact, fact_min, fact_tiers = "", None, ()
-        fact_text = str(values.get("关联数据", "")).strip()
-        if fact_text:
-            match = _FACT.match(fact_text)
-            if not match or match["fact"] not in FACTS:
-                errors.append(
-                    _cell_error(
-                        row,
-                        "关联数据",
-                        f"「{fact_text}」无效，应如 collective_income>=50000、member_count 或 satisfaction_rate 90:10 80:8。",
-                    )
-                )
-            else:
-                fact, fact_min = match["fact"], Decimal(match["min"]) if match["min"] else None
-                fact_tiers = tuple(
-                    sorted(((Decimal(low), Decimal(pts)) for low, pts in _TIER.findall(match["tiers"])), reverse=True)
-                )
-        item = ItemSpec(
-            code=code,
-            requirement=str(values["考核内容"]).strip(),
-            guidance=guidance.strip(),
-            points=_number(values["分值"], row, "分值", errors) or Decimal(0),
-            method=method or "met",
-            evidence=str(values["佐证材料"]).strip(),
-            step=step,
-            per_occurrence=per_occurrence,
-            veto=veto_text in _YES and method != "veto",
-            fact=fact,
-            fact_min=fact_min,
-            fact_tiers=fact_tiers,
-        )
-        parts = code.split(".")
-        aspect = aspects.setdefault(parts[0], {"title": aspect_title, "items": [], "standards": {}, "row": row})
-        if aspect["title"] != aspect_title:
-            errors.append(
-                _cell_error(
-                    row,
-                    "一级指标",
-                    f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是「{aspect['title']}」，此处不一致。",
-                )
-            )
-        standard_title = str(values["二级指标"]).strip()
-        if standard_title:
-            if len(parts) < 3:
-                errors.append(_cell_error(row, "编号", "填写了二级指标的评分项，编号应为三级（如 3.2.1）。"))
-                continue
-            standard_code = ".".join(parts[:2])
-            standard = aspect["standards"].setdefault(standard_code, {"title": standard_title, "items": [], "row": row})
-            if standard["title"] != standard_title:
-                errors.append(
-                    _cell_error(
-                        row,
-                        "二级指标",
-                        f"编号 {standard_code} 的二级指标在第{standard['row']}行是「{standard['title']}」，此处不一致。",
-                    )
-                )
-            standard["items"].append(item)
-        else:
-            aspect["items"].append(item)
+        item = _item_from_row(row, code, values, errors)
+        if item is not None:
+            _place_item(item, row, values, aspects, errors)
+    return aspects, rows_by_code
 
-    if errors:
-        raise SpecError(errors)
-    spec = FrameworkSpec(
-        aspects=tuple(
-            SectionSpec(
-                code=code,
-                title=aspect["title"],
-                items=tuple(aspect["items"]),
-                standards=tuple(
-                    SectionSpec(code=s_code, title=s["title"], items=tuple(s["items"]))
-                    for s_code, s in aspect["standards"].items()
-                ),
+
+def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> ItemSpec | None:
+    """The item a row describes; None for a row that names no aspect, which is reported and skipped."""
+    method_label = str(values["评分方式"]).strip()
+    method = _reverse(METHOD_LABELS).get(method_label)
+    if method is None:
+        errors.append(
+            _cell_error(
+                row,
+                "评分方式",
+                f"「{method_label}」不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。",
             )
-            for code, aspect in aspects.items()
-        ),
-        **header,
+        )
+    veto_text = str(values["一票否决"]).strip()
+    if veto_text not in _YES | _NO:
+        errors.append(_cell_error(row, "一票否决", f"「{veto_text}」应为「是」或「否」。"))
+    if not str(values["一级指标"]).strip():
+        errors.append(_cell_error(row, "一级指标", "必须填写：每个评分项都要写明所属一级指标。"))
+        return None
+    guidance = str(values["评分标准"])
+    step = per_occurrence = None
+    if match := _DEDUCTION_TAIL.search(guidance):
+        per_occurrence, guidance = Decimal(match["n"]), guidance[: match.start()]
+    elif match := _STEP_TAIL.search(guidance):
+        step, guidance = Decimal(match["n"]), guidance[: match.start()]
+    fact, fact_min, fact_tiers = _fact_link(row, str(values.get("关联数据", "")).strip(), errors)
+    return ItemSpec(
+        code=code,
+        requirement=str(values["考核内容"]).strip(),
+        guidance=guidance.strip(),
+        points=_number(values["分值"], row, "分值", errors) or Decimal(0),
+        method=method or "met",
+        evidence=str(values["佐证材料"]).strip(),
+        step=step,
+        per_occurrence=per_occurrence,
+        veto=veto_text in _YES and method != "veto",
+        fact=fact,
+        fact_min=fact_min,
+        fact_tiers=fact_tiers,
     )
+
+
+def _fact_link(row: int, fact_text: str, errors: list[str]) -> tuple[str, Decimal | None, tuple]:
+    """The 关联数据 cell read as (fact, minimum, tiers); an empty or wrong cell links no fact."""
+    if not fact_text:
+        return "", None, ()
+    match = _FACT.match(fact_text)
+    if not match or match["fact"] not in FACTS:
+        errors.append(
+            _cell_error(
+                row,
+                "关联数据",
+                f"「{fact_text}」无效，应如 collective_income>=50000、member_count 或 satisfaction_rate 90:10 80:8。",
+            )
+        )
+        return "", None, ()
+    fact_tiers = tuple(
+        sorted(((Decimal(low), Decimal(pts)) for low, pts in _TIER.findall(match["tiers"])), reverse=True)
+    )
+    return match["fact"], Decimal(match["min"]) if match["min"] else None, fact_tiers
+
+
+def _place_item(item: ItemSpec, row: int, values: dict, aspects: dict[str, dict], errors: list[str]) -> None:
+    """File ``item`` under the aspect its code starts with, or under that aspect's standard when the
+    row names one; every row of an aspect (or standard) must give it the same title."""
+    aspect_title = str(values["一级指标"]).strip()
+    parts = item.code.split(".")
+    aspect = aspects.setdefault(parts[0], {"title": aspect_title, "items": [], "standards": {}, "row": row})
+    if aspect["title"] != aspect_title:
+        errors.append(
+            _cell_error(
+                row,
+                "一级指标",
+                f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是「{aspect['title']}」，此处不一致。",
+            )
+        )
+    standard_title = str(values["二级指标"]).strip()
+    if not standard_title:
+        aspect["items"].append(item)
+        return
+    if len(parts) < 3:
+        errors.append(_cell_error(row, "编号", "填写了二级指标的评分项，编号应为三级（如 3.2.1）。"))
+        return
+    standard_code = ".".join(parts[:2])
+    standard = aspect["standards"].setdefault(standard_code, {"title": standard_title, "items": [], "row": row})
+    if standard["title"] != standard_title:
+        errors.append(
+            _cell_error(
+                row,
+                "二级指标",
+                f"编号 {standard_code} 的二级指标在第{standard['row']}行是「{standard['title']}」，此处不一致。",
+            )
+        )
+    standard["items"].append(item)
+
+
+def _sections(aspects: dict[str, dict]) -> tuple[SectionSpec, ...]:
+    return tuple(
+        SectionSpec(
+            code=code,
+            title=aspect["title"],
+            items=tuple(aspect["items"]),
+            standards=tuple(
+                SectionSpec(code=s_code, title=s["title"], items=tuple(s["items"]))
+                for s_code, s in aspect["standards"].items()
+            ),
+        )
+        for code, aspect in aspects.items()
+    )
+
+
+def _validate(spec: FrameworkSpec, rows_by_code: dict[str, int]) -> None:
+    """The checks of the whole framework (``validate_spec``); a problem about one item names its row."""
     problems = validate_spec(spec)
     if problems:
         raise SpecError([_locate(problem, rows_by_code) for problem in problems])
-    return spec
 
 
 def _locate(problem: str, rows_by_code: dict[str, int]) -> str:

@@ -1,0 +1,250 @@
+"""Facts the product already holds that fill score-sheet items, so a
+secretary is never asked again for what is on record.
+
+Every fact is computed for a set of branches at once, with a fixed number of
+aggregate queries (``facts_for_branches``), over a period: a year for campaign
+sheets, a quarter for an inspection round's sheets. ``fact_records`` lists the
+records behind the facts of one branch, which count as the items' evidence.
+
+``values`` holds what facts are made of (the period, a fact's value, a record
+link); ``families`` computes them, one function a family of facts.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from records.models import (
+    Appraisal,
+    DeedKind,
+    LifeKind,
+    MemberDeed,
+    OrganisationalLife,
+    Pledge,
+    PledgeStatus,
+    SolvedProblem,
+)
+
+from ..engine import Entry
+from ..spec import SHORTFALL_FACTS, ItemSpec
+from .families import facts_for_branches
+from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_ONE_KINDS, FactValue, Period, RecordLink
+
+__all__ = [
+    "GRID_COLUMNS",
+    "MONTHLY_MEETINGS",
+    "QUARTERLY_MEETINGS",
+    "THREE_ONE_KINDS",
+    "FactValue",
+    "GridRow",
+    "Period",
+    "RecordLink",
+    "fact_records",
+    "fact_values",
+    "facts_for_branches",
+    "facts_grid",
+    "prefilled_entry",
+    "secretary_gaps",
+]
+
+
+def fact_values(branch, year: int, period: Period | None = None) -> dict[str, FactValue]:
+    """Every fact for ``branch`` in ``year`` (or a shorter ``period``), with where it comes from."""
+    return facts_for_branches([branch.pk], period or Period.year(year))[branch.pk]
+
+
+def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
+    """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
+    within = {"branch": branch}
+    life_url = reverse("records:life", args=[branch.pk]) + f"?year={period.end.year}"
+    by_kind: dict[str, list[RecordLink]] = {}
+    for record in (
+        OrganisationalLife.objects.filter(**within, held_on__range=(period.start, period.end))
+        .prefetch_related("photos")
+        .order_by("held_on")
+    ):
+        by_kind.setdefault(record.kind, []).append(
+            RecordLink(
+                f"{record.held_on:%Y-%m-%d} {record.get_kind_display()}：{record.topic}",
+                f"{life_url}#life-{record.pk}",
+                list(record.photos.all()),
+            )
+        )
+    deeds_url = reverse("records:deeds", args=[branch.pk]) + f"?year={period.end.year}"
+    deed_links, service_links = [], []
+    for deed in (
+        MemberDeed.objects.filter(**within, confirmed_at__isnull=False, done_on__range=(period.start, period.end))
+        .select_related("member")
+        .prefetch_related("photos")
+        .order_by("done_on")
+    ):
+        link = RecordLink(
+            f"{deed.done_on:%Y-%m-%d} {deed.member.name} {deed.get_kind_display()}：{deed.description}",
+            f"{deeds_url}#deed-{deed.pk}",
+            list(deed.photos.all()),
+        )
+        (deed_links if deed.kind == DeedKind.DEED else service_links).append(link)
+    problems_url = reverse("records:problems", args=[branch.pk])
+    problem_links = [
+        RecordLink(f"{p.solved_on:%Y-%m-%d} {p.title}", f"{problems_url}#problem-{p.pk}", list(p.photos.all()))
+        for p in SolvedProblem.objects.filter(**within, solved_on__range=(period.start, period.end)).prefetch_related(
+            "photos"
+        )
+    ]
+    pledges_url = reverse("records:pledges", args=[branch.pk]) + f"?year={period.end.year}"
+    pledge_links = [
+        RecordLink(
+            f"{p.member.name if p.member else '党支部'}：{p.content}（{p.get_status_display()}）",
+            f"{pledges_url}#pledge-{p.pk}",
+            list(p.photos.all()),
+        )
+        for p in Pledge.objects.filter(**within, year=period.end.year)
+        .select_related("member")
+        .prefetch_related("photos")
+    ]
+    appraisal_links = [
+        RecordLink(
+            f"{a.held_on:%Y-%m-%d} 群众评议：满意 {a.satisfied}、基本满意 {a.basically_satisfied}、不满意 {a.dissatisfied}",
+            reverse("records:appraisals", args=[branch.pk]) + f"#appraisal-{a.pk}",
+        )
+        for a in Appraisal.objects.filter(**within, member__isnull=True, held_on__range=(period.start, period.end))
+    ]
+    theme = by_kind.get(LifeKind.THEME_DAY, [])
+    return {
+        "theme_day_months": theme,
+        "theme_days_missing": theme,
+        "life_meetings": by_kind.get(LifeKind.LIFE_MEETING, []),
+        "three_one_missing": [link for kind in THREE_ONE_KINDS for link in by_kind.get(kind, [])],
+        "deed_share": deed_links,
+        "members_without_deed": deed_links,
+        "service_share": service_links,
+        "members_short_of_service": service_links,
+        "problems_solved": problem_links,
+        "pledges_kept": pledge_links,
+        "pledges_open": pledge_links,
+        "members_pledge_short": pledge_links,
+        "satisfaction_rate": appraisal_links,
+    }
+
+
+def prefilled_entry(item: ItemSpec, fact: FactValue | None) -> Entry | None:
+    """What the facts say this item's entry is, where they decide it: a met item
+    is met at ``fact_min``; a deduction item loses one occurrence per unit short
+    of ``fact_min``, or per case a shortfall fact counts; a graded item takes the
+    points of the highest tier the fact reaches."""
+    if fact is None or fact.value is None:
+        return None
+    if item.method == "met" and item.fact_min is not None:
+        return Entry(met=fact.value >= item.fact_min)
+    if item.method == "deduction" and item.fact_min is not None:
+        return Entry(occurrences=int(max(Decimal(0), item.fact_min - fact.value)))
+    if item.method == "deduction" and item.fact in SHORTFALL_FACTS:
+        return Entry(occurrences=int(fact.value))
+    if item.method == "graded" and item.fact_tiers:
+        return Entry(points=next((points for low, points in item.fact_tiers if fact.value >= low), Decimal(0)))
+    return None
+
+
+# The township's grid: the year's facts per branch, with what falls short of the seeds' requirements.
+GRID_COLUMNS = [
+    ("theme_day_months", "主题党日（月）"),
+    ("life_meetings", "组织生活会（次）"),
+    ("three_one_missing", "「三会一课」缺开（次）"),
+    ("deed_share", "办实事党员占比（%）"),
+    ("service_share", "服务达2次党员占比（%）"),
+    ("problems_solved", "解决困难问题（件）"),
+    ("pledges_kept", "已践诺（项）"),
+    ("pledges_open", "待兑现承诺（项）"),
+    ("satisfaction_rate", "群众满意率（%）"),
+]
+
+
+def _gaps(facts: dict[str, FactValue]) -> list[str]:
+    def n(name) -> int:
+        value = facts[name].value
+        return int(value) if value is not None else 0
+
+    gaps = []
+    if n("theme_days_missing"):
+        gaps.append(f"主题党日缺 {n('theme_days_missing')} 个月")
+    if not n("life_meetings"):
+        gaps.append("未开组织生活会")
+    if n("three_one_missing"):
+        gaps.append(f"「三会一课」缺 {n('three_one_missing')} 次")
+    if n("members_without_deed"):
+        gaps.append(f"{n('members_without_deed')} 名党员未办实事")
+    if n("members_short_of_service"):
+        gaps.append(f"{n('members_short_of_service')} 名党员服务不足2次")
+    if not n("problems_solved"):
+        gaps.append("未解决困难问题")
+    if n("pledges_open"):
+        gaps.append(f"{n('pledges_open')} 项承诺待兑现")
+    rate = facts["satisfaction_rate"].value
+    if rate is None:
+        gaps.append("未开展群众评议")
+    elif rate < 60:
+        gaps.append("群众满意率低于60%")
+    return gaps
+
+
+@dataclass
+class GridRow:
+    branch: object
+    facts: dict[str, FactValue]
+    gaps: list[str]
+
+    def cells(self) -> list[Decimal | None]:
+        return [self.facts[name].value for name, _label in GRID_COLUMNS]
+
+
+def facts_grid(branches, year: int, *, today: date | None = None) -> list[GridRow]:
+    """Each branch's facts for ``year`` and its gaps, the laggards first; a fixed number of queries."""
+    branches = list(branches)
+    facts = facts_for_branches([b.pk for b in branches], Period.year(year), today=today)
+    rows = [GridRow(b, facts[b.pk], _gaps(facts[b.pk])) for b in branches]
+    rows.sort(key=lambda row: (-len(row.gaps), row.branch.name))
+    return rows
+
+
+def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]]:
+    """This year's gaps for a secretary's home page, in plain words, each with where to fill it."""
+    today = today or timezone.localdate()
+    period = Period.year(today.year)
+    held = set(
+        branch.life_records.filter(kind=LifeKind.THEME_DAY, held_on__year=today.year)
+        .annotate(m=ExtractMonth("held_on"))
+        .values_list("m", flat=True)
+    )
+    gaps = []
+    life_url = reverse("records:life", args=[branch.pk])
+    missing = [m for _y, m in period.due_months(today) if m not in held]
+    if missing:
+        gaps.append((f"{'、'.join(f'{m}月' for m in missing)}没有主题党日记录", life_url))
+    if today.month not in held:
+        gaps.append((f"本月（{today.month}月）的主题党日还没有记录", life_url))
+    if not branch.life_records.filter(kind=LifeKind.LIFE_MEETING, held_on__year=today.year).exists():
+        gaps.append((f"{today.year}年组织生活会还没有召开", life_url))
+    deeds_url = reverse("records:deeds", args=[branch.pk])
+    without = list(
+        branch.members.filter(joined_on__lte=today)
+        .exclude(
+            deeds__kind=DeedKind.DEED,
+            deeds__confirmed_at__isnull=False,
+            deeds__done_on__year=today.year,
+        )
+        .values_list("name", flat=True)
+    )
+    if without:
+        names = "、".join(without[:5]) + (f"等 {len(without)} 名党员" if len(without) > 5 else "")
+        gaps.append((f"{names}今年还没有办实事记录", deeds_url))
+    waiting = branch.deeds.filter(confirmed_at__isnull=True).count()
+    if waiting:
+        gaps.append((f"{waiting} 条办实事和服务记录等您确认", deeds_url))
+    open_pledges = branch.pledges.filter(year=today.year, status=PledgeStatus.OPEN).count()
+    if open_pledges:
+        gaps.append((f"{open_pledges} 项公开承诺还没有标记兑现情况", reverse("records:pledges", args=[branch.pk])))
+    return gaps
