@@ -1,5 +1,6 @@
-"""/healthz for a load balancer: the database, the broker, a live worker, free
-disk. 200 when all answer, 503 naming the parts that do not; nothing secret."""
+"""Each worker's heartbeat, which also recovers jobs; and /healthz for a load balancer:
+the database, the broker, a live worker, free disk. 200 when all answer, 503 naming the
+parts that do not; nothing secret."""
 
 import logging
 import shutil
@@ -16,21 +17,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from .models import WorkerHeartbeat
+from .services import jobs_recover
+
 logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
-def _beat(name: str) -> None:
-    from .models import WorkerHeartbeat
-    from .services import jobs_recover_stale
+def heartbeat(name: str) -> int:
+    """One beat of a live worker: it says it is alive, then runs the job recovery — the only
+    place that does. No beat scheduler runs: each live worker sends the jobs kept while the
+    broker was down and requeues (or fails) the jobs whose process died (a killed pool child,
+    another machine lost). Returns how many silent jobs it found."""
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    return jobs_recover()
 
+
+def _beat(name: str) -> None:
+    """The worker's heartbeat thread: a beat at once, then every WORKER_HEARTBEAT_SECONDS."""
     while not _stop.is_set():
         try:
             close_old_connections()
-            WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
-            # No beat scheduler runs: each live worker looks for jobs whose process died
-            # (a killed pool child, another machine lost) and requeues or fails them.
-            jobs_recover_stale()
+            heartbeat(name)
         except Exception:  # the database or broker may be down for a while; the next beat tries again
             logger.warning("worker heartbeat or job recovery failed; trying again", exc_info=True)
         _stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
@@ -62,8 +70,6 @@ def _broker() -> bool:
 
 
 def _worker() -> bool:
-    from .models import WorkerHeartbeat
-
     limit = timezone.now() - timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
     return WorkerHeartbeat.objects.filter(seen_at__gte=limit).exists()
 

@@ -1,4 +1,7 @@
-"""Requesting, running and recovering report jobs."""
+"""Requesting, running and recovering report jobs.
+
+Jobs go to the broker by the task's name, so this module never imports the tasks: the tasks
+(reports.tasks) and the worker's heartbeat (reports.health) import it, never the other way."""
 
 import hashlib
 import json
@@ -30,16 +33,17 @@ def _key(params: dict) -> str:
 
 
 STEP_UNSENT = "消息队列暂时不可用，恢复后自动生成"
+RUN_JOB = "reports.tasks.run_job"  # the task's name (reports.tasks registers it under this name)
 
 
 def _send(job_id: int) -> bool:
     """Hand the job to the broker. When it cannot be reached the job stays, marked
-    unsent, and is sent again by the next recovery (a status poll, a new request,
-    a worker starting): nothing is lost and nothing half-written."""
-    from .tasks import run_job
+    unsent, and the next worker heartbeat sends it again (``jobs_recover``): nothing
+    is lost and nothing half-written."""
+    from celery import current_app
 
     try:
-        run_job.delay(job_id)
+        current_app.send_task(RUN_JOB, args=[job_id])
     except Exception:  # kombu's OperationalError, redis' ConnectionError: the broker is down
         logger.warning("broker unreachable; job %s kept to send later", job_id, exc_info=True)
         Job.objects.filter(pk=job_id).update(unsent=True, step=STEP_UNSENT)
@@ -52,18 +56,10 @@ def _enqueue(job_id: int) -> None:
     transaction.on_commit(lambda: _send(job_id))
 
 
-def jobs_send_unsent() -> int:
-    """Send again the queued jobs the broker could not take; returns how many went."""
-    return sum(
-        _send(pk) for pk in Job.objects.filter(status=JobStatus.QUEUED, unsent=True).values_list("pk", flat=True)
-    )
-
-
 def job_request(*, user, kind: str, params: dict) -> tuple[Job, str]:
     """A job for the document, or the one already under way, or the earlier
     file when the data has not changed since. Returns (job, how)."""
     params, title = resolve(user, kind, params)
-    jobs_recover_stale()
     key = _key(params)
     with transaction.atomic():
         # one request at a time for the same document, so two clicks make one job
@@ -190,11 +186,13 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
         return False
 
 
-def jobs_recover_stale() -> int:
-    """Running jobs whose worker stopped reporting (killed, machine lost) go
-    back to the queue, or fail after too many attempts; jobs the broker could
-    not take are sent again."""
-    jobs_send_unsent()
+def jobs_recover() -> int:
+    """The one job recovery, run by every live worker's heartbeat (reports.health), so nobody
+    needs to be watching: jobs the broker could not take are sent again; running jobs whose
+    process stopped reporting (killed, machine lost) go back to the queue, or fail after
+    REPORT_JOB_MAX_ATTEMPTS. Returns how many running jobs were found silent."""
+    for job_id in Job.objects.filter(status=JobStatus.QUEUED, unsent=True).values_list("pk", flat=True):
+        _send(job_id)
     limit = timezone.now() - timezone.timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
     stale = list(Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", "attempts"))
     for job_id, attempts in stale:

@@ -1,14 +1,17 @@
-"""Celery tasks: they take ids and call a service."""
+"""Celery tasks: they take ids and call a service.
+
+Jobs are recovered by each worker's own heartbeat (reports.health), connected when a worker
+loads this module; there is no recovery task."""
 
 from celery import shared_task
-from celery.signals import worker_ready
 from django.conf import settings
 
-from . import health  # noqa: F401  (connects the worker's heartbeat)
-from .services import job_execute, jobs_recover_stale
+from . import health  # noqa: F401  (connects the worker's heartbeat, which recovers jobs)
+from .services import RUN_JOB, job_execute
 
 
 @shared_task(
+    name=RUN_JOB,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -17,14 +20,3 @@ from .services import job_execute, jobs_recover_stale
 )
 def run_job(self, job_id: int) -> bool:
     return job_execute(job_id, worker=self.request.hostname or "")
-
-
-@shared_task
-def recover_stale_jobs() -> int:
-    return jobs_recover_stale()
-
-
-@worker_ready.connect
-def _recover_on_start(**kwargs):
-    # A worker that starts after a crash picks up what its predecessor dropped.
-    recover_stale_jobs.delay()

@@ -13,7 +13,7 @@ from audit.services import AuditEvent, audit_record
 
 from .documents import DOCUMENTS, job_visible_to
 from .models import Job, JobStatus
-from .services import job_request, jobs_recover_stale
+from .services import job_request
 
 REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number", "notice", "branch", "year")
 AUDIT_FIELDS = tuple(f"audit_{name}" for name in ("person", "unit", "target", "event", "since", "until"))
@@ -59,11 +59,9 @@ def job_detail(request, pk):
 
 @login_required
 def job_status(request, pk):
-    """Polled by htmx while the job runs; stops polling once it is done."""
+    """Polled by htmx while the job runs; stops polling once it is done. It only reads: the
+    workers' heartbeat requeues a lost worker's job and sends one the broker could not take."""
     job = _get_job_for_user(request.user, pk)
-    if job.status in (JobStatus.RUNNING, JobStatus.QUEUED):
-        jobs_recover_stale()  # a lost worker's job is requeued; one the broker could not take is sent again
-        job.refresh_from_db()
     return render(request, "reports/_job_status.html", {"job": job})
 
 

@@ -44,8 +44,9 @@ def _product_modules() -> dict[str, Path]:
     return modules
 
 
-def _imported(path: Path, module: str) -> set[str]:
-    """Every module named by an import anywhere in the file, functions included."""
+def _imported(path: Path, module: str, modules=()) -> set[str]:
+    """Every module named by an import anywhere in the file, functions included
+    (``from pkg import a, b`` names pkg itself only when a or b is not a module of it)."""
     is_package = path.name == "__init__.py"
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -59,9 +60,10 @@ def _imported(path: Path, module: str) -> set[str]:
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
-            names.add(target)
-            # ``from pkg import module`` names a module too
-            names.update(f"{target}.{alias.name}" for alias in node.names)
+            submodules = {f"{target}.{alias.name}" for alias in node.names}
+            names.update(submodules)
+            if not submodules <= set(modules):
+                names.add(target)
     return names
 
 
@@ -69,7 +71,7 @@ def _graph() -> dict[str, set[str]]:
     modules = _product_modules()
     graph = {}
     for module, path in modules.items():
-        graph[module] = {name for name in _imported(path, module) if name in modules and name != module}
+        graph[module] = {name for name in _imported(path, module, modules) if name in modules and name != module}
     return graph
 
 

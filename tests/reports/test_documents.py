@@ -124,7 +124,7 @@ def test_a_failing_document_records_a_readable_error(cast, report_campaign):
     staff = cast.users["township_staff"]
     with mock.patch("reports.services._enqueue"):
         job, _ = job_request(user=staff, kind="verification_report", params={"campaign": report_campaign.pk})
-    with mock.patch("reports.documents.render_pdf", side_effect=MemoryError):
+    with mock.patch("reports.pdf.render_pdf", side_effect=MemoryError):
         job_execute(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error.startswith("生成失败：MemoryError")

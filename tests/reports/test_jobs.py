@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from reports.models import Job, JobStatus
-from reports.services import job_execute, job_request, jobs_recover_stale
+from reports.health import heartbeat
+from reports.models import Job, JobStatus, WorkerHeartbeat
+from reports.services import STEP_UNSENT, job_execute, job_request
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,22 +74,54 @@ def test_the_status_partial_polls_until_done_then_offers_the_download(client_for
     assert "hx-trigger" not in done and reverse("reports:job_download", args=[job.pk]) in done
 
 
-def test_a_stale_running_job_is_requeued_then_failed_after_too_many_attempts(cast, report_campaign, settings):
+def test_the_worker_heartbeat_requeues_a_stale_job_then_fails_it_after_too_many_attempts(
+    client_for, cast, report_campaign, settings
+):
     settings.REPORT_JOB_STALE_SECONDS = 60
+    reviewer = cast.users["county_reviewer"]
     with mock.patch("reports.services._enqueue"):
-        job, _ = job_request(
-            user=cast.users["county_reviewer"], kind="progress_xlsx", params={"campaign": report_campaign.pk}
-        )
+        job, _ = job_request(user=reviewer, kind="progress_xlsx", params={"campaign": report_campaign.pk})
     long_ago = job.created_at - __import__("datetime").timedelta(minutes=10)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=1)
+    # a page polling the job, or a new request for it, only read: recovery is the heartbeat's alone
     with mock.patch("reports.services._enqueue") as enqueue:
-        assert jobs_recover_stale() == 1
+        client_for(reviewer).get(reverse("reports:job_status", args=[job.pk]))
+        assert job_request(user=reviewer, kind="progress_xlsx", params={"campaign": report_campaign.pk})[1] == "running"
+        job.refresh_from_db()
+        assert job.status == JobStatus.RUNNING and enqueue.call_count == 0
+        assert heartbeat("w1@host") == 1
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and "重新排队" in job.step and enqueue.call_count == 1
+    assert WorkerHeartbeat.objects.filter(name="w1@host").exists()
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago, attempts=3)
-    jobs_recover_stale()
+    heartbeat("w1@host")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error == "处理进程多次中断，已停止重试。"
+
+
+def test_a_job_the_broker_could_not_take_is_sent_by_the_worker_heartbeat(
+    client_for, cast, report_campaign, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+
+    client = client_for(cast.users["township_staff"])
+    ask = {"kind": "progress_xlsx", "campaign": report_campaign.pk}
+    with (
+        mock.patch.object(app, "send_task", side_effect=OSError("connection refused")),  # the broker is down
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(reverse("reports:job_new"), ask)
+    job = Job.objects.get()
+    assert (job.status, job.unsent, job.step) == (JobStatus.QUEUED, True, STEP_UNSENT)
+    with mock.patch.object(app, "send_task") as send, django_capture_on_commit_callbacks(execute=True):
+        # the broker is back: a status poll or a new request leaves the sending to the heartbeat
+        client.get(reverse("reports:job_status", args=[job.pk]))
+        client.post(reverse("reports:job_new"), ask)
+        assert send.call_count == 0
+        heartbeat("w1@host")
+    send.assert_called_once_with("reports.tasks.run_job", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.unsent, job.step) == (JobStatus.QUEUED, False, "排队等待处理")
 
 
 def test_a_process_whose_job_was_requeued_meanwhile_leaves_it_to_the_newer_attempt(
@@ -253,7 +286,7 @@ def test_a_worker_killed_mid_job_leaves_it_retried_not_stuck(cast, worker_db, se
     settings.REPORT_JOB_STALE_SECONDS = 1
     time.sleep(1.5)
     _purge_queue()  # the killed worker's unacknowledged message stays with the broker; the recovery re-sends
-    assert jobs_recover_stale() == 1
+    assert heartbeat("watcher@host") == 1  # a live worker's beat
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
     second = _start_worker("rescuer")
@@ -284,7 +317,6 @@ def test_a_pool_child_killed_mid_job_is_retried_by_the_workers_themselves(cast, 
     """The default prefork pool, as deployed: SIGKILL the child making the PDF. Nobody polls and
     nobody calls the recovery: the worker's own heartbeat finds the job silent and requeues it,
     and a long render is never mistaken for a dead one (so exactly two attempts)."""
-    from reports.models import WorkerHeartbeat
     from scoring.services import score_sheet_create
     from tests.campaigns.helpers import fill_sheet
     from tests.factories import BranchFactory
@@ -305,7 +337,7 @@ def test_a_pool_child_killed_mid_job_is_retried_by_the_workers_themselves(cast, 
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        # ready, and its start-up recovery (one task at worker_ready) done: what follows is the heartbeat's
+        # ready, and its first beat done: what follows is a later beat's
         deadline = time.monotonic() + 60
         while not WorkerHeartbeat.objects.filter(name__startswith="pool@").exists():
             assert time.monotonic() < deadline, "the worker never reported"

@@ -299,7 +299,7 @@ def _queries(build, job) -> int:
     def render_only(template, context):  # the template, without the PDF layout: lazy lookups would show here
         return render_to_string(template, context).encode()
 
-    with mock.patch("reports.documents.render_pdf", side_effect=render_only):
+    with mock.patch("reports.pdf.render_pdf", side_effect=render_only):
         with CaptureQueriesContext(connection) as captured:
             build(job, None, lambda *_args: None)
     return len(captured)
