@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Township
-from branches.scoping import BranchScopedQuerySet
+from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
 from scoring.models import Framework, ScoreSheet
 
 
@@ -51,12 +51,8 @@ class InspectionRound(models.Model):
 
 
 class InspectedQuerySet(BranchScopedQuerySet):
-    def visible_to(self, user):
-        """An unannounced round stays hidden from branch secretaries until it is closed."""
-        visible = super().visible_to(user)
-        if getattr(user, "role", None) == "branch_secretary":
-            visible = visible.exclude(inspection_round__kind=RoundKind.UNANNOUNCED, inspection_round__closed_at=None)
-        return visible
+    # A secretary does not see an unannounced round until it is closed.
+    scope_limits = {"branch": ~Q(inspection_round__kind=RoundKind.UNANNOUNCED, inspection_round__closed_at=None)}
 
 
 class InspectedBranch(models.Model):
@@ -251,20 +247,10 @@ class DocumentNumber(models.Model):
         return f"{self.issuer}〔{self.year}〕{self.serial}号"
 
 
-class NoticeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Township staff and the county see their notices; a secretary those that name their branch."""
-        from branches.scoping import Role
+class NoticeQuerySet(ScopedQuerySet):
+    """Township staff and the county see their notices; a secretary those that name their branch."""
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.role == Role.COUNTY_REVIEWER:
-            return self.filter(township__county=user.county_id)
-        if user.role == Role.TOWNSHIP_STAFF:
-            return self.filter(township=user.township_id)
-        return self.filter(branches=user.branch_id)
+    scope_lookups = {"county": "township__county", "township": "township", "branch": "branches"}
 
 
 class Notice(models.Model):
