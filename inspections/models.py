@@ -1,11 +1,14 @@
 """Inspections, quarterly rankings, the problem ledger and document numbers."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 
 from branches.models import Branch, County, Township
 from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
+from common.dates import today
 from scoring.models import Framework, ScoreSheet
 
 
@@ -180,6 +183,20 @@ class LedgerSource(models.TextChoices):
 
 class LedgerItemQuerySet(BranchScopedQuerySet):
     """LedgerItem rows, scoped through their branch."""
+
+    @staticmethod
+    def overdue_filter(on: date | None = None) -> Q:
+        """The one meaning of "overdue": not yet closed, and its deadline is before today
+        (Shanghai's date, ``common.dates.today``) or before ``on``. For a count inside
+        ``aggregate``/``annotate``: ``Count("pk", filter=LedgerItemQuerySet.overdue_filter())``."""
+        return ~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=on or today())
+
+    def overdue(self, on: date | None = None):
+        return self.filter(self.overdue_filter(on))
+
+    def with_overdue(self, on: date | None = None):
+        """Each row with ``is_overdue``, for pages and exports that mark the overdue ones."""
+        return self.annotate(is_overdue=ExpressionWrapper(self.overdue_filter(on), output_field=models.BooleanField()))
 
 
 class LedgerItem(models.Model):

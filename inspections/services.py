@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Avg, Count, F, Min, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
+from common.dates import today
 from scoring.facts import Period, facts_for_branches
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
@@ -330,7 +331,8 @@ def document_number_issue(*, issuer: str, year: int, purpose: str, actor, attemp
 
 
 def overdue(queryset):
-    return queryset.filter(~Q(status=LedgerStatus.CLOSED), deadline__lt=timezone.localdate())
+    """Kept for ``reports/documents.py`` until it asks ``LedgerItem.objects....overdue()`` itself."""
+    return queryset.overdue()
 
 
 def notice_issuer(township) -> str:
@@ -359,7 +361,7 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
     township = ranking.township
     number = document_number_issue(
         issuer=notice_issuer(township),
-        year=timezone.localdate().year,
+        year=today().year,
         purpose=f"{ranking.year}年第{ranking.quarter}季度督查通报",
         actor=actor,
     )
@@ -370,12 +372,12 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
         title=f"关于{ranking.year}年第{ranking.quarter}季度「三会一课」和主题党日督查情况的通报",
         opening=opening.strip() or NOTICE_OPENING.format(year=ranking.year, quarter=ranking.quarter),
         closing=closing.strip() or NOTICE_CLOSING,
-        issued_on=timezone.localdate(),
+        issued_on=today(),
         issued_by=actor,
     )
     named = set(ranking.entries.filter(bottom_three=True).values_list("branch_id", flat=True))
     named |= set(ranking.flags.values_list("branch_id", flat=True))
-    named |= set(overdue(LedgerItem.objects.filter(branch__township=township)).values_list("branch_id", flat=True))
+    named |= set(LedgerItem.objects.filter(branch__township=township).overdue().values_list("branch_id", flat=True))
     notice.branches.set(named)
     return notice
 
