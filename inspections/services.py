@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Min, OuterRef, Subquery, Value, Wind
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from branches.models import Branch
+from branches.models import Branch, Township
 from branches.scoping import Role, unit_owner
 from common.dates import today
 from scoring.facts import Period, facts_for_branches
@@ -251,11 +251,8 @@ def ranking_rows(township, year: int, quarter: int):
 def ranking_publish(*, township, year: int, quarter: int, actor) -> QuarterRanking:
     """Keep the quarter's ranking as published, mark the bottom 3, and flag
     branches that were in the bottom 3 the quarter before too (Q4 → next Q1)."""
-    if not (
-        actor.is_superuser
-        or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == township.pk)
-        or (actor.role == Role.COUNTY_REVIEWER and actor.county_id == township.county_id)
-    ):
+    may_publish = actor.is_superuser or actor.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+    if not may_publish or not Township.objects.visible_to(actor).filter(pk=township.pk).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
     existing = QuarterRanking.objects.filter(township=township, year=year, quarter=quarter).first()
     if existing:
@@ -356,7 +353,8 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
     (bottom 3, flagged, with overdue ledger items); the PDF is a report job."""
     from .models import Notice
 
-    if not (actor.is_superuser or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == ranking.township_id)):
+    may_issue = actor.is_superuser or actor.role == Role.TOWNSHIP_STAFF
+    if not may_issue or not Township.objects.visible_to(actor).filter(pk=ranking.township_id).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
     township = ranking.township
     number = document_number_issue(
