@@ -12,6 +12,7 @@ from django.utils import timezone
 from branches.models import Branch, Township
 from branches.scoping import Role, unit_owner
 from common.dates import today
+from common.transitions import Rule, rule, rule_table, transition_apply
 from scoring.facts import Period, facts_for_branches
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
@@ -164,36 +165,52 @@ def ledger_item_create(
     )
 
 
-# Ledger steps: action -> (from states, to state, roles, label)
-LEDGER_STEPS = {
-    "rectify": (
+# The ledger's workflow, in the shape the campaign's has (common.transitions).
+LEDGER_STEPS: dict[str, Rule] = rule_table(
+    rule(
+        "rectify",
+        "报送整改情况",
         {LedgerStatus.OPEN},
         LedgerStatus.SUBMITTED,
         {Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF},
-        "报送整改情况",
     ),
-    "close": ({LedgerStatus.SUBMITTED}, LedgerStatus.CLOSED, {Role.TOWNSHIP_STAFF}, "销号"),
-    "send_back": ({LedgerStatus.SUBMITTED}, LedgerStatus.OPEN, {Role.TOWNSHIP_STAFF}, "退回重新整改"),
-}
+    rule("close", "销号", {LedgerStatus.SUBMITTED}, LedgerStatus.CLOSED, {Role.TOWNSHIP_STAFF}),
+    rule("send_back", "退回重新整改", {LedgerStatus.SUBMITTED}, LedgerStatus.OPEN, {Role.TOWNSHIP_STAFF}),
+)
+# what must be written to take a step
+LEDGER_STEP_TEXT = {"rectify": "整改情况", "send_back": "退回原因"}
 
 
 @transaction.atomic
 def ledger_step(item: LedgerItem, action: str, *, text: str, actor) -> LedgerItem:
     """The only way a ledger item changes status; each step is kept as an event."""
-    sources, target, roles, label = LEDGER_STEPS[action]
+    step = LEDGER_STEPS[action]
     item = LedgerItem.objects.select_for_update().get(pk=item.pk)
     if not LedgerItem.objects.visible_to(actor).filter(pk=item.pk).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
-    if not (actor.is_superuser or actor.role in roles):
-        raise InspectionError(ERROR_LEDGER_ROLE.format(action=label))
-    if item.status not in sources:
-        raise InspectionError(ERROR_LEDGER_STATE.format(state=item.get_status_display(), action=label))
-    if action in ("rectify", "send_back") and not text.strip():
-        raise InspectionError(ERROR_TEXT.format(what="整改情况" if action == "rectify" else "退回原因"))
-    item.status = target
-    item.closed_at = timezone.now() if target == LedgerStatus.CLOSED else None
-    item.save(update_fields=["status", "closed_at"])
-    LedgerEvent.objects.create(item=item, action=action, text=text.strip(), actor=actor)
+    if not step.permits(actor):
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action=step.label))
+
+    def refused():
+        return InspectionError(ERROR_LEDGER_STATE.format(state=item.get_status_display(), action=step.label))
+
+    def prepare(row):
+        if action in LEDGER_STEP_TEXT and not text.strip():
+            raise InspectionError(ERROR_TEXT.format(what=LEDGER_STEP_TEXT[action]))
+        row.closed_at = timezone.now() if step.target == LedgerStatus.CLOSED else None
+
+    def record(from_state, to_state, prepared):
+        return LedgerEvent.objects.create(item=item, action=action, text=text.strip(), actor=actor)
+
+    transition_apply(
+        item,
+        step,
+        field="status",
+        update_fields=["status", "closed_at"],
+        refused=refused,
+        prepare=prepare,
+        record=record,
+    )
     return item
 
 

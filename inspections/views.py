@@ -283,12 +283,12 @@ def ledger_item(request, pk):
         except services.InspectionError as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, f"已{services.LEDGER_STEPS[action][3]}。")
+            messages.success(request, f"已{services.LEDGER_STEPS[action].label}。")
         return redirect("inspections:ledger_item", pk=item.pk)
     steps = [
-        (action, label)
-        for action, (sources, _target, roles, label) in services.LEDGER_STEPS.items()
-        if item.status in sources and (request.user.is_superuser or request.user.role in roles)
+        (action, step.label)
+        for action, step in services.LEDGER_STEPS.items()
+        if item.status in step.sources and step.permits(request.user)
     ]
     return render(
         request,
