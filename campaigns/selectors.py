@@ -4,8 +4,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from common.dates import today
+
 from .models import Campaign, Participant, State
-from .workflow import today
 
 # The columns of the progress table, in workflow order.
 PROGRESS_STATES = [

@@ -3,6 +3,7 @@ checks the state, runs the step, saves the row and writes its record."""
 
 import pytest
 
+from campaigns.workflow import TRANSITIONS
 from common.transitions import Rule, rule, transition_apply
 from inspections.services import LEDGER_STEPS
 
@@ -55,10 +56,12 @@ def test_a_refusing_preparation_leaves_the_state_unsaved():
     assert row.state == "a" and not row.saved
 
 
-def test_the_ledger_is_a_table_of_rules(cast):
-    assert all(isinstance(step, Rule) and step.action == action for action, step in LEDGER_STEPS.items())
-    secretary = cast.users["branch_secretary"]
+def test_both_workflows_are_tables_of_the_same_rule(cast):
+    for table in (TRANSITIONS, LEDGER_STEPS):
+        assert all(isinstance(step, Rule) and step.action == action for action, step in table.items())
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
     assert LEDGER_STEPS["rectify"].permits(secretary) and not LEDGER_STEPS["close"].permits(secretary)
+    assert TRANSITIONS["return"].permits(staff) and not TRANSITIONS["return"].permits(secretary)
 
 
 def test_a_ledger_step_is_saved_so_the_audit_trail_records_it(cast):
