@@ -8,6 +8,9 @@ county, township and branch; views, downloads, exports and jobs then ask
 ``Model.objects.visible_to(user)`` and never write the rule again.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.db import models
 from django.db.models import Q
 
@@ -29,41 +32,56 @@ ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 NOTHING = Q(pk__in=[])
 
+# The level of the organisation tree each working role sits at (the three administrators sit at none).
+LEVELS = {Role.COUNTY_REVIEWER: "county", Role.TOWNSHIP_STAFF: "township", Role.BRANCH_SECRETARY: "branch"}
 
-def unit_scope(user, *, county: str | None, township: str | None, branch: str | None) -> Q:
+# A lookup from a model to one level: a path, several paths (a row lies under the unit by any of
+# them, e.g. a campaign run by the county or by one of its townships), or None (no row hangs there).
+Lookup = str | tuple[str, ...] | None
+
+
+def unit_scope(user, *, county: Lookup, township: Lookup, branch: Lookup, limits: dict[str, Q] | None = None) -> Q:
     """A filter for the rows under ``user``'s unit.
 
     ``county``, ``township`` and ``branch`` are the lookups from the model to
     that level (``None`` where rows do not hang under that level, so that
-    role sees none of them).
+    role sees none of them). ``limits`` adds, per level, what rows must also
+    meet to be seen from there (``{"branch": Q(hidden_from_branch=False)}``:
+    a secretary does not see a sheet the inspection keeps from the branch).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return Q()
-    lookups = {
-        Role.COUNTY_REVIEWER: (county, user.county_id),
-        Role.TOWNSHIP_STAFF: (township, user.township_id),
-        Role.BRANCH_SECRETARY: (branch, user.branch_id),
-    }
-    lookup, unit_id = lookups.get(user.role, (None, None))
-    if lookup is None or unit_id is None:
+    level = LEVELS.get(user.role)
+    lookups = {"county": county, "township": township, "branch": branch}.get(level)
+    unit_id = getattr(user, f"{level}_id", None) if level else None
+    if not lookups or unit_id is None:
         return NOTHING
-    return Q(**{lookup: unit_id})
+    paths = (lookups,) if isinstance(lookups, str) else lookups
+    scope = reduce(or_, (Q(**{path: unit_id}) for path in paths))
+    limit = (limits or {}).get(level)
+    return scope if limit is None else scope & limit
 
 
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for everything that lies under a unit.
 
-    Subclasses set ``scope_lookups`` (lookups to county, township, branch) and
-    ``editor_roles`` (roles that may change rows they can see).
+    Subclasses set ``scope_lookups`` (lookups to county, township, branch),
+    ``scope_limits`` (what rows must also meet to be seen from a level, if
+    anything), ``scope_distinct`` (a lookup crosses a to-many relation, so a
+    row could match more than once) and ``editor_roles`` (roles that may
+    change rows they can see).
     """
 
-    scope_lookups: dict[str, str | None] = {}
+    scope_lookups: dict[str, Lookup] = {}
+    scope_limits: dict[str, Q] = {}
+    scope_distinct: bool = False
     editor_roles: frozenset[str] = frozenset({Role.TOWNSHIP_STAFF})
 
     def visible_to(self, user):
-        return self.filter(unit_scope(user, **self.scope_lookups))
+        visible = self.filter(unit_scope(user, **self.scope_lookups, limits=self.scope_limits))
+        return visible.distinct() if self.scope_distinct else visible
 
     def editable_by(self, user):
         return self.visible_to(user) if self.role_may_edit(user) else self.none()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from branches.models import Branch, User
+from common.dates import today
 from scoring.entries import RawEntry
 from scoring.models import Framework
 from scoring.selectors import framework_spec
@@ -18,7 +19,7 @@ from scoring.services import score_sheet_save, sheet_entries
 
 from .models import Campaign, PhaseKind
 from .services import campaign_create
-from .workflow import today, transition
+from .workflow import transition
 
 TITLE = "2026年关兴镇「五好党支部」创建（演示）"
 SCHEDULE = {  # days from today: (start, end)

@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
+from common.dates import today
 from scoring.models import Framework
 from scoring.spec import KINDS
 
@@ -39,7 +39,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         self.fields["framework"].queryset = (
             Framework.objects.visible_to(user).latest_versions().filter(kind__in=list(PHASE_TEMPLATES))
         )
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = today().year
 
 
 class PhaseForm(forms.ModelForm):

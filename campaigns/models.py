@@ -8,29 +8,22 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Member, Township
-from branches.scoping import BranchScopedQuerySet, Role
+from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
 from scoring.models import Framework, ScoreSheet
 from scoring.spec import KINDS
 
 
-class CampaignQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """County reviewers: every campaign in the county. Township staff: their
-        township's, and the county's campaigns their branches take part in.
-        Secretaries: the campaigns their branch takes part in."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.role == Role.COUNTY_REVIEWER:
-            return self.filter(Q(county=user.county_id) | Q(township__county=user.county_id))
-        if user.role == Role.TOWNSHIP_STAFF:
-            return self.filter(
-                Q(township=user.township_id) | Q(participants__branch__township=user.township_id)
-            ).distinct()
-        if user.role == Role.BRANCH_SECRETARY:
-            return self.filter(participants__branch=user.branch_id).distinct()
-        return self.none()
+class CampaignQuerySet(ScopedQuerySet):
+    """County reviewers: every campaign in the county (run by the county or by one of its
+    townships). Township staff: their township's, and the county's campaigns their branches
+    take part in. Secretaries: the campaigns their branch takes part in."""
+
+    scope_lookups = {
+        "county": ("county", "township__county"),
+        "township": ("township", "participants__branch__township"),
+        "branch": "participants__branch",
+    }
+    scope_distinct = True  # through participants: once per campaign, not once per branch
 
 
 def _public_token():

@@ -4,8 +4,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from common.dates import today
+
 from .models import Campaign, Participant, State
-from .workflow import today
 
 # The columns of the progress table, in workflow order.
 PROGRESS_STATES = [
@@ -62,7 +63,7 @@ def campaign_progress(campaign, user) -> dict:
     total = sum(totals.values())
     phases = list(campaign.phases.all())
     self_phase = next((p for p in phases if p.kind == "self_assessment"), None)
-    overdue = self_phase is not None and today() > self_phase.ends_on
+    self_assessment_over = self_phase is not None and today() > self_phase.ends_on
     lagging = list(
         participants.filter(state__in=NOT_YET_SUBMITTED)
         .select_related("branch__township", "member")
@@ -80,7 +81,7 @@ def campaign_progress(campaign, user) -> dict:
         "on_time": submitted["on_time"],
         "on_time_rate": round(100 * submitted["on_time"] / total, 1) if total else 0,
         "lagging": lagging,
-        "lagging_overdue": overdue,
+        "lagging_overdue": self_assessment_over,  # the phase has ended (not the ledger's "overdue")
         "chart": {"labels": [s.label for s in PROGRESS_STATES], "values": [totals[s] for s in PROGRESS_STATES]},
         "phases": phases,
     }

@@ -1,18 +1,20 @@
 """Campaign pages. Every action calls one workflow function and redirects;
 refusals come back as a Chinese message and change nothing."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from branches.scoping import Role
+from common.dates import today
 
 from . import selectors, workflow
 from .forms import CampaignForm, ObjectionForm, PhaseForm, PublicObjectionForm
@@ -144,7 +146,7 @@ def participant_detail(request, pk):
             "returned": returned,
             "extensions": participant.extensions.select_related("granted_by"),
             "objections": participant.objections.all(),
-            "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
+            "objection_form": ObjectionForm(initial={"received_on": today()}),
             "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
             "documents": PARTICIPANT_DOCUMENTS
@@ -217,7 +219,7 @@ def participant_to_ledger(request, pk):
         added = ledger_from_sheet(
             sheet=participant.verification_sheet,
             actor=request.user,
-            deadline=timezone.localdate() + timezone.timedelta(days=30),
+            deadline=today() + timedelta(days=30),
         )
     except InspectionError as refused:
         messages.error(request, str(refused))
@@ -235,7 +237,7 @@ def participant_extend(request, pk):
     participant = _get_participant_for_user(request.user, pk)
     until = request.POST.get("until", "")
     try:
-        until_date = timezone.datetime.strptime(until, "%Y-%m-%d").date()
+        until_date = datetime.strptime(until, "%Y-%m-%d").date()
     except ValueError:
         raise workflow.WorkflowError("请填写延长到的日期。") from None
     workflow.phase_extend(
@@ -316,8 +318,8 @@ def publicity_page(request, token):
         .select_related("branch__township", "member")
         .order_by("branch__township__name", "branch__name")
     )
-    today = timezone.localdate()
-    running = bool(campaign.publicity_starts_on and campaign.publicity_starts_on <= today <= campaign.publicity_ends_on)
+    day = today()
+    running = bool(campaign.publicity_starts_on and campaign.publicity_starts_on <= day <= campaign.publicity_ends_on)
     open_to_objection = listed.filter(state=State.PUBLICIZED)
     form = PublicObjectionForm(request.POST or None, listed=open_to_objection) if running else None
     if request.method == "POST":

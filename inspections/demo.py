@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from branches.models import Branch, User
+from common.dates import today
 from scoring.entries import RawEntry
 from scoring.models import Framework
 from scoring.selectors import framework_spec
@@ -64,7 +65,7 @@ def seed_demo_inspections() -> bool:
         actor=staff,
         task="补齐记录并于下次主题党日作说明；书记作书面检查",
         responsible=f"{worst.branch.name}书记",
-        deadline=date.today() - timedelta(days=10),
+        deadline=today() - timedelta(days=10),
     )
     round_close(last, actor=staff)
     ranking_publish(township=staff.township, year=2026, quarter=3, actor=staff)
@@ -73,7 +74,7 @@ def seed_demo_inspections() -> bool:
         title="2026年第四季度「三会一课」和主题党日督查（演示）",
         year=2026,
         quarter=4,
-        held_on=date.today(),
+        held_on=today(),
         inspectors="赵党建",
         checklist=checklist,
         branches=branches,

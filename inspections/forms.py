@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
+from common.dates import today
 from scoring.models import Framework
 
 from .models import FindingCategory, RoundKind, Severity
@@ -24,16 +24,16 @@ class RoundForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        day = today()
         branches = Branch.objects.visible_to(user).select_related("township")
         self.fields["branches"].queryset = branches
         self.fields["branches"].initial = list(branches.values_list("pk", flat=True))
         self.fields["checklist"].queryset = (
             Framework.objects.visible_to(user).latest_versions().filter(subject="branch")
         )
-        self.fields["year"].initial = today.year
-        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
-        self.fields["held_on"].initial = today
+        self.fields["year"].initial = day.year
+        self.fields["quarter"].initial = (day.month - 1) // 3 + 1
+        self.fields["held_on"].initial = day
 
 
 class FindingForm(CrispyFormMixin, forms.Form):

@@ -1,11 +1,14 @@
 """Inspections, quarterly rankings, the problem ledger and document numbers."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 
 from branches.models import Branch, County, Township
-from branches.scoping import BranchScopedQuerySet
+from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
+from common.dates import today
 from scoring.models import Framework, ScoreSheet
 
 
@@ -51,12 +54,8 @@ class InspectionRound(models.Model):
 
 
 class InspectedQuerySet(BranchScopedQuerySet):
-    def visible_to(self, user):
-        """An unannounced round stays hidden from branch secretaries until it is closed."""
-        visible = super().visible_to(user)
-        if getattr(user, "role", None) == "branch_secretary":
-            visible = visible.exclude(inspection_round__kind=RoundKind.UNANNOUNCED, inspection_round__closed_at=None)
-        return visible
+    # A secretary does not see an unannounced round until it is closed.
+    scope_limits = {"branch": ~Q(inspection_round__kind=RoundKind.UNANNOUNCED, inspection_round__closed_at=None)}
 
 
 class InspectedBranch(models.Model):
@@ -185,6 +184,20 @@ class LedgerSource(models.TextChoices):
 class LedgerItemQuerySet(BranchScopedQuerySet):
     """LedgerItem rows, scoped through their branch."""
 
+    @staticmethod
+    def overdue_filter(on: date | None = None) -> Q:
+        """The one meaning of "overdue": not yet closed, and its deadline is before today
+        (Shanghai's date, ``common.dates.today``) or before ``on``. For a count inside
+        ``aggregate``/``annotate``: ``Count("pk", filter=LedgerItemQuerySet.overdue_filter())``."""
+        return ~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=on or today())
+
+    def overdue(self, on: date | None = None):
+        return self.filter(self.overdue_filter(on))
+
+    def with_overdue(self, on: date | None = None):
+        """Each row with ``is_overdue``, for pages and exports that mark the overdue ones."""
+        return self.annotate(is_overdue=ExpressionWrapper(self.overdue_filter(on), output_field=models.BooleanField()))
+
 
 class LedgerItem(models.Model):
     """One problem on the ledger: 问题清单 (problem), 任务清单 (task), 责任清单 (who, by when)."""
@@ -251,20 +264,10 @@ class DocumentNumber(models.Model):
         return f"{self.issuer}〔{self.year}〕{self.serial}号"
 
 
-class NoticeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Township staff and the county see their notices; a secretary those that name their branch."""
-        from branches.scoping import Role
+class NoticeQuerySet(ScopedQuerySet):
+    """Township staff and the county see their notices; a secretary those that name their branch."""
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.role == Role.COUNTY_REVIEWER:
-            return self.filter(township__county=user.county_id)
-        if user.role == Role.TOWNSHIP_STAFF:
-            return self.filter(township=user.township_id)
-        return self.filter(branches=user.branch_id)
+    scope_lookups = {"county": "township__county", "township": "township", "branch": "branches"}
 
 
 class Notice(models.Model):

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Avg, Count, F, Min, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from branches.models import Branch
+from branches.models import Branch, Township
 from branches.scoping import Role, unit_owner
+from common.dates import today
+from common.transitions import Rule, rule, rule_table, transition_apply
 from scoring.facts import Period, facts_for_branches
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
@@ -163,36 +165,52 @@ def ledger_item_create(
     )
 
 
-# Ledger steps: action -> (from states, to state, roles, label)
-LEDGER_STEPS = {
-    "rectify": (
+# The ledger's workflow, in the shape the campaign's has (common.transitions).
+LEDGER_STEPS: dict[str, Rule] = rule_table(
+    rule(
+        "rectify",
+        "报送整改情况",
         {LedgerStatus.OPEN},
         LedgerStatus.SUBMITTED,
         {Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF},
-        "报送整改情况",
     ),
-    "close": ({LedgerStatus.SUBMITTED}, LedgerStatus.CLOSED, {Role.TOWNSHIP_STAFF}, "销号"),
-    "send_back": ({LedgerStatus.SUBMITTED}, LedgerStatus.OPEN, {Role.TOWNSHIP_STAFF}, "退回重新整改"),
-}
+    rule("close", "销号", {LedgerStatus.SUBMITTED}, LedgerStatus.CLOSED, {Role.TOWNSHIP_STAFF}),
+    rule("send_back", "退回重新整改", {LedgerStatus.SUBMITTED}, LedgerStatus.OPEN, {Role.TOWNSHIP_STAFF}),
+)
+# what must be written to take a step
+LEDGER_STEP_TEXT = {"rectify": "整改情况", "send_back": "退回原因"}
 
 
 @transaction.atomic
 def ledger_step(item: LedgerItem, action: str, *, text: str, actor) -> LedgerItem:
     """The only way a ledger item changes status; each step is kept as an event."""
-    sources, target, roles, label = LEDGER_STEPS[action]
+    step = LEDGER_STEPS[action]
     item = LedgerItem.objects.select_for_update().get(pk=item.pk)
     if not LedgerItem.objects.visible_to(actor).filter(pk=item.pk).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
-    if not (actor.is_superuser or actor.role in roles):
-        raise InspectionError(ERROR_LEDGER_ROLE.format(action=label))
-    if item.status not in sources:
-        raise InspectionError(ERROR_LEDGER_STATE.format(state=item.get_status_display(), action=label))
-    if action in ("rectify", "send_back") and not text.strip():
-        raise InspectionError(ERROR_TEXT.format(what="整改情况" if action == "rectify" else "退回原因"))
-    item.status = target
-    item.closed_at = timezone.now() if target == LedgerStatus.CLOSED else None
-    item.save(update_fields=["status", "closed_at"])
-    LedgerEvent.objects.create(item=item, action=action, text=text.strip(), actor=actor)
+    if not step.permits(actor):
+        raise InspectionError(ERROR_LEDGER_ROLE.format(action=step.label))
+
+    def refused():
+        return InspectionError(ERROR_LEDGER_STATE.format(state=item.get_status_display(), action=step.label))
+
+    def prepare(row):
+        if action in LEDGER_STEP_TEXT and not text.strip():
+            raise InspectionError(ERROR_TEXT.format(what=LEDGER_STEP_TEXT[action]))
+        row.closed_at = timezone.now() if step.target == LedgerStatus.CLOSED else None
+
+    def record(from_state, to_state, prepared):
+        return LedgerEvent.objects.create(item=item, action=action, text=text.strip(), actor=actor)
+
+    transition_apply(
+        item,
+        step,
+        field="status",
+        update_fields=["status", "closed_at"],
+        refused=refused,
+        prepare=prepare,
+        record=record,
+    )
     return item
 
 
@@ -250,11 +268,8 @@ def ranking_rows(township, year: int, quarter: int):
 def ranking_publish(*, township, year: int, quarter: int, actor) -> QuarterRanking:
     """Keep the quarter's ranking as published, mark the bottom 3, and flag
     branches that were in the bottom 3 the quarter before too (Q4 → next Q1)."""
-    if not (
-        actor.is_superuser
-        or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == township.pk)
-        or (actor.role == Role.COUNTY_REVIEWER and actor.county_id == township.county_id)
-    ):
+    may_publish = actor.is_superuser or actor.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+    if not may_publish or not Township.objects.visible_to(actor).filter(pk=township.pk).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
     existing = QuarterRanking.objects.filter(township=township, year=year, quarter=quarter).first()
     if existing:
@@ -330,7 +345,8 @@ def document_number_issue(*, issuer: str, year: int, purpose: str, actor, attemp
 
 
 def overdue(queryset):
-    return queryset.filter(~Q(status=LedgerStatus.CLOSED), deadline__lt=timezone.localdate())
+    """Kept for ``reports/documents.py`` until it asks ``LedgerItem.objects....overdue()`` itself."""
+    return queryset.overdue()
 
 
 def notice_issuer(township) -> str:
@@ -354,12 +370,13 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
     (bottom 3, flagged, with overdue ledger items); the PDF is a report job."""
     from .models import Notice
 
-    if not (actor.is_superuser or (actor.role == Role.TOWNSHIP_STAFF and actor.township_id == ranking.township_id)):
+    may_issue = actor.is_superuser or actor.role == Role.TOWNSHIP_STAFF
+    if not may_issue or not Township.objects.visible_to(actor).filter(pk=ranking.township_id).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
     township = ranking.township
     number = document_number_issue(
         issuer=notice_issuer(township),
-        year=timezone.localdate().year,
+        year=today().year,
         purpose=f"{ranking.year}年第{ranking.quarter}季度督查通报",
         actor=actor,
     )
@@ -370,12 +387,12 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
         title=f"关于{ranking.year}年第{ranking.quarter}季度「三会一课」和主题党日督查情况的通报",
         opening=opening.strip() or NOTICE_OPENING.format(year=ranking.year, quarter=ranking.quarter),
         closing=closing.strip() or NOTICE_CLOSING,
-        issued_on=timezone.localdate(),
+        issued_on=today(),
         issued_by=actor,
     )
     named = set(ranking.entries.filter(bottom_three=True).values_list("branch_id", flat=True))
     named |= set(ranking.flags.values_list("branch_id", flat=True))
-    named |= set(overdue(LedgerItem.objects.filter(branch__township=township)).values_list("branch_id", flat=True))
+    named |= set(LedgerItem.objects.filter(branch__township=township).overdue().values_list("branch_id", flat=True))
     notice.branches.set(named)
     return notice
 

@@ -1,19 +1,17 @@
 """Inspection rounds, the quarter's ranking and the problem ledger. Thin views:
 each looks its object up through a scoped queryset and calls one service."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Township
 from branches.scoping import Role
+from common.dates import today
 
 from . import services
 from .forms import FindingForm, LedgerItemForm, RoundForm
@@ -21,6 +19,7 @@ from .models import (
     InspectedBranch,
     InspectionRound,
     LedgerItem,
+    LedgerItemQuerySet,
     LedgerStatus,
     QuarterRanking,
     SecretaryActionFlag,
@@ -115,9 +114,7 @@ def finding_new(request, pk):
     inspected = get_object_or_404(
         InspectedBranch.objects.visible_to(request.user).select_related("branch", "inspection_round"), pk=pk
     )
-    form = FindingForm(
-        request.POST or None, request.FILES or None, initial={"responsible": "", "deadline": timezone.localdate()}
-    )
+    form = FindingForm(request.POST or None, request.FILES or None, initial={"responsible": "", "deadline": today()})
     if form.is_valid():
         try:
             services.finding_record(inspected=inspected, actor=request.user, **form.cleaned_data)
@@ -142,9 +139,9 @@ def ranking(request):
     """The quarter's ranking as it stands (computed live), and what was published."""
     townships = Township.objects.visible_to(request.user).order_by("name")
     township = townships.filter(pk=request.GET.get("township") or 0).first() or townships.first()
-    today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
-    quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+    day = today()
+    year = int(request.GET.get("year") or day.year)
+    quarter = int(request.GET.get("quarter") or (day.month - 1) // 3 + 1)
     rows = list(services.ranking_rows(township, year, quarter)) if township else []
     cut = max(len(rows) - services.BOTTOM, 0)
     published = (
@@ -221,21 +218,22 @@ def flag_resolve(request, pk):
 
 @login_required
 def ledger(request):
+    day = today()
     items = (
         LedgerItem.objects.visible_to(request.user)
+        .with_overdue(day)
         .select_related("branch__township")
         .order_by("status", "deadline", "pk")
     )
     status = request.GET.get("status", "")
     if status in LedgerStatus.values:
         items = items.filter(status=status)
-    today = timezone.localdate()
     per_branch = (
         LedgerItem.objects.visible_to(request.user)
         .values("branch__township__name", "branch__name")
         .annotate(
             open=Count("pk", filter=~Q(status=LedgerStatus.CLOSED)),
-            overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
+            overdue=Count("pk", filter=LedgerItemQuerySet.overdue_filter(day)),
             closed=Count("pk", filter=Q(status=LedgerStatus.CLOSED)),
         )
         .order_by("-overdue", "branch__township__name", "branch__name")
@@ -246,7 +244,6 @@ def ledger(request):
         {
             "items": items[:300],
             "per_branch": per_branch,
-            "today": today,
             "status": status,
             "statuses": LedgerStatus.choices,
             "may_create": request.user.is_superuser or request.user.role in STAFF_ROLES,
@@ -274,7 +271,8 @@ def ledger_new(request):
 @require_http_methods(["GET", "POST"])
 def ledger_item(request, pk):
     item = get_object_or_404(
-        LedgerItem.objects.visible_to(request.user).select_related("branch__township", "finding"), pk=pk
+        LedgerItem.objects.visible_to(request.user).with_overdue().select_related("branch__township", "finding"),
+        pk=pk,
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -285,12 +283,12 @@ def ledger_item(request, pk):
         except services.InspectionError as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, f"已{services.LEDGER_STEPS[action][3]}。")
+            messages.success(request, f"已{services.LEDGER_STEPS[action].label}。")
         return redirect("inspections:ledger_item", pk=item.pk)
     steps = [
-        (action, label)
-        for action, (sources, _target, roles, label) in services.LEDGER_STEPS.items()
-        if item.status in sources and (request.user.is_superuser or request.user.role in roles)
+        (action, step.label)
+        for action, step in services.LEDGER_STEPS.items()
+        if item.status in step.sources and step.permits(request.user)
     ]
     return render(
         request,
@@ -299,6 +297,5 @@ def ledger_item(request, pk):
             "item": item,
             "events": item.events.select_related("actor"),
             "steps": steps,
-            "overdue": item.status != LedgerStatus.CLOSED and item.deadline < date.today(),
         },
     )

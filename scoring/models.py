@@ -10,25 +10,31 @@ from django.db import models
 from django.db.models import Q
 
 from branches.models import Branch, County, Member, Township
-from branches.scoping import BranchScopedQuerySet, Role
+from branches.scoping import BranchScopedQuerySet, Role, ScopedQuerySet, unit_scope
 
 from .spec import FACTS, KINDS, METHOD_LABELS, SUBJECTS
 
+BUILTIN = Q(county__isnull=True, township__isnull=True)
 
-class FrameworkQuerySet(models.QuerySet):
+
+class FrameworkQuerySet(ScopedQuerySet):
+    """Built-ins to everyone signed in; a county's or a township's own frameworks to the
+    people under that unit and to those above it: a county reviewer sees the county's and
+    every township's in it, township staff their township's and their county's, a
+    secretary their township's and their county's."""
+
+    scope_lookups = {
+        "county": ("county", "township__county"),
+        "township": ("township", "county__townships"),
+        "branch": ("township__branches", "county__townships__branches"),
+    }
+
     def visible_to(self, user):
-        """Built-ins, the frameworks of the user's county, and those of the
-        user's township (a county reviewer: of every township in the county)."""
+        """The one rule, and the built-ins besides (distinct: a county's frameworks are reached
+        through its townships and their branches)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        visible = Q(county__isnull=True, township__isnull=True) | Q(county=user.home_county_id)
-        if user.role == Role.COUNTY_REVIEWER:
-            visible |= Q(township__county=user.county_id)
-        else:
-            visible |= Q(township=user.home_township_id)
-        return self.filter(visible)
+        return self.filter(BUILTIN | unit_scope(user, **self.scope_lookups)).distinct()
 
     def latest_versions(self):
         newer = self.model.objects.filter(code=models.OuterRef("code"), version__gt=models.OuterRef("version"))
@@ -137,11 +143,8 @@ STAGE_FILLERS = {
 
 
 class ScoreSheetQuerySet(BranchScopedQuerySet):
-    def visible_to(self, user):
-        visible = super().visible_to(user)
-        if getattr(user, "role", None) == Role.BRANCH_SECRETARY:
-            visible = visible.filter(hidden_from_branch=False)
-        return visible
+    # An unannounced inspection's sheet stays out of the secretary's sight until the round closes.
+    scope_limits = {"branch": Q(hidden_from_branch=False)}
 
 
 class ScoreSheet(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
+from common.dates import today
 from inspections.models import (
     DocumentNumber,
     InspectedBranch,
@@ -165,7 +166,7 @@ def _ledger_item(cast, checklist, branches):
         actor=cast.users["township_staff"],
         task="补开主题党日并完善记录",
         responsible="徐强华",
-        deadline=date.today() + timedelta(days=10),
+        deadline=today() + timedelta(days=10),
     )
     return LedgerItem.objects.get()
 

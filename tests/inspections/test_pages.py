@@ -1,11 +1,12 @@
 """Inspection pages: scoping and constant query counts."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.dates import today
 from inspections.models import LedgerItem, LedgerStatus
 from inspections.services import ledger_item_create
 from tests.factories import BranchFactory
@@ -43,7 +44,7 @@ def test_ledger_page_queries_do_not_grow_and_overdue_shows(client_for, cast):
                 problem="记录不全",
                 task="补齐记录",
                 responsible="书记",
-                deadline=date.today() + timedelta(days=days),
+                deadline=today() + timedelta(days=days),
                 actor=staff,
             )
 
@@ -60,7 +61,7 @@ def test_ledger_and_rounds_are_scoped(client_for, cast, checklist, branches):  #
     _round(cast, checklist, branches)
     staff = cast.users["township_staff"]
     item = ledger_item_create(
-        branch=cast.branch, problem="缺记录", task="补记录", responsible="书记", deadline=date.today(), actor=staff
+        branch=cast.branch, problem="缺记录", task="补记录", responsible="书记", deadline=today(), actor=staff
     )
     url = reverse("inspections:ledger_item", args=[item.pk])
     assert client_for(cast.users["branch_secretary"]).get(url).status_code == 200
@@ -89,7 +90,7 @@ def test_the_ledger_exports_in_the_three_list_layout(client_for, cast):
         problem="=2+2 记录缺失",
         task="补记录",
         responsible="徐书记",
-        deadline=date.today() - timedelta(days=1),
+        deadline=today() - timedelta(days=1),
         actor=staff,
     )
     ledger_item_create(
@@ -97,7 +98,7 @@ def test_the_ledger_exports_in_the_three_list_layout(client_for, cast):
         problem="别的乡镇",
         task="x",
         responsible="y",
-        deadline=date.today(),
+        deadline=today(),
         actor=cast.users["county_reviewer"],
     )
     with mock.patch("reports.services._enqueue"):
