@@ -2,10 +2,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
 from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
 from branches.scoping import Role
+from common.dates import today
 
 
 @dataclass
@@ -41,7 +41,7 @@ def _branches_with_flags(user, year):
 def home_overview(user) -> dict:
     """What the user's home page (工作台) shows: the units below them and
     the register gaps that need their attention. Constant query count."""
-    year = timezone.localdate().year
+    year = today().year
     branches = list(_branches_with_flags(user, year))
     attention = [
         Attention(f"{year}年村集体经济收入尚未填报", [b for b in branches if not b.has_figure]),
@@ -94,13 +94,12 @@ def _record_gaps(user) -> list[tuple[str, str]]:
 
 def _inspection_tasks(user) -> dict:
     """Open and overdue ledger items, and secretaries awaiting action, under the user's unit."""
-    from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+    from inspections.models import LedgerItem, LedgerItemQuerySet, LedgerStatus, SecretaryActionFlag
 
-    today = timezone.localdate()
     ledger = LedgerItem.objects.visible_to(user).aggregate(
         open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
         submitted=Count("pk", filter=Q(status=LedgerStatus.SUBMITTED)),
-        overdue=Count("pk", filter=~Q(status=LedgerStatus.CLOSED) & Q(deadline__lt=today)),
+        overdue=Count("pk", filter=LedgerItemQuerySet.overdue_filter()),
     )
     flags = list(SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10])
     from inspections.models import Notice

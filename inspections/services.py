@@ -344,11 +344,6 @@ def document_number_issue(*, issuer: str, year: int, purpose: str, actor, attemp
     raise InspectionError("文号分配繁忙，请稍后重试。")
 
 
-def overdue(queryset):
-    """Kept for ``reports/documents.py`` until it asks ``LedgerItem.objects....overdue()`` itself."""
-    return queryset.overdue()
-
-
 def notice_issuer(township) -> str:
     """The 发文字 of a township committee: its first character and 党发 (关兴镇 → 关党发)."""
     return f"{township.name[0]}党发"

@@ -13,7 +13,6 @@ urlpatterns = [
     path("ranking/", views.ranking, name="ranking"),
     path("ranking/publish/", views.ranking_publish, name="ranking_publish"),
     path("flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
-    path("rankings/<int:pk>/notice/", views.notice_new, name="notice_new"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/new/", views.ledger_new, name="ledger_new"),
     path("ledger/<int:pk>/", views.ledger_item, name="ledger_item"),

@@ -185,26 +185,6 @@ def ranking_publish(request):
 
 @login_required
 @require_POST
-def notice_new(request, pk):
-    """Issue a notice for a published ranking (its 文号 now) and start its PDF."""
-    from reports.services import job_request
-
-    ranking_obj = get_object_or_404(
-        QuarterRanking.objects.filter(township__in=Township.objects.visible_to(request.user)), pk=pk
-    )
-    notice = services.notice_issue(
-        ranking=ranking_obj,
-        actor=request.user,
-        opening=request.POST.get("opening", ""),
-        closing=request.POST.get("closing", ""),
-    )
-    job, _how = job_request(user=request.user, kind="notice", params={"notice": notice.pk})
-    messages.success(request, f"已编号 {notice.number}，通报正在生成。")
-    return redirect("reports:job", pk=job.pk)
-
-
-@login_required
-@require_POST
 def flag_resolve(request, pk):
     flag = get_object_or_404(SecretaryActionFlag.objects.visible_to(request.user), pk=pk)
     try:

@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditEvent, audit_record
+from branches.models import Township
+from inspections.models import QuarterRanking
+from inspections.services import notice_issue
 
 from .documents import DOCUMENTS, job_visible_to
 from .models import Job, JobStatus
@@ -98,3 +101,21 @@ def job_download(request, pk):
 
 def document_choices():
     return [(kind, document.label) for kind, document in DOCUMENTS.items()]
+
+
+@login_required
+@require_POST
+def notice_issue_view(request, pk):
+    """Issue a notice for a published ranking (its 文号 now) and start its PDF."""
+    ranking_obj = get_object_or_404(
+        QuarterRanking.objects.filter(township__in=Township.objects.visible_to(request.user)), pk=pk
+    )
+    notice = notice_issue(
+        ranking=ranking_obj,
+        actor=request.user,
+        opening=request.POST.get("opening", ""),
+        closing=request.POST.get("closing", ""),
+    )
+    job, _how = job_request(user=request.user, kind="notice", params={"notice": notice.pk})
+    messages.success(request, f"已编号 {notice.number}，通报正在生成。")
+    return redirect("reports:job", pk=job.pk)

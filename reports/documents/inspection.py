@@ -10,7 +10,6 @@ from django.utils import timezone
 from common.dates import today
 from common.workbooks import workbook_bytes, write_only_workbook, write_report_sheet
 from inspections.models import LedgerEvent, LedgerItem, Notice
-from inspections.services import overdue
 
 from .. import pdf
 
@@ -30,7 +29,8 @@ def inspection_notice(job, campaign, progress) -> bytes:
     bottom = [e for e in entries if e.bottom_three]
     flags = list(notice.ranking.flags.select_related("branch"))
     late = list(
-        overdue(LedgerItem.objects.filter(branch__township=notice.township))
+        LedgerItem.objects.filter(branch__township=notice.township)
+        .overdue()
         .select_related("branch")
         .order_by("deadline", "branch__name")
     )
@@ -94,7 +94,7 @@ def ledger_items(job, campaign, progress) -> bytes:
     progress(30, "读取问题台账")
     latest = LedgerEvent.objects.filter(item=OuterRef("pk"), action="rectify").order_by("-at").values("text")[:1]
     scope = ledger_scope(job.params)
-    late = set(overdue(scope).values_list("pk", flat=True))
+    late = set(scope.overdue().values_list("pk", flat=True))
     items = (
         scope.select_related("branch__township")
         .annotate(rectification=Subquery(latest), last_step=Max("events__at"))

@@ -242,7 +242,7 @@ def test_a_quarter_notice_names_the_bottom_three_in_order_with_its_number(cast, 
     _round(cast, checklist, branches, year=2026, quarter=1, scores=[9, 0, 0, 7, 8, 0])
     ranking = ranking_publish(township=cast.township, year=2026, quarter=1, actor=staff)
     with mock.patch("reports.services._enqueue"):
-        response = client_for(staff).post(reverse("inspections:notice_new", args=[ranking.pk]), {"opening": ""})
+        response = client_for(staff).post(reverse("reports:notice_issue", args=[ranking.pk]), {"opening": ""})
     job = Job.objects.get(kind="notice")
     assert response["Location"] == reverse("reports:job", args=[job.pk])
     job_execute(job.pk)

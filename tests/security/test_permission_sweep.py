@@ -143,7 +143,7 @@ def world(transactional_db, settings, tmp_path):
         "inspections:round_close": ({"pk": inspection.pk}, t),
         "inspections:finding_new": ({"pk": inspected.pk}, b),
         "inspections:flag_resolve": ({"pk": flag.pk}, b),
-        "inspections:notice_new": ({"pk": ranking.pk}, t),
+        "reports:notice_issue": ({"pk": ranking.pk}, t),
         "inspections:ledger_item": ({"pk": ledger.pk}, b),
         "publicity": ({"token": campaign.public_token}, None),
     }
