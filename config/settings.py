@@ -244,8 +244,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # the exchange tables; kombu's default is control/ in the working directory (the repository)
+        "control_folder": str(_broker_dir / "control"),
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):  # kombu creates none of them with their parents
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A job is acknowledged only when it finished, so a worker killed mid-job

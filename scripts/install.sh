@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Installs everything the product and its tests need; safe to run again.
-#   - Debian packages: Pango (WeasyPrint), CJK fonts, Chromium (browser tests), poppler-utils (PDF checks)
-#   - a virtual environment in .venv with the exact pins of requirements.lock
+# Installs what the product needs, or with --dev what its tests need too; safe to run again.
+#   bash scripts/install.sh          the product (scripts/start.sh, production: docs/deploy.md)
+#   bash scripts/install.sh --dev    the product and its tests (scripts/test.sh, CI)
+#   - Debian packages: Pango (WeasyPrint), CJK fonts; with --dev also Chromium (browser tests)
+#     and poppler-utils (PDF checks)
+#   - a virtual environment in .venv with the exact pins and hashes of requirements/runtime.lock,
+#     or with --dev of requirements/dev.lock (the runtime pins and the test tools);
+#     pyproject.toml says how the locks are made
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils)
+LOCK=requirements/runtime.lock
+APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+case "${1:-}" in
+  "") ;;
+  --dev)
+    LOCK=requirements/dev.lock
+    APT_PACKAGES+=(chromium poppler-utils)
+    ;;
+  *) echo "用法：bash scripts/install.sh [--dev]" >&2; exit 2 ;;
+esac
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -27,12 +42,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> 创建虚拟环境 .venv"
   "$PYTHON" -m venv .venv
 fi
-# Reinstall only when the lock file changed since the last install.
-stamp=.venv/.requirements.lock.sha256
-want=$(sha256sum requirements.lock | cut -d' ' -f1)
+# Reinstall only when this lock changed since it was last installed. One stamp per lock: the
+# dev lock holds the runtime pins too, and a change to either is installed when it is next asked for.
+stamp=".venv/.$(basename "$LOCK").sha256"
+want=$(sha256sum "$LOCK" | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "==> 安装 Python 依赖（requirements.lock）"
+  echo "==> 安装 Python 依赖（$LOCK）"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements.lock
+  # every package pinned with its hashes: a file that differs from the one locked is refused
+  .venv/bin/python -m pip install -q --require-hashes -r "$LOCK"
   echo "$want" > "$stamp"
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: install, migrate, load the demo data, then run
-# the web server and the background worker at http://127.0.0.1:8000.
+# The README's first command: install the product alone (requirements/runtime.lock, no test
+# tools), migrate, load the demo data, then run the web server and the background worker at
+# http://127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh

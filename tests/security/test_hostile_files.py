@@ -298,4 +298,4 @@ def test_path_traversal_nul_and_right_to_left_names_are_made_harmless(cast, sett
 def test_openpyxl_parses_with_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
-    assert DEFUSEDXML  # installed from requirements.lock, so entity tricks never reach the XML parser
+    assert DEFUSEDXML  # installed from requirements/runtime.lock, so entity tricks never reach the XML parser
