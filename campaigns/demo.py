@@ -2,7 +2,8 @@
 
 Its phases follow the 五好 plan's order, moved so that today falls in the
 self-assessment and the verification phases (they overlap, as they do where
-the township verifies early submitters while others still assess).
+the township verifies early submitters while others still assess). It assesses
+the demo year (``common.dates.demo_year``), whose records the demo holds.
 """
 
 import random
@@ -11,7 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from branches.models import Branch, User
-from common.dates import today
+from common.dates import demo_year, today
 from scoring.entries import RawEntry
 from scoring.models import Framework
 from scoring.selectors import framework_spec
@@ -21,7 +22,15 @@ from .models import Campaign, PhaseKind
 from .services import campaign_create
 from .workflow import transition
 
-TITLE = "2026年关兴镇「五好党支部」创建（演示）"
+
+def title() -> str:
+    return f"{demo_year()}年关兴镇「五好党支部」创建（演示）"
+
+
+def standardization_title() -> str:
+    return f"{demo_year()}年关兴镇党支部建设标准化对标创建（演示）"
+
+
 SCHEDULE = {  # days from today: (start, end)
     PhaseKind.PREPARATION: (-200, -31),
     PhaseKind.SELF_ASSESSMENT: (-30, 7),
@@ -54,14 +63,14 @@ def _typed_entries(sheet, rng) -> dict[str, RawEntry]:
 
 @transaction.atomic
 def seed_demo_campaign() -> bool:
-    if Campaign.objects.filter(title=TITLE).exists():
+    if Campaign.objects.filter(title=title()).exists():
         return False
     staff = User.objects.get(username="guanxing")
     branches = list(Branch.objects.filter(township=staff.township).order_by("name"))
     campaign = campaign_create(
         kind="wuhao",
-        year=today().year,
-        title=TITLE,
+        year=demo_year(),
+        title=title(),
         framework=Framework.objects.filter(code="wuhao").latest("version"),
         branches=branches,
         actor=staff,
@@ -71,7 +80,7 @@ def seed_demo_campaign() -> bool:
         start, end = SCHEDULE[phase.kind]
         phase.starts_on, phase.ends_on = today() + timedelta(days=start), today() + timedelta(days=end)
         phase.save()
-    rng = random.Random(TITLE)
+    rng = random.Random("2026年关兴镇「五好党支部」创建（演示）")  # the first demo's draws, whatever the year
     # 法泥村 is left for the demo secretary; of the others, four have submitted and two are drafting.
     others = [p for p in campaign.participants.select_related("branch") if p.branch.name != "法泥村党支部"]
     for index, participant in enumerate(others[:6]):
@@ -83,20 +92,17 @@ def seed_demo_campaign() -> bool:
     return True
 
 
-STANDARDIZATION_TITLE = "2026年关兴镇党支部建设标准化对标创建（演示）"
-
-
 @transaction.atomic
 def seed_demo_standardization() -> bool:
     """A 标准化 campaign in self-assessment: 法泥村's sheet is open, its linked items
     filled from the branch's records (the demo secretary's way in)."""
-    if Campaign.objects.filter(title=STANDARDIZATION_TITLE).exists():
+    if Campaign.objects.filter(title=standardization_title()).exists():
         return False
     staff = User.objects.get(username="guanxing")
     campaign = campaign_create(
         kind="standardization",
-        year=today().year,
-        title=STANDARDIZATION_TITLE,
+        year=demo_year(),
+        title=standardization_title(),
         framework=Framework.objects.filter(code="standardization").latest("version"),
         branches=Branch.objects.filter(township=staff.township, kind="village").order_by("name"),
         actor=staff,

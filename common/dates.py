@@ -24,3 +24,13 @@ def requested_year(request) -> int:
     text = request.GET.get("year", "")
     this = today().year
     return int(text) if text.isdigit() and 2000 <= int(text) <= this + 1 else this
+
+
+def demo_year(on: date | None = None) -> int:
+    """The year the demo county is assessing on ``on`` (today by default): the year under way from
+    November, when the year-end self-assessments open, and until then the year before.
+
+    The demo's records run from 1 January of that year up to today, so its campaigns and their
+    sheets always have ten months or more of records behind them, whatever the date."""
+    on = on or today()
+    return on.year if on.month >= 11 else on.year - 1

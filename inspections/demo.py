@@ -1,6 +1,8 @@
 """Inspections for the demo county: last quarter's round closed and its ranking
-published, this quarter's round under way, and a few problems on the ledger."""
+published, this quarter's round under way, and a few problems on the ledger.
+Quarters count from today (``common.dates.today``)."""
 
+import calendar
 import random
 from datetime import date, timedelta
 
@@ -16,7 +18,19 @@ from scoring.services import score_sheet_save, sheet_entries
 from .models import InspectionRound, RoundKind
 from .services import finding_record, ranking_publish, round_close, round_create
 
-LAST_QUARTER_TITLE = "2026年第三季度「三会一课」和主题党日督查（演示）"
+QUARTER_NAMES = "一二三四"
+
+
+def _title(year: int, quarter: int) -> str:
+    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度「三会一课」和主题党日督查（演示）"
+
+
+def quarters(on: date | None = None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(year, quarter) of the quarter before ``on`` (today) and of the one under way."""
+    on = on or today()
+    current = (on.year, (on.month - 1) // 3 + 1)
+    last = (current[0], current[1] - 1) if current[1] > 1 else (current[0] - 1, 4)
+    return last, current
 
 
 def _inspect(sheet, rng, actor):
@@ -37,18 +51,20 @@ def _inspect(sheet, rng, actor):
 
 @transaction.atomic
 def seed_demo_inspections() -> bool:
-    if InspectionRound.objects.filter(title=LAST_QUARTER_TITLE).exists():
+    (last_year, last_quarter), (year, quarter) = quarters()
+    if InspectionRound.objects.filter(title=_title(last_year, last_quarter)).exists():
         return False
     staff = User.objects.get(username="guanxing")
     branches = list(Branch.objects.filter(township=staff.township, kind="village").order_by("name"))
     checklist = Framework.objects.filter(code="inspection-organisational-life").latest("version")
-    rng = random.Random(LAST_QUARTER_TITLE)
+    rng = random.Random("2026年第三季度「三会一课」和主题党日督查（演示）")  # the first demo's draws, whatever the date
+    last_month = 3 * last_quarter
     last = round_create(
         kind=RoundKind.QUARTERLY,
-        title=LAST_QUARTER_TITLE,
-        year=2026,
-        quarter=3,
-        held_on=date(2026, 9, 25),
+        title=_title(last_year, last_quarter),
+        year=last_year,
+        quarter=last_quarter,
+        held_on=date(last_year, last_month, min(25, calendar.monthrange(last_year, last_month)[1])),
         inspectors="赵党建、镇纪委书记",
         checklist=checklist,
         branches=branches,
@@ -68,12 +84,12 @@ def seed_demo_inspections() -> bool:
         deadline=today() - timedelta(days=10),
     )
     round_close(last, actor=staff)
-    ranking_publish(township=staff.township, year=2026, quarter=3, actor=staff)
+    ranking_publish(township=staff.township, year=last_year, quarter=last_quarter, actor=staff)
     current = round_create(
         kind=RoundKind.QUARTERLY,
-        title="2026年第四季度「三会一课」和主题党日督查（演示）",
-        year=2026,
-        quarter=4,
+        title=_title(year, quarter),
+        year=year,
+        quarter=quarter,
         held_on=today(),
         inspectors="赵党建",
         checklist=checklist,

@@ -16,6 +16,7 @@ from django.db import transaction
 from branches.models import AnnualFigure, Branch, BranchKind, County, Gender, Member, Post, SiteType, Township, User
 from branches.scoping import Role
 from branches.services import annual_figure_record
+from common.dates import demo_year
 from scoring.builtin import load_builtin_frameworks
 
 DEMO_PASSWORD = "Demo@2026"
@@ -129,7 +130,7 @@ def _member_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _members_for(branch: Branch, count: int, rng: random.Random) -> list[Member]:
+def _members_for(branch: Branch, count: int, rng: random.Random, year: int) -> list[Member]:
     posts = [Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.COMMITTEE_MEMBER, Post.COMMITTEE_MEMBER]
     members, seen = [], set()
     while len(members) < count:
@@ -139,7 +140,7 @@ def _members_for(branch: Branch, count: int, rng: random.Random) -> list[Member]
         seen.add((name, birth_year))
         index = len(members)
         post = posts[index] if index < len(posts) else (Post.PROBATIONARY if index == count - 1 else Post.ORDINARY)
-        joined_year = min(birth_year + rng.randint(20, 40), 2025)
+        joined_year = min(birth_year + rng.randint(20, 40), year - 1)  # members before the demo year
         members.append(
             Member(
                 branch=branch,
@@ -155,9 +156,9 @@ def _members_for(branch: Branch, count: int, rng: random.Random) -> list[Member]
     return members
 
 
-def _ensure_members(branch: Branch, count: int, rng: random.Random) -> int:
+def _ensure_members(branch: Branch, count: int, rng: random.Random, year: int) -> int:
     existing = set(branch.members.values_list("name", "birth_year"))
-    new = [m for m in _members_for(branch, count, rng) if (m.name, m.birth_year) not in existing]
+    new = [m for m in _members_for(branch, count, rng, year) if (m.name, m.birth_year) not in existing]
     Member.objects.bulk_create(new)
     return len(new)
 
@@ -176,6 +177,7 @@ def _ensure_user(username, *, full_name, role, **unit) -> bool:
 def seed_demo() -> dict:
     """Create the demo county; returns what was created and the demo logins."""
     created = {"townships": 0, "branches": 0, "members": 0, "figures": 0, "users": 0}
+    demo = demo_year()
     county, _ = County.objects.get_or_create(name=COUNTY_NAME)
     admin = User.objects.filter(username="admin").first()
     if admin is None:
@@ -240,12 +242,13 @@ def seed_demo() -> dict:
         for position, (name, fields) in enumerate(branch_specs):
             branch, was_created = Branch.objects.get_or_create(township=township, name=name, defaults=fields)
             created["branches"] += was_created
-            created["members"] += _ensure_members(branch, member_counts[name], random.Random(name))
-            for year in (2025, 2026):
-                # Every fourth branch has not yet reported this year's income: a task on the home pages.
-                if year == 2026 and position % 4 == 3:
+            created["members"] += _ensure_members(branch, member_counts[name], random.Random(name), demo)
+            for year in (demo - 1, demo):
+                # Every fourth branch has not yet reported the demo year's income: a task on the home pages.
+                if year == demo and position % 4 == 3:
                     continue
-                income = Decimal(random.Random(f"{name}{year}").randrange(20000, 160000, 500))
+                # drawn as for the first demo year (2026): the same figures whatever year the demo is built in
+                income = Decimal(random.Random(f"{name}{2026 + year - demo}").randrange(20000, 160000, 500))
                 if not AnnualFigure.objects.filter(branch=branch, year=year).exists():
                     created["figures"] += (
                         annual_figure_record(

@@ -1,8 +1,9 @@
 """A year of plausible records for the demo township's branches: organisational
 life every month (with a few months missed), members' deeds and services (some
 not yet confirmed), problems solved, pledges and a round of mass appraisal.
-Dated up to today, so the secretary's gaps and the township's grid show what a
-real November looks like."""
+They cover the demo year (``common.dates.demo_year``) from 1 January up to today,
+so the secretary's gaps and the township's grid show what a real year looks like
+whatever the date."""
 
 import random
 from datetime import date, timedelta
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from branches.models import Branch, BranchKind, Township, User
 from branches.scoping import Role
+from common.dates import demo_year
+from common.dates import today as local_today
 from records.models import (
     Absence,
     AbsenceReason,
@@ -28,7 +31,6 @@ from records.models import (
     SolvedProblem,
 )
 
-YEAR = 2026
 # most absentees in a mountain village are away working
 ABSENCE_REASONS = [AbsenceReason.AWAY] * 5 + [AbsenceReason.ILLNESS, AbsenceReason.LEAVE, AbsenceReason.FRAIL]
 THEME_TOPICS = [
@@ -94,21 +96,28 @@ def seed_demo_records(township: Township) -> int:
             kind=kind,
             defaults={"points": Decimal(points), "yearly_cap": Decimal(cap), "updated_by": staff},
         )
-    today = timezone.localdate()
-    last_month = 12 if today.year > YEAR else today.month
+    today = local_today()
+    year = demo_year(today)
     created = 0
     for branch in branches:
-        created += _branch_records(branch, random.Random(f"records{branch.name}"), staff, today, last_month)
+        created += _branch_records(branch, random.Random(f"records{branch.name}"), staff, today, year)
     return created
 
 
-def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last_month: int) -> int:
+def _months(year: int, today: date) -> list[tuple[int, int]]:
+    """(year, month) from January of ``year`` to the month under way."""
+    return [(y, m) for y in range(year, today.year + 1) for m in range(1, 13) if (y, m) <= (today.year, today.month)]
+
+
+def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year: int) -> int:
     recorder = User.objects.filter(branch=branch).first() or staff
     members = list(branch.members.all())
     # a branch misses a theme day now and then; the laggards more often
     miss_rate = rng.choice((0.0, 0.05, 0.1, 0.2))
     life, attendance = [], []
-    for month in range(1, last_month + 1):
+    last_month = 12 if today.year > year else today.month  # the demo year's last month with records
+    for y, month in _months(year, today):
+        under_way = (y, month) == (today.year, today.month)
         plan = [(LifeKind.THEME_DAY, THEME_TOPICS[month - 1]), (LifeKind.COMMITTEE_MEETING, f"{month}月支委会")]
         if rng.random() > 0.15:
             plan.append((LifeKind.GROUP_MEETING, f"{month}月党小组学习"))
@@ -118,13 +127,13 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
                 (LifeKind.PARTY_LECTURE, f"第{(month + 2) // 3}季度党课：书记讲党课"),
             ]
         if month == 2 and rng.random() > 0.2:
-            plan.append((LifeKind.LIFE_MEETING, "2025年度组织生活会暨民主评议党员"))
+            plan.append((LifeKind.LIFE_MEETING, f"{y - 1}年度组织生活会暨民主评议党员"))
         for kind, topic in plan:
-            if kind == LifeKind.THEME_DAY and month < last_month and rng.random() < miss_rate:
+            if kind == LifeKind.THEME_DAY and not under_way and rng.random() < miss_rate:
                 continue
-            if month == last_month and kind == LifeKind.THEME_DAY and today.day < 15:
+            if under_way and kind == LifeKind.THEME_DAY and today.day < 15:
                 continue
-            held_on = _day(YEAR, month, rng, today)
+            held_on = _day(y, month, rng, today)
             due = [m for m in members if m.joined_on <= held_on]
             present = [m for m in due if rng.random() < 0.88]
             away = [(m, rng.choice(ABSENCE_REASONS)) for m in due if m not in present]
@@ -150,7 +159,7 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
 
     deeds = []
     for member in members:
-        start = max(date(YEAR, 1, 1), member.joined_on)
+        start = max(date(year, 1, 1), member.joined_on)
         if start > today:
             continue
         span = (today - start).days
@@ -174,8 +183,12 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
                 beneficiary=whom,
                 recorded_by=recorder,
                 confirmed_by=recorder if confirmed else None,
-                confirmed_at=timezone.make_aware(timezone.datetime.combine(done_on, timezone.datetime.min.time()))
-                + timedelta(days=2)
+                # two days later, and never after now
+                confirmed_at=min(
+                    timezone.make_aware(timezone.datetime.combine(done_on, timezone.datetime.min.time()))
+                    + timedelta(days=2),
+                    timezone.now(),
+                )
                 if confirmed
                 else None,
             )
@@ -187,7 +200,7 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
             branch=branch,
             category=category,
             title=title,
-            solved_on=_day(YEAR, rng.randint(3, max(3, last_month)), rng, today),
+            solved_on=_day(year, rng.randint(3, max(3, last_month)), rng, today),
             description="村“两委”会议研究、党员大会决议后实施，群众代表验收。",
             recorded_by=recorder,
         )
@@ -195,7 +208,7 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
     ]
     SolvedProblem.objects.bulk_create(problems)
 
-    pledges = [Pledge(branch=branch, year=YEAR, content=BRANCH_PLEDGE, recorded_by=recorder)]
+    pledges = [Pledge(branch=branch, year=year, content=BRANCH_PLEDGE, recorded_by=recorder)]
     for member in members:
         if rng.random() < 0.08:
             continue  # a member who has not pledged yet
@@ -204,14 +217,16 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
             Pledge(
                 branch=branch,
                 member=member,
-                year=YEAR,
+                year=year,
                 content=rng.choice(MEMBER_PLEDGES),
                 status=status,
                 status_note={
                     PledgeStatus.KEPT: "已完成，群众代表签字确认",
                     PledgeStatus.NOT_KEPT: "外出务工半年，未能完成",
                 }.get(status, ""),
-                resolved_on=_day(YEAR, rng.randint(5, last_month), rng, today) if status != PledgeStatus.OPEN else None,
+                resolved_on=_day(year, rng.randint(5, max(5, last_month)), rng, today)
+                if status != PledgeStatus.OPEN
+                else None,
                 recorded_by=recorder,
             )
         )
@@ -226,7 +241,7 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, last
     basically = rng.randint(2, 10)
     Appraisal.objects.create(
         branch=branch,
-        held_on=_day(YEAR, 6, rng, today),
+        held_on=_day(year, 6, rng, today),
         forms=forms,
         satisfied=forms - dissatisfied - basically - rng.randint(0, 2),
         basically_satisfied=basically,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from common.dates import today as common_today
+from tests import clock
 from tests.factories import (
     BranchFactory,
     CountyFactory,
@@ -14,6 +16,8 @@ from tests.factories import (
     county_reviewer,
     township_staff,
 )
+
+_TRAVEL = pytest.StashKey()
 
 
 @dataclass
@@ -62,7 +66,21 @@ def client_for(client):
     return login
 
 
+def pytest_configure(config):
+    # TEST_TODAY=2027-01-04: the whole session on that day (tests/clock.py), before any test module is imported
+    config.stash[_TRAVEL] = clock.start_session()
+
+
+def pytest_unconfigure(config):
+    if travel := config.stash.get(_TRAVEL, None):
+        travel.stop()
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE']} · broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"
+    today = f" · today: {common_today()} ({clock.ENV})" if config.stash.get(_TRAVEL, None) else ""
+    return (
+        f"database: {settings.DATABASES['default']['ENGINE']} · broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"
+        + today
+    )

@@ -1,15 +1,16 @@
 """Records kept once (deeds, pledges, problems, appraisal, organisational life)
 and the facts computed from them, on hand-made records."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
+from common.dates import today
 from records.models import DeedKind, LifeKind, OrganisationalLife, PledgeStatus
 from records.selectors import member_points
 from records.services import (
@@ -25,7 +26,8 @@ from records.services import (
 from scoring.facts import Period, fact_values, facts_for_branches, facts_grid, secretary_gaps
 from tests.factories import BranchFactory, MemberFactory
 
-YEAR = 2026
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+YEAR = today().year - 1  # a year that is over: every month of it is due, every date in it is past
 
 
 def _life(branch, actor, kind, held_on, topic="学习"):
@@ -47,13 +49,13 @@ def _deed(branch, member, actor, done_on, kind=DeedKind.DEED, confirm=True, conf
     return deed
 
 
-def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_in_shanghai_time(cast, client_for, monkeypatch):
+def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_in_shanghai_time(cast, client_for, time_machine):
     secretary = cast.users["branch_secretary"]
     # 16:30 UTC on 31 January is 00:30 on 1 February in Asia/Shanghai: the form offers 1 February
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 1, 31, 16, 30, tzinfo=UTC))
+    time_machine.move_to(datetime(YEAR, 1, 31, 16, 30, tzinfo=UTC), tick=False)
     page = client_for(secretary).get(f"/branches/{cast.branch.pk}/life/").content.decode()
-    assert 'value="2026-02-01"' in page
-    _life(cast.branch, secretary, LifeKind.THEME_DAY, date(2026, 1, 31))
+    assert f'value="{YEAR}-02-01"' in page
+    _life(cast.branch, secretary, LifeKind.THEME_DAY, date(YEAR, 1, 31))
     facts = fact_values(cast.branch, YEAR)
     assert facts["theme_day_months"].value == 1
 
@@ -63,14 +65,14 @@ def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_in_shanghai_
             "theme_days_missing"
         ].value
 
-    assert missing(date(2026, 2, 1)) == 0
-    assert missing(date(2026, 2, 28)) == 0  # the last day of February is still February
-    assert missing(date(2026, 3, 1)) == 1  # … until it is over
+    assert missing(date(YEAR, 2, 1)) == 0
+    assert missing(date(YEAR, 3, 1) - timedelta(days=1)) == 0  # the last day of February is still February
+    assert missing(date(YEAR, 3, 1)) == 1  # … until it is over
     # the secretary is reminded of the month under way
-    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 2, 1))][
+    assert [text for text, _url in secretary_gaps(cast.branch, today=date(YEAR, 2, 1))][
         0
     ] == "本月（2月）的主题党日还没有记录"
-    assert [text for text, _url in secretary_gaps(cast.branch, today=date(2026, 3, 1))][:2] == [
+    assert [text for text, _url in secretary_gaps(cast.branch, today=date(YEAR, 3, 1))][:2] == [
         "2月没有主题党日记录",
         "本月（3月）的主题党日还没有记录",
     ]
@@ -211,7 +213,7 @@ def test_records_are_kept_for_ones_own_branch_only(cast, client_for):
     county = client_for(cast.users["county_reviewer"])
     assert "代办医保" in county.get(f"/branches/{cast.branch.pk}/deeds/?year={YEAR}").content.decode()
     refused = county.post(
-        f"/branches/{cast.branch.pk}/problems/", {"category": "governance", "title": "x", "solved_on": "2026-01-02"}
+        f"/branches/{cast.branch.pk}/problems/", {"category": "governance", "title": "x", "solved_on": f"{YEAR}-01-02"}
     )
     assert refused.status_code == 403
 
@@ -226,7 +228,7 @@ def test_a_record_photo_is_checked_and_a_refused_one_leaves_nothing(cast, client
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
     response = client.post(
         f"/branches/{cast.branch.pk}/problems/",
-        {"category": "governance", "title": "调解纠纷", "solved_on": "2026-03-02", "photos": [fake]},
+        {"category": "governance", "title": "调解纠纷", "solved_on": f"{YEAR}-03-02", "photos": [fake]},
     )
     assert "内容不是这几种格式" in response.content.decode()
     assert not cast.branch.solved_problems.exists() and not Evidence.objects.exists()
@@ -257,7 +259,7 @@ def test_record_actions_and_the_grid_answer_only_inside_the_unit(cast, client_fo
     pledge = pledge_record(branch=cast.branch, member=None, year=YEAR, content="修路", actor=secretary)
     actions = [
         (f"/branches/deeds/{deed.pk}/confirm/", {}),
-        (f"/branches/pledges/{pledge.pk}/resolve/", {"status": "kept", "note": "已修", "resolved_on": "2026-05-02"}),
+        (f"/branches/pledges/{pledge.pk}/resolve/", {"status": "kept", "note": "已修", "resolved_on": f"{YEAR}-05-02"}),
         (f"/branches/pledges/{pledge.pk}/comment/", {"comment": "好"}),
     ]
     for outsider in ("other_branch_secretary", "other_township_staff", "other_county_reviewer"):
@@ -278,10 +280,10 @@ def test_record_actions_and_the_grid_answer_only_inside_the_unit(cast, client_fo
         assert client_for(cast.users[role]).get("/branches/points/").status_code == 403
 
 
-def test_the_secretarys_home_page_lists_this_years_gaps_in_plain_words(cast, client_for, monkeypatch):
-    """On 2026-04-20: January and March have a 主题党日, February, April do not (April has begun);
+def test_the_secretarys_home_page_lists_this_years_gaps_in_plain_words(cast, client_for, time_machine):
+    """On 20 April: January and March have a 主题党日, February, April do not (April has begun);
     no 组织生活会; 张三 has only an unconfirmed deed; one pledge open."""
-    monkeypatch.setattr(timezone, "localdate", lambda *a: date(YEAR, 4, 20))
+    time_machine.move_to(datetime(YEAR, 4, 20, 10, tzinfo=SHANGHAI), tick=False)
     secretary = cast.users["branch_secretary"]
     for month in (1, 3):
         _life(cast.branch, secretary, LifeKind.THEME_DAY, date(YEAR, month, 8))
@@ -290,7 +292,7 @@ def test_the_secretarys_home_page_lists_this_years_gaps_in_plain_words(cast, cli
 
     gaps = client_for(secretary).get("/").content.decode()
     assert "2月没有主题党日记录" in gaps and "本月（4月）的主题党日还没有记录" in gaps
-    assert "2026年组织生活会还没有召开" in gaps
+    assert f"{YEAR}年组织生活会还没有召开" in gaps
     assert "张三今年还没有办实事记录" in gaps
     assert "1 条办实事和服务记录等您确认" in gaps
     assert "1 项公开承诺还没有标记兑现情况" in gaps
@@ -312,7 +314,8 @@ def test_township_staff_comment_on_a_pledge_and_the_secretary_marks_it_kept(cast
     assert client_for(secretary).post(f"/branches/pledges/{pledge.pk}/comment/", {"comment": "很好"}).status_code == 403
     client_for(staff).post(f"/branches/pledges/{pledge.pk}/comment/", {"comment": "措施具体，年底对账"})
     client_for(secretary).post(
-        f"/branches/pledges/{pledge.pk}/resolve/", {"status": "kept", "note": "2户已出栏", "resolved_on": "2026-10-02"}
+        f"/branches/pledges/{pledge.pk}/resolve/",
+        {"status": "kept", "note": "2户已出栏", "resolved_on": f"{YEAR}-10-02"},
     )
     pledge.refresh_from_db()
     assert (pledge.leader_comment, pledge.commented_by, pledge.status) == (

@@ -3,7 +3,7 @@ progress and download the files, produced by a real Celery worker process."""
 
 import pytest
 
-from campaigns.demo import TITLE as DEMO_TITLE
+from campaigns.demo import title as demo_title
 from campaigns.models import Campaign
 from tests.browser.screens import shot
 from tests.reports.test_jobs import _purge_queue, _start_worker
@@ -24,9 +24,9 @@ def test_staff_ask_for_each_document_and_download_it(login, demo_site):
     worker = _start_worker("browser-docs")
     try:
         page = login("guanxing")
-        campaign = Campaign.objects.get(title=DEMO_TITLE)
+        campaign = Campaign.objects.get(title=demo_title())
         page.goto(f"{demo_site}/campaigns/{campaign.pk}/")
-        page.fill("#doc-number", "关党发〔2026〕12号")
+        page.fill("#doc-number", f"关党发〔{campaign.year}〕12号")
         for label in DOCUMENTS:
             page.get_by_role("button", name=label).click()
         jobs = page.get_by_test_id("document-jobs")

@@ -6,9 +6,12 @@ real worker, downloaded and read."""
 
 import re
 import subprocess
+from datetime import timedelta
 
 import pytest
 
+from common.dates import today
+from inspections.demo import quarters
 from inspections.models import InspectionRound, RankingEntry
 from tests.browser.screens import shot
 from tests.browser.test_campaign_end_to_end import fill_all_items
@@ -16,13 +19,14 @@ from tests.reports.test_jobs import _purge_queue, _start_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
-# points taken off on the township's Q4 sheets; every other branch scores 100
+# points taken off on the township's sheets of the quarter under way; every other branch scores 100
 LOSSES = {"石板村党支部": 10, "河边村党支部": 8, "龙井村党支部": 6}
 
 
 def test_a_quarter_of_inspections(login, demo_site, tmp_path):
     staff = login("guanxing")
-    current = InspectionRound.objects.get(year=2026, quarter=4)
+    (last_year, last_quarter), (year, quarter) = quarters()
+    current = InspectionRound.objects.get(year=year, quarter=quarter)
     staff.goto(f"{demo_site}/inspections/{current.pk}/")
     for inspected in current.inspected.select_related("branch").order_by("branch__name"):
         staff.goto(f"{demo_site}/scoring/sheets/{inspected.sheet_id}/")
@@ -36,22 +40,22 @@ def test_a_quarter_of_inspections(login, demo_site, tmp_path):
     staff.select_option("#id_severity", label="较重")
     staff.fill("#id_task", "补齐10月主题党日记录，11月起按「三定三有」开展")
     staff.fill("#id_responsible", "徐强华")
-    staff.fill("#id_deadline", "2026-12-31")
+    staff.fill("#id_deadline", str(today() + timedelta(days=30)))
     staff.get_by_role("button", name="记录").click()
     assert "并已列入问题台账" in staff.content()
     staff.get_by_role("button", name="结束督查（计入排名）").click()
     assert "结果计入本季度排名" in staff.content()
 
-    staff.goto(f"{demo_site}/inspections/ranking/?year=2026&quarter=4")
+    staff.goto(f"{demo_site}/inspections/ranking/?year={year}&quarter={quarter}")
     rows = staff.get_by_test_id("ranking").locator("tbody tr")
     bottom = [row.locator("td").nth(1).inner_text() for row in rows.all() if "后3位" in row.inner_text()]
     assert bottom == ["龙井村党支部", "河边村党支部", "石板村党支部"]
     staff.get_by_role("button", name="公布排名").click()
     assert "连续两个季度排名后3位" in staff.content()
-    # flagged: the branches in the bottom 3 in Q3 (demo, scored partly from records) and in Q4
+    # flagged: the branches in the bottom 3 last quarter (demo, scored partly from records) and in this one
     third = set(
         RankingEntry.objects.filter(
-            ranking__year=2026, ranking__quarter=3, ranking__township__name="关兴镇", bottom_three=True
+            ranking__year=last_year, ranking__quarter=last_quarter, ranking__township__name="关兴镇", bottom_three=True
         ).values_list("branch__name", flat=True)
     )
     flagged = staff.get_by_test_id("flags").inner_text()
@@ -74,7 +78,7 @@ def test_a_quarter_of_inspections(login, demo_site, tmp_path):
     _purge_queue()
     worker = _start_worker("notice")
     try:
-        staff.goto(f"{demo_site}/inspections/ranking/?year=2026&quarter=4")
+        staff.goto(f"{demo_site}/inspections/ranking/?year={year}&quarter={quarter}")
         staff.get_by_role("button", name="编号并生成通报（PDF）").click()
         staff.wait_for_selector("[data-testid=job-download]", timeout=120_000)
         pdf = staff.request.get(f"{demo_site}{staff.get_by_test_id('job-download').get_attribute('href')}")
@@ -84,7 +88,7 @@ def test_a_quarter_of_inspections(login, demo_site, tmp_path):
     path = tmp_path / "notice.pdf"
     path.write_bytes(pdf.body())
     flat = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
-    assert re.search(r"关党发〔2026〕[1-9]\d*号", flat)
+    assert re.search(rf"关党发〔{today().year}〕[1-9]\d*号", flat)
     named = re.search(r"二、排名后3位的党支部(.*?)排名后3位，予以通报", flat).group(1)
     assert re.findall(r"(\w+?村党支部)（第(\d)名", named) == [
         ("龙井村党支部", "7"),

@@ -2,11 +2,13 @@
 member's deed and a pledge kept; the open 标准化 sheet's linked items change."""
 
 import re
+from datetime import date
 
 import pytest
 from PIL import Image
 
 from branches.models import Member
+from common.dates import today
 from records.models import DeedKind
 from scoring.models import ScoreSheet
 from tests.browser.screens import shot
@@ -27,6 +29,8 @@ def _fact(page, code) -> str:
 def test_secretary_records_the_year_on_a_phone_and_the_sheet_follows(login, tmp_path):
     sheet = ScoreSheet.objects.get(branch__name="法泥村党支部", framework__code="standardization")
     year = sheet.year
+    # the sheet's year is the demo year: the records go in on its last day so far (today, or 31 December)
+    day = min(today(), date(year, 12, 31))
     member = (
         Member.objects.filter(branch=sheet.branch)
         .exclude(deeds__kind=DeedKind.DEED, deeds__confirmed_at__isnull=False, deeds__done_on__year=year)
@@ -44,7 +48,9 @@ def test_secretary_records_the_year_on_a_phone_and_the_sheet_follows(login, tmp_
     kept_before = int(re.search(r"已践诺 (\d+) 项", _fact(page, "5.6.1"))[1])
     deeds_before = int(re.search(r"中 (\d+) 名\d+年已办实事", _fact(page, "7.2.2"))[1])
 
-    page.goto(page.url.split("/scoring/")[0] + f"/branches/{sheet.branch_id}/life/")
+    records = page.url.split("/scoring/")[0] + f"/branches/{sheet.branch_id}"
+    page.goto(f"{records}/life/?year={year}")
+    page.fill("#id_held_on", day.isoformat())
     page.fill("#id_topic", "学习日：学习新修订的《条例》")
     attendees = page.locator("input[name=attendees]")
     assert attendees.nth(0).is_checked()  # everyone is ticked; the secretary unticks who was away
@@ -56,6 +62,7 @@ def test_secretary_records_the_year_on_a_phone_and_the_sheet_follows(login, tmp_
     shot(page, "records_life_form_mobile", full_page=False)
     page.get_by_role("button", name="记录").click()
     assert "已记录主题党日" in page.content()
+    page.goto(f"{records}/life/?year={year}")  # saved, it lands on the current year: back to the sheet's
     first = page.get_by_test_id("life-records").locator("li").first
     assert "学习新修订的《条例》" in first.inner_text() and first.locator("img").count() == 1
     assert "缺席 1 人" in first.inner_text() and "（外出务工经商）" in first.inner_text()
@@ -64,10 +71,13 @@ def test_secretary_records_the_year_on_a_phone_and_the_sheet_follows(login, tmp_
     page.select_option("#id_member", label=member.name)
     page.fill("#id_description", "帮助代办高龄补贴")
     page.fill("#id_beneficiary", "三组高龄老人户")
+    page.fill("#id_done_on", day.isoformat())
     page.get_by_role("button", name="记录").click()
     assert "待支部书记确认后计入" in page.content()
+    page.goto(f"{records}/deeds/?year={year}")
     deed = page.get_by_test_id("deeds").locator("li", has_text="帮助代办高龄补贴").first
     deed.get_by_role("button", name="确认").click()
+    page.goto(f"{records}/deeds/?year={year}")
     assert page.get_by_test_id("deeds").locator("li", has_text="帮助代办高龄补贴").first.inner_text().count("已确认")
 
     page.get_by_role("link", name="公开承诺").click()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from common.dates import demo_year
 from tests.browser.screens import shot
 
 pytestmark = pytest.mark.browser
@@ -18,11 +19,12 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     page.get_by_role("link", name="建立评分表").click()
     page.select_option("#id_framework", label="「五好党支部」创建考核评分表（第1版）")
     page.select_option("#id_stage", label="自查自评")
+    page.fill("#id_year", str(demo_year()))  # the year whose records the demo holds
     page.get_by_role("button", name="建立评分表").click()
     assert "评分表已建立" in page.content()
 
-    # 法泥村's 2026 collective income (36,500 元) is on record: 2.1 is pre-filled as not met.
-    assert "2026年村集体经济收入 36,500 元" in page.locator("[data-item='2.1']").inner_text()
+    # 法泥村's collective income that year (36,500 元) is on record: 2.1 is pre-filled as not met.
+    assert f"{demo_year()}年村集体经济收入 36,500 元" in page.locator("[data-item='2.1']").inner_text()
     assert page.locator("#v-2\\.1-no").is_checked()
     # its demo appraisal (满意 27 + 基本满意 2 of 30 valid forms: 96.7 % ≥ 95) fills 5.5 with all 8 points
     assert "满意率 96.7%" in page.locator("[data-item='5.5']").inner_text()

@@ -4,7 +4,6 @@ producing documents; a worker killed mid-job."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from unittest import mock
@@ -17,6 +16,7 @@ from django.urls import reverse
 from reports.health import heartbeat
 from reports.models import Job, JobStatus, WorkerHeartbeat
 from reports.services import STEP_UNSENT, job_execute, job_request
+from tests import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -182,15 +182,13 @@ def _worker_env() -> dict:
     if settings.CELERY_BROKER_URL == "filesystem://":
         env["BROKER_DIR"] = str(Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent)
     env.pop("PYTEST_VERSION", None)  # the worker runs with production-like settings
-    return env
+    return clock.child_env(env)  # and on this session's clock (TEST_TODAY)
 
 
 def _start_worker(name: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
+            *clock.python_m("celery"),
             "-A",
             "config",
             "worker",
@@ -332,7 +330,7 @@ def test_a_pool_child_killed_mid_job_is_retried_by_the_workers_themselves(cast, 
     _purge_queue()
     env = {**_worker_env(), "REPORT_JOB_STALE_SECONDS": "4", "WORKER_HEARTBEAT_SECONDS": "1"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+        [*clock.python_m("celery"), "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
          "--without-gossip", "--without-mingle", "-n", "pool@%h", "--loglevel=WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from common.dates import today
 from records.models import LifeKind
 from records.services import appraisal_record, organisational_life_record
 from scoring.builtin import load_builtin_frameworks
@@ -12,7 +13,7 @@ from scoring.entries import RawEntry
 from scoring.models import Framework, Stage
 from scoring.services import SheetEntryErrors, score_sheet_create, score_sheet_save, sheet_entries
 
-YEAR = 2026
+YEAR = today().year - 1  # a year that is over: each of its months without a theme day costs a point
 
 
 @pytest.fixture

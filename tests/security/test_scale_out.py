@@ -19,6 +19,7 @@ from django.db import connection
 
 from records.models import OrganisationalLife
 from reports.models import Job, JobStatus
+from tests import clock
 from tests.reports.test_jobs import _purge_queue, _worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +102,7 @@ def test_two_web_processes_and_two_workers_share_one_database_and_queue(transact
     processes = [
         subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
+                *clock.python_m("gunicorn"),
                 "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
@@ -119,7 +118,7 @@ def test_two_web_processes_and_two_workers_share_one_database_and_queue(transact
     ]
     processes += [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+            [*clock.python_m("celery"), "-A", "config", "worker", "--pool=solo", "--concurrency=1",
              "--without-gossip", "--without-mingle", "--prefetch-multiplier=1", "-n", f"{name}@%h", "--loglevel=WARNING"],
             cwd=ROOT,
             env=env,
