@@ -67,7 +67,7 @@ def test_both_workflows_are_tables_of_the_same_rule(cast):
 def test_a_ledger_step_is_saved_so_the_audit_trail_records_it(cast):
     from django.contrib.contenttypes.models import ContentType
 
-    from branches.models import AuditEntry
+    from audit.models import AuditEntry
     from common.dates import today
     from inspections.models import LedgerEvent, LedgerItem
     from inspections.services import ledger_item_create, ledger_step
