@@ -44,7 +44,7 @@ def _fill_old_database(old):
     township = old.get_model("branches", "Township").objects.create(county=county, name="旧镇")
     branch = old.get_model("branches", "Branch").objects.create(township=township, name="旧村党支部")
     member = old.get_model("branches", "Member").objects.create(
-        branch=branch, name="李旧", gender="male", birth_year=1970, joined_on=date(2000, 7, 1)
+        branch=branch, name="李旧", gender="M", birth_year=1970, joined_on=date(2000, 7, 1)
     )
     user = old.get_model("branches", "User").objects.create(
         username="old-secretary", role="branch_secretary", branch=branch
