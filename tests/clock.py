@@ -56,9 +56,8 @@ def child_env(env: dict) -> dict:
     if "time_machine" in sys.modules:
         import time_machine
 
-        offset = time.time() - time_machine.escape_hatch.time.time()
-        if abs(offset) > 1:
-            env[OFFSET_ENV] = repr(offset)
+        if time_machine.escape_hatch.is_travelling():
+            env[OFFSET_ENV] = repr(time.time() - time_machine.escape_hatch.time.time())
     return env
 
 

@@ -4,6 +4,7 @@ parts that count days run on the two sides of a new year: the demo county, the f
 score sheet takes from the records, the months a branch missed, and a child process's
 clock."""
 
+import os
 import subprocess
 from datetime import date
 from io import StringIO
@@ -103,6 +104,8 @@ def test_the_months_missed_count_only_months_that_are_over(cast, day):
 
 
 def test_a_child_process_keeps_the_tests_clock(time_machine):
+    if not os.environ.get(clock.ENV):  # on the real clock no offset is passed on, nor a stale one
+        assert clock.OFFSET_ENV not in clock.child_env({clock.OFFSET_ENV: "86400"})
     time_machine.move_to(clock.destination("2031-05-01"), tick=True)
     env = clock.child_env({"PATH": "/usr/bin:/bin"})
     shown = subprocess.run(
