@@ -173,120 +173,135 @@ def _ensure_user(username, *, full_name, role, **unit) -> bool:
     return created
 
 
+TOWNSHIP_FIELDS = (
+    "site_type",
+    "distance_to_county_km",
+    "area_km2",
+    "farmland_mu",
+    "village_groups",
+    "households",
+    "population",
+    "income_per_head",
+    "grain_per_head_kg",
+)
+COUNTY_ADMINISTRATORS = (
+    ("sysadmin", "周系统", Role.SYSTEM_ADMIN),
+    ("secadmin", "吴安全", Role.SECURITY_ADMIN),
+    ("auditor", "郑审计", Role.AUDIT_ADMIN),
+)
+STAFF_NAMES = {"关兴镇": "赵党建", "煤山镇": "钱组织", "高寨乡": "孙宣传"}
+
+
 @transaction.atomic
 def seed_demo() -> dict:
     """Create the demo county; returns what was created and the demo logins."""
     created = {"townships": 0, "branches": 0, "members": 0, "figures": 0, "users": 0}
-    demo = demo_year()
     county, _ = County.objects.get_or_create(name=COUNTY_NAME)
-    admin = User.objects.filter(username="admin").first()
-    if admin is None:
-        User.objects.create_superuser("admin", password=DEMO_PASSWORD, full_name="系统管理员")
-        created["users"] += 1
-
     logins = [DemoLogin("county", Role.COUNTY_REVIEWER.label, COUNTY_NAME)]
-    created["users"] += _ensure_user("county", full_name="李审核", role=Role.COUNTY_REVIEWER, county=county)
-    # 三员分立: the county installation's three administrators
-    for username, full_name, role in (
-        ("sysadmin", "周系统", Role.SYSTEM_ADMIN),
-        ("secadmin", "吴安全", Role.SECURITY_ADMIN),
-        ("auditor", "郑审计", Role.AUDIT_ADMIN),
-    ):
-        created["users"] += _ensure_user(username, full_name=full_name, role=role, county=county)
-
+    created["users"] += _ensure_county_users(county)
     for spec in TOWNSHIPS:
-        rng = random.Random(spec["name"])
-        township_fields = {
-            k: spec[k]
-            for k in (
-                "site_type",
-                "distance_to_county_km",
-                "area_km2",
-                "farmland_mu",
-                "village_groups",
-                "households",
-                "population",
-                "income_per_head",
-                "grain_per_head_kg",
-            )
-        }
         township, was_created = Township.objects.get_or_create(
-            county=county, name=spec["name"], defaults=township_fields
+            county=county, name=spec["name"], defaults={k: spec[k] for k in TOWNSHIP_FIELDS}
         )
         created["townships"] += was_created
+        branch_specs, member_counts = _branch_specs(spec, random.Random(spec["name"]))
+        _seed_branches(township, branch_specs, member_counts, created)
+        logins += _ensure_township_users(spec, township, village_name=branch_specs[0][0], created=created)
+    logins += [DemoLogin(username, role.label, COUNTY_NAME) for username, _name, role in COUNTY_ADMINISTRATORS]
+    logins.append(DemoLogin("admin", "超级用户（仅用于安装）", "全部"))
+    _seed_the_work(county, created)
+    return {"created": created, "logins": logins}
 
-        village = dict(spec["village"])
-        member_counts = {village["name"]: village.pop("members")}
-        branch_specs = [(village.pop("name"), {"site_type": spec["site_type"], **village})]
-        for other in spec["others"]:
-            community = other.endswith("社区")
-            branch_specs.append(
-                (
-                    f"{other}党支部",
-                    {
-                        "kind": BranchKind.COMMUNITY if community else BranchKind.VILLAGE,
-                        "village_groups": rng.randint(3, 14),
-                        "households": rng.randint(150, 900),
-                        "population": rng.randint(600, 3800),
-                        "farmland_mu": rng.randint(300, 4000),
-                        "income_per_head": rng.randint(1100, 1700),
-                        "grain_per_head_kg": rng.randint(280, 460),
-                        "distance_to_county_km": rng.randint(3, 70),
-                    },
-                )
+
+def _ensure_county_users(county) -> int:
+    """The installation's superuser, the county reviewer and the three administrators (三员分立)."""
+    made = 0
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", password=DEMO_PASSWORD, full_name="系统管理员")
+        made += 1
+    made += _ensure_user("county", full_name="李审核", role=Role.COUNTY_REVIEWER, county=county)
+    for username, full_name, role in COUNTY_ADMINISTRATORS:
+        made += _ensure_user(username, full_name=full_name, role=role, county=county)
+    return made
+
+
+def _branch_specs(spec, rng: random.Random) -> tuple[list[tuple[str, dict]], dict[str, int]]:
+    """The township's branches: the seed plan's village first, then its other villages and
+    communities with plausible statistics, then the township office; and their member counts."""
+    village = dict(spec["village"])
+    member_counts = {village["name"]: village.pop("members")}
+    branch_specs = [(village.pop("name"), {"site_type": spec["site_type"], **village})]
+    for other in spec["others"]:
+        community = other.endswith("社区")
+        branch_specs.append(
+            (
+                f"{other}党支部",
+                {
+                    "kind": BranchKind.COMMUNITY if community else BranchKind.VILLAGE,
+                    "village_groups": rng.randint(3, 14),
+                    "households": rng.randint(150, 900),
+                    "population": rng.randint(600, 3800),
+                    "farmland_mu": rng.randint(300, 4000),
+                    "income_per_head": rng.randint(1100, 1700),
+                    "grain_per_head_kg": rng.randint(280, 460),
+                    "distance_to_county_km": rng.randint(3, 70),
+                },
             )
-            member_counts[f"{other}党支部"] = rng.randint(8, 35)
-        branch_specs.append((f"{spec['name']}机关党支部", {"kind": BranchKind.TOWNSHIP_OFFICE}))
-        member_counts[f"{spec['name']}机关党支部"] = 15
+        )
+        member_counts[f"{other}党支部"] = rng.randint(8, 35)
+    branch_specs.append((f"{spec['name']}机关党支部", {"kind": BranchKind.TOWNSHIP_OFFICE}))
+    member_counts[f"{spec['name']}机关党支部"] = 15
+    return branch_specs, member_counts
 
-        for position, (name, fields) in enumerate(branch_specs):
-            branch, was_created = Branch.objects.get_or_create(township=township, name=name, defaults=fields)
-            created["branches"] += was_created
-            created["members"] += _ensure_members(branch, member_counts[name], random.Random(name), demo)
-            for year in (demo - 1, demo):
-                # Every fourth branch has not yet reported the demo year's income: a task on the home pages.
-                if year == demo and position % 4 == 3:
-                    continue
-                # drawn as for the first demo year (2026): the same figures whatever year the demo is built in
-                income = Decimal(random.Random(f"{name}{2026 + year - demo}").randrange(20000, 160000, 500))
-                if not AnnualFigure.objects.filter(branch=branch, year=year).exists():
-                    created["figures"] += (
-                        annual_figure_record(
-                            branch=branch, year=year, collective_income=income, actor=None, note="演示数据"
-                        )
-                        is not None
+
+def _seed_branches(township, branch_specs, member_counts, created) -> None:
+    """Branches, their members and two years of collective income (the demo year's missing for every fourth)."""
+    demo = demo_year()
+    for position, (name, fields) in enumerate(branch_specs):
+        branch, was_created = Branch.objects.get_or_create(township=township, name=name, defaults=fields)
+        created["branches"] += was_created
+        created["members"] += _ensure_members(branch, member_counts[name], random.Random(name), demo)
+        for year in (demo - 1, demo):
+            # Every fourth branch has not yet reported the demo year's income: a task on the home pages.
+            if year == demo and position % 4 == 3:
+                continue
+            # drawn as for the first demo year (2026): the same figures whatever year the demo is built in
+            income = Decimal(random.Random(f"{name}{2026 + year - demo}").randrange(20000, 160000, 500))
+            if not AnnualFigure.objects.filter(branch=branch, year=year).exists():
+                created["figures"] += (
+                    annual_figure_record(
+                        branch=branch, year=year, collective_income=income, actor=None, note="演示数据"
                     )
+                    is not None
+                )
 
-        staff_name = {"关兴镇": "赵党建", "煤山镇": "钱组织", "高寨乡": "孙宣传"}[spec["name"]]
-        created["users"] += _ensure_user(
-            spec["login"], full_name=staff_name, role=Role.TOWNSHIP_STAFF, township=township
-        )
-        logins.append(DemoLogin(spec["login"], Role.TOWNSHIP_STAFF.label, township.name))
-        demo_village = Branch.objects.get(township=township, name=branch_specs[0][0])
-        secretary = demo_village.members.filter(post=Post.SECRETARY).first()
-        created["users"] += _ensure_user(
-            spec["secretary_login"],
-            full_name=secretary.name if secretary else "",
-            role=Role.BRANCH_SECRETARY,
-            branch=demo_village,
-        )
-        logins.append(
-            DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}")
-        )
-    logins += [
-        DemoLogin("sysadmin", Role.SYSTEM_ADMIN.label, COUNTY_NAME),
-        DemoLogin("secadmin", Role.SECURITY_ADMIN.label, COUNTY_NAME),
-        DemoLogin("auditor", Role.AUDIT_ADMIN.label, COUNTY_NAME),
-        DemoLogin("admin", "超级用户（仅用于安装）", "全部"),
+
+def _ensure_township_users(spec, township, *, village_name: str, created) -> list[DemoLogin]:
+    """The township's staff login and the demo village's secretary (a member holding that post)."""
+    created["users"] += _ensure_user(
+        spec["login"], full_name=STAFF_NAMES[spec["name"]], role=Role.TOWNSHIP_STAFF, township=township
+    )
+    demo_village = Branch.objects.get(township=township, name=village_name)
+    secretary = demo_village.members.filter(post=Post.SECRETARY).first()
+    created["users"] += _ensure_user(
+        spec["secretary_login"],
+        full_name=secretary.name if secretary else "",
+        role=Role.BRANCH_SECRETARY,
+        branch=demo_village,
+    )
+    return [
+        DemoLogin(spec["login"], Role.TOWNSHIP_STAFF.label, township.name),
+        DemoLogin(spec["secretary_login"], Role.BRANCH_SECRETARY.label, f"{township.name} {demo_village.name}"),
     ]
+
+
+def _seed_the_work(county, created) -> None:
+    """A year of records, the built-in frameworks, the demo campaigns and a quarter of inspections."""
+    from campaigns.demo import seed_demo_campaign, seed_demo_standardization
+    from inspections.demo import seed_demo_inspections
     from records.demo import seed_demo_records
 
     created["records"] = sum(seed_demo_records(t) for t in Township.objects.filter(county=county).order_by("pk"))
     created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
-    from campaigns.demo import seed_demo_campaign, seed_demo_standardization
-
     created["campaigns"] = int(seed_demo_campaign()) + int(seed_demo_standardization())
-    from inspections.demo import seed_demo_inspections
-
     created["inspections"] = int(seed_demo_inspections())
-    return {"created": created, "logins": logins}

@@ -112,10 +112,22 @@ def _months(year: int, today: date) -> list[tuple[int, int]]:
 def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year: int) -> int:
     recorder = User.objects.filter(branch=branch).first() or staff
     members = list(branch.members.all())
+    last_month = 12 if today.year > year else today.month  # the demo year's last month with records
+    # one generator, drawn in this order: the records are the same on every run of the same day
+    return (
+        _life_records(branch, members, rng, recorder, today, year)
+        + _deeds(branch, members, rng, recorder, today, year)
+        + _problems(branch, rng, recorder, today, year, last_month)
+        + _pledges(branch, members, rng, recorder, staff, today, year, last_month)
+        + _appraisal(branch, staff, today, year)
+    )
+
+
+def _life_records(branch, members, rng, recorder, today: date, year: int) -> int:
+    """A year of 三会一课 and theme days, with attendance and reasons for absence."""
     # a branch misses a theme day now and then; the laggards more often
     miss_rate = rng.choice((0.0, 0.05, 0.1, 0.2))
     life, attendance = [], []
-    last_month = 12 if today.year > year else today.month  # the demo year's last month with records
     for y, month in _months(year, today):
         under_way = (y, month) == (today.year, today.month)
         plan = [(LifeKind.THEME_DAY, THEME_TOPICS[month - 1]), (LifeKind.COMMITTEE_MEETING, f"{month}月支委会")]
@@ -156,7 +168,11 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
             for member, reason in away
         ]
     )
+    return len(life)
 
+
+def _deeds(branch, members, rng, recorder, today: date, year: int) -> int:
+    """Members' deeds and services, the older ones confirmed by the secretary."""
     deeds = []
     for member in members:
         start = max(date(year, 1, 1), member.joined_on)
@@ -194,7 +210,10 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
             )
         )
     MemberDeed.objects.bulk_create(deed_rows)
+    return len(deed_rows)
 
+
+def _problems(branch, rng, recorder, today: date, year: int, last_month: int) -> int:
     problems = [
         SolvedProblem(
             branch=branch,
@@ -207,7 +226,11 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
         for category, title in rng.sample(PROBLEMS, rng.choice((0, 1, 2, 2, 3)))
     ]
     SolvedProblem.objects.bulk_create(problems)
+    return len(problems)
 
+
+def _pledges(branch, members, rng, recorder, staff, today: date, year: int, last_month: int) -> int:
+    """The branch's pledge with a 领导点评, and most members' pledges, kept, open or not kept."""
     pledges = [Pledge(branch=branch, year=year, content=BRANCH_PLEDGE, recorded_by=recorder)]
     for member in members:
         if rng.random() < 0.08:
@@ -233,7 +256,10 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
     pledges[0].leader_comment = "目标明确，措施具体，年底前逐项对账销号。"
     pledges[0].commented_by, pledges[0].commented_at = staff, timezone.now()
     Pledge.objects.bulk_create(pledges)
+    return len(pledges)
 
+
+def _appraisal(branch, staff, today: date, year: int) -> int:
     # an rng of its own: the draws above depend on today's date, the appraisal's counts do not
     rng = random.Random(f"appraisal{branch.name}")
     forms = rng.randint(30, 50)
@@ -249,4 +275,4 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
         note="年中群众评议，党员、群众代表参评",
         recorded_by=staff,
     )
-    return len(life) + len(deed_rows) + len(problems) + len(pledges) + 1
+    return 1
