@@ -6,7 +6,7 @@ from accounts import views as account_views
 from audit import views as audit_views
 from campaigns import views as campaign_views
 from home import views as home_views
-from reports.health import healthz
+from ops.health import healthz
 
 admin.site.site_header = "党支部创建活动管理系统 · 系统管理"
 admin.site.site_title = "系统管理"

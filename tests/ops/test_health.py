@@ -62,7 +62,7 @@ def test_a_database_that_does_not_answer_is_named(client, db):
     from django.db import OperationalError
 
     WorkerHeartbeat.objects.create(name="w1@host", seen_at=timezone.now())
-    with mock.patch("reports.health.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("ops.health.connection.cursor", side_effect=OperationalError("connection refused")):
         status, body = _health(client)
     assert status == 503 and "数据库" in body["failing"]
     assert "connection refused" not in str(body)  # the reason stays in the log, not in the answer
