@@ -4,7 +4,7 @@ from .models import Branch
 
 
 class BranchTable(tables.Table):
-    name = tables.LinkColumn("branches:detail", args=[tables.A("pk")], verbose_name="党支部名称")
+    name = tables.LinkColumn("home:branch", args=[tables.A("pk")], verbose_name="党支部名称")
     township = tables.Column(verbose_name="乡镇", order_by=("township__name", "name"))
     member_count = tables.Column(verbose_name="党员数")
 

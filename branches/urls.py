@@ -10,7 +10,6 @@ urlpatterns = [
     path("import/", views.register_import_view, name="import"),
     path("import/template.xlsx", views.register_template_download, name="import_template"),
     path("export.xlsx", views.register_export_download, name="export"),
-    path("<int:pk>/", views.branch_detail, name="detail"),
     path("<int:pk>/edit/", views.branch_edit, name="edit"),
     path("<int:pk>/figures/new/", views.figure_create, name="figure_create"),
     path("<int:pk>/members/new/", views.member_create, name="member_create"),

@@ -47,7 +47,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def branch_list(request):
     if request.user.role == Role.BRANCH_SECRETARY:
-        return redirect("branches:detail", pk=request.user.branch_id)
+        return redirect("home:branch", pk=request.user.branch_id)
     branch_filter = BranchFilter(request.GET, queryset=selectors.branch_register(request.user), user=request.user)
     table = BranchTable(branch_filter.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -59,29 +59,6 @@ def branch_list(request):
 
 
 @login_required
-def branch_detail(request, pk):
-    branch = _get_branch_for_user(request.user, pk)
-    return render(
-        request,
-        "branches/branch_detail.html",
-        {
-            "branch": branch,
-            "members": selectors.branch_members(branch),
-            "figures": selectors.branch_figures(branch),
-            "may_edit": Branch.objects.role_may_edit(request.user),
-            "may_edit_members": Member.objects.role_may_edit(request.user),
-            "sheets": branch.score_sheets.select_related("framework", "member").order_by("-year", "-updated_at"),
-            "titles": branch.participations.filter(state="named", member__isnull=True)
-            .select_related("campaign")
-            .order_by("-named_on"),
-            "participations": branch.participations.select_related("campaign", "member").order_by("-campaign__year"),
-            "action_flags": branch.action_flags.filter(resolved_at=None),
-            "open_ledger": branch.ledger_items.exclude(status="closed").order_by("deadline")[:10],
-        },
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def branch_create(request):
     _require_register_editor(request.user)
@@ -89,7 +66,7 @@ def branch_create(request):
     if form.is_valid():
         branch = form.save()
         messages.success(request, f"已登记党支部「{branch.name}」。")
-        return redirect("branches:detail", pk=branch.pk)
+        return redirect("home:branch", pk=branch.pk)
     return render(request, "branches/form.html", {"form": form, "title": "登记党支部"})
 
 
@@ -101,7 +78,7 @@ def branch_edit(request, pk):
     if form.is_valid():
         form.save()
         messages.success(request, "基本情况已保存。")
-        return redirect("branches:detail", pk=branch.pk)
+        return redirect("home:branch", pk=branch.pk)
     return render(
         request, "branches/form.html", {"form": form, "title": f"修改「{branch.name}」基本情况", "branch": branch}
     )
@@ -118,7 +95,7 @@ def figure_create(request, pk):
             messages.info(request, "该年度的数值与现有记录相同，未作改动。")
         else:
             messages.success(request, f"已记录 {figure.year} 年村集体经济收入。")
-        return redirect("branches:detail", pk=branch.pk)
+        return redirect("home:branch", pk=branch.pk)
     return render(
         request, "branches/form.html", {"form": form, "title": f"填报「{branch.name}」年度数据", "branch": branch}
     )
@@ -134,7 +111,7 @@ def member_create(request, pk):
     if form.is_valid():
         member = form.save()
         messages.success(request, f"已登记党员「{member.name}」。")
-        return redirect("branches:detail", pk=branch.pk)
+        return redirect("home:branch", pk=branch.pk)
     return render(
         request, "branches/form.html", {"form": form, "title": f"登记「{branch.name}」党员", "branch": branch}
     )
@@ -150,7 +127,7 @@ def member_edit(request, pk):
     if form.is_valid():
         form.save()
         messages.success(request, f"党员「{member.name}」的信息已保存。")
-        return redirect("branches:detail", pk=member.branch_id)
+        return redirect("home:branch", pk=member.branch_id)
     return render(
         request, "branches/form.html", {"form": form, "title": f"修改党员「{member.name}」", "branch": member.branch}
     )

@@ -139,3 +139,31 @@ def _campaign_tasks(user) -> list[dict]:
         text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
         task["lines"][text] = task["lines"].get(text, 0) + row["n"]
     return list(tasks.values())
+
+
+def branch_page(branch, user) -> dict:
+    """What the branch's page shows: the register (members, yearly figures) and, from the
+    apps above it, its score sheets, campaigns and titles, open flags and ledger items."""
+    from branches.models import Member
+    from branches.selectors import branch_figures, branch_members
+    from campaigns.models import Participant, State
+    from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+    from scoring.models import ScoreSheet
+
+    participations = Participant.objects.filter(branch=branch).select_related("campaign", "member")
+    return {
+        "branch": branch,
+        "members": branch_members(branch),
+        "figures": branch_figures(branch),
+        "may_edit": Branch.objects.role_may_edit(user),
+        "may_edit_members": Member.objects.role_may_edit(user),
+        "sheets": ScoreSheet.objects.filter(branch=branch)
+        .select_related("framework", "member")
+        .order_by("-year", "-updated_at"),
+        "titles": participations.filter(state=State.NAMED, member__isnull=True).order_by("-named_on"),
+        "participations": participations.order_by("-campaign__year"),
+        "action_flags": SecretaryActionFlag.objects.filter(branch=branch, resolved_at=None),
+        "open_ledger": LedgerItem.objects.filter(branch=branch)
+        .exclude(status=LedgerStatus.CLOSED)
+        .order_by("deadline")[:10],
+    }

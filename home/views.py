@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
+from branches.models import Branch
 from branches.scoping import ADMIN_ROLES, Role
 
 from . import selectors
@@ -18,3 +19,10 @@ def home(request):
     }
     template = templates.get(request.user.role, "home/county.html")
     return render(request, template, context)
+
+
+@login_required
+def branch_page(request, pk):
+    """A branch's page: its register entry and members, and what the apps above keep about it."""
+    branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
+    return render(request, "branches/branch_detail.html", selectors.branch_page(branch, request.user))

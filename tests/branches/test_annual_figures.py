@@ -26,7 +26,7 @@ def test_a_correction_keeps_the_earlier_record_readable(client_for, cast):
     assert [r.collective_income for r in records] == [Decimal("50000"), Decimal("52000")]
     assert records[1].recorded_by == cast.users["township_staff"]
     assert AnnualFigure.objects.current().get(branch=cast.branch, year=2026).collective_income == Decimal("52000")
-    page = staff.get(reverse("branches:detail", args=[cast.branch.pk])).content.decode()
+    page = staff.get(reverse("home:branch", args=[cast.branch.pk])).content.decode()
     assert "（已更正）" in page and "会计核对后更正" in page
 
 

@@ -10,7 +10,7 @@ ROLES = ["county_reviewer", "township_staff", "branch_secretary"]
 # page -> expected status for (county reviewer, township staff, branch secretary)
 # who sit above or at the branch under test ("own")
 OBJECT_PAGES = {
-    "branches:detail": (200, 200, 200),
+    "home:branch": (200, 200, 200),
     "branches:edit": (403, 200, 403),
     "branches:figure_create": (403, 200, 403),
     "branches:member_create": (403, 200, 200),
@@ -71,7 +71,7 @@ def test_outsider_cannot_change_a_branch_by_post(client_for, cast):
 
 def test_secretary_is_sent_to_own_branch_from_the_register(client_for, cast):
     response = client_for(cast.users["branch_secretary"]).get(reverse("branches:list"))
-    assert response["Location"] == reverse("branches:detail", args=[cast.branch.pk])
+    assert response["Location"] == reverse("home:branch", args=[cast.branch.pk])
 
 
 def _listed_names(response):
@@ -98,7 +98,7 @@ def test_a_forged_township_filter_shows_nothing_outside(client_for, cast):
 
 
 def test_phone_is_masked_for_readers_and_shown_to_keepers(client_for, cast):
-    url = reverse("branches:detail", args=[cast.branch.pk])
+    url = reverse("home:branch", args=[cast.branch.pk])
     reader_page = client_for(cast.users["county_reviewer"]).get(url).content.decode()
     assert "138****5678" in reader_page and "13812345678" not in reader_page
     keeper_page = client_for(cast.users["branch_secretary"]).get(url).content.decode()

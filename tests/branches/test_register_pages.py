@@ -13,7 +13,7 @@ def test_staff_register_a_branch_in_their_own_township(client_for, cast):
         {"township": cast.far_branch.township.pk, "name": "石板村党支部", "kind": "village", "households": "420"},
     )
     branch = Branch.objects.get(name="石板村党支部")
-    assert response["Location"] == reverse("branches:detail", args=[branch.pk])
+    assert response["Location"] == reverse("home:branch", args=[branch.pk])
     assert branch.township == cast.township and branch.households == 420
 
 
@@ -69,7 +69,7 @@ def test_members_list_committee_first(client_for, cast):
     Member.objects.create(
         branch=cast.branch, name="赵书记", gender="M", birth_year=1965, joined_on="2000-01-01", post="secretary"
     )
-    response = client_for(cast.users["county_reviewer"]).get(reverse("branches:detail", args=[cast.branch.pk]))
+    response = client_for(cast.users["county_reviewer"]).get(reverse("home:branch", args=[cast.branch.pk]))
     assert [m.name for m in response.context["members"]] == ["赵书记", "张三"]
 
 

@@ -273,7 +273,7 @@ def test_the_flag_shows_on_the_branch_page_until_resolved(cast, checklist, branc
     ranking_publish(township=cast.township, year=2025, quarter=4, actor=staff)
     _round(cast, checklist, branches, year=2026, quarter=1, scores=[9, 0, 0, 7, 8, 0])
     ranking_publish(township=cast.township, year=2026, quarter=1, actor=staff)
-    url = reverse("branches:detail", args=[cast.branch.pk])
+    url = reverse("home:branch", args=[cast.branch.pk])
     assert "连续两个季度督查排名后3位" in client_for(staff).get(url).content.decode()
     flag_resolve(SecretaryActionFlag.objects.get(), action_taken="镇党委书记约谈支部书记，限期整改", actor=staff)
     assert "连续两个季度督查排名后3位" not in client_for(staff).get(url).content.decode()

@@ -74,7 +74,7 @@ def test_changes_denials_and_imports_are_recorded(cast, client_for, settings, tm
     assert created.actor == secretary and created.remote_addr == "10.3.0.7"
     assert created.changes["title"] == [None, "调解草场纠纷"] or created.changes["title"][1] == "调解草场纠纷"
     # another unit's branch: 404, and a record of the attempt
-    assert client.get(reverse("branches:detail", args=[cast.neighbour_branch.pk])).status_code == 404
+    assert client.get(reverse("home:branch", args=[cast.neighbour_branch.pk])).status_code == 404
     denied = _entries(AuditEvent.DENIED).last()
     assert denied.actor == secretary and f"/branches/{cast.neighbour_branch.pk}/" in denied.object_repr
     # an import, refused, with the file's hash
@@ -168,7 +168,7 @@ def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(ca
 
 def test_only_the_audit_administrator_reads_and_exports_the_trail(cast, admins, client_for):
     auditor = _as(admins[Role.AUDIT_ADMIN])
-    _as(cast.users["branch_secretary"]).get(reverse("branches:detail", args=[cast.neighbour_branch.pk]))
+    _as(cast.users["branch_secretary"]).get(reverse("home:branch", args=[cast.neighbour_branch.pk]))
     page = auditor.get(reverse("audit"), {"event": "denied", "person": "secretary"})
     assert page.status_code == 200 and f"/branches/{cast.neighbour_branch.pk}/" in page.content.decode()
     for who in [*cast.users.values(), admins[Role.SYSTEM_ADMIN], admins[Role.SECURITY_ADMIN]]:
@@ -217,7 +217,7 @@ def test_the_three_administrators_cannot_act_as_each_other_or_touch_the_work(cas
     assert audit.get(reverse("accounts_security")).status_code == 404
     # none of them sees or changes the work
     for client in (system, security, audit):
-        assert client.get(reverse("branches:detail", args=[cast.branch.pk])).status_code == 404
+        assert client.get(reverse("home:branch", args=[cast.branch.pk])).status_code == 404
         assert client.get(reverse("records:life", args=[cast.branch.pk])).status_code == 404
         assert client.get(reverse("home")).status_code == 200
 

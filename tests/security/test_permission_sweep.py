@@ -98,7 +98,7 @@ def world(transactional_db, settings, tmp_path):
     ledger = LedgerItem.objects.filter(branch__township=township).first()
     b, t = "branch", "township"
     objects = {
-        "branches:detail": ({"pk": branch.pk}, b),
+        "home:branch": ({"pk": branch.pk}, b),
         "branches:edit": ({"pk": branch.pk}, b),
         "branches:figure_create": ({"pk": branch.pk}, b),
         "branches:member_create": ({"pk": branch.pk}, b),
