@@ -1,6 +1,6 @@
 """三员分立: the system administrator keeps accounts, the security
 administrator grants roles and unlocks, the audit administrator reads the
-trail (audit_views). Each page answers to its own administrator only (404 to
+trail (audit/views.py). Each page answers to its own administrator only (404 to
 everyone else, the other administrators included); none reaches the work."""
 
 from axes.utils import reset as axes_reset

@@ -1,8 +1,8 @@
 """What the lower floors announce and the apps above them act on.
 
-The register (floor 1) and the records (floor 2) may not import the audit trail
-or the score sheets; they send these signals, and the apps that care connect to
-them in their ``AppConfig.ready``."""
+The register (floor 1) may not import the audit trail, nor the records (floor 3)
+the score sheets; they send these signals, and the apps that care connect to them
+in their ``AppConfig.ready``."""
 
 from django.dispatch import Signal
 

@@ -1,10 +1,18 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "branches"
 
 urlpatterns = [
+    # the facts grid moved to /scoring/facts/ (it reads the score sheets' facts); old bookmarks follow it
+    path(
+        "facts/",
+        login_required(RedirectView.as_view(pattern_name="scoring:facts_grid", query_string=True, permanent=True)),
+        name="facts_grid_moved",
+    ),
     path("", views.branch_list, name="list"),
     path("new/", views.branch_create, name="create"),
     path("import/", views.register_import_view, name="import"),

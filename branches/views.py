@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
+from common.dates import today
 from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
@@ -88,7 +89,7 @@ def branch_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def figure_create(request, pk):
     branch = _get_branch_for_user(request.user, pk, edit=True)
-    form = AnnualFigureForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = AnnualFigureForm(request.POST or None, initial={"year": today().year})
     if form.is_valid():
         figure = annual_figure_record(branch=branch, actor=request.user, **form.cleaned_data)
         if figure is None:

@@ -1,4 +1,4 @@
-"""Setting up campaigns. State changes of participants live in workflow.py."""
+"""Setting up campaigns. State changes of participants live in the workflow package (campaigns/workflow/)."""
 
 from datetime import date
 

@@ -54,17 +54,17 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "django_ratelimit",
-    # the product's apps by floor: each imports only apps on the floors below it (tests/test_floors.py)
+    # the product's apps by floor: each imports only apps on the floors below it (tests/architecture/test_floors.py)
     "branches",  # 1 (floor 0 is common/, helpers without models)
-    "accounts",  # 2
     "audit",  # 2
-    "records",  # 2
-    "scoring",  # 3
-    "campaigns",  # 4
-    "inspections",  # 4
-    "reports",  # 5
-    "home",  # 6
-    "ops",  # 6
+    "accounts",  # 3
+    "records",  # 3
+    "scoring",  # 4
+    "inspections",  # 5
+    "campaigns",  # 6
+    "reports",  # 7
+    "home",  # 8
+    "ops",  # 8
 ]
 
 MIDDLEWARE = [
@@ -161,7 +161,7 @@ AUTHENTICATION_BACKENDS = [
 # Login failures (django-axes; its defaults are 3 failures and a lock for good):
 # 5 failures within 15 minutes lock the account, and separately the address, for
 # 30 minutes; the security administrator can unlock. Each failure is logged with
-# its time (axes' failure log) and branches/lockout.py reads the window from it.
+# its time (axes' failure log) and accounts/lockout.py reads the window from it.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_FAILURE_WINDOW = timedelta(minutes=env.int("AXES_WINDOW_MINUTES", default=15))

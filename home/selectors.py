@@ -105,7 +105,7 @@ def _inspection_tasks(user) -> dict:
     from inspections.models import Notice
 
     notices = (
-        list(Notice.objects.visible_to(user).select_related("number")[:5]) if user.role == "branch_secretary" else []
+        list(Notice.objects.visible_to(user).select_related("number")[:5]) if user.role == Role.BRANCH_SECRETARY else []
     )
     return {**ledger, "flags": flags, "notices": notices}
 
@@ -143,26 +143,28 @@ def _campaign_tasks(user) -> list[dict]:
 
 def branch_page(branch, user) -> dict:
     """What the branch's page shows: the register (members, yearly figures) and, from the
-    apps above it, its score sheets, campaigns and titles, open flags and ledger items."""
+    apps above it, its score sheets, campaigns and titles, open flags and ledger items, each
+    read through its own scoping (a secretary never sees an unannounced round's sheet)."""
     from branches.models import Member
     from branches.selectors import branch_figures, branch_members
     from campaigns.models import Participant, State
     from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
     from scoring.models import ScoreSheet
 
-    participations = Participant.objects.filter(branch=branch).select_related("campaign", "member")
+    participations = Participant.objects.visible_to(user).filter(branch=branch).select_related("campaign", "member")
     return {
         "branch": branch,
         "members": branch_members(branch),
         "figures": branch_figures(branch),
         "may_edit": Branch.objects.role_may_edit(user),
         "may_edit_members": Member.objects.role_may_edit(user),
-        "sheets": ScoreSheet.objects.filter(branch=branch)
+        "sheets": ScoreSheet.objects.visible_to(user)
+        .filter(branch=branch)
         .select_related("framework", "member")
         .order_by("-year", "-updated_at"),
         "titles": participations.filter(state=State.NAMED, member__isnull=True).order_by("-named_on"),
         "participations": participations.order_by("-campaign__year"),
-        "action_flags": SecretaryActionFlag.objects.filter(branch=branch, resolved_at=None),
+        "action_flags": SecretaryActionFlag.objects.visible_to(user).filter(branch=branch, resolved_at=None),
         "open_ledger": LedgerItem.objects.filter(branch=branch)
         .exclude(status=LedgerStatus.CLOSED)
         .order_by("deadline")[:10],

@@ -25,4 +25,4 @@ def home(request):
 def branch_page(request, pk):
     """A branch's page: its register entry and members, and what the apps above keep about it."""
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
-    return render(request, "branches/branch_detail.html", selectors.branch_page(branch, request.user))
+    return render(request, "home/branch.html", selectors.branch_page(branch, request.user))

@@ -74,6 +74,7 @@ def round_create(*, kind, title, year, quarter, held_on, inspectors, checklist, 
             branch=branch,
             stage=Stage.INSPECTION,
             year=year,
+            quarter=quarter,
             actor=actor,
             facts=facts[branch.pk],
         )

@@ -12,4 +12,5 @@ class RecordsConfig(AppConfig):
         "Pledge": (),
         "Appraisal": (),
         "PointsRule": ("updated_at",),
+        "RecordPhoto": (),
     }

@@ -13,13 +13,13 @@ from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch, Township
 from branches.scoping import Role
 from branches.signals import file_served
 from common.dates import recent_years, requested_year
+from common.dates import today as local_today
 from common.files import UploadRefused
 from records.forms import (
     AppraisalForm,
@@ -92,7 +92,7 @@ def life_records(request, pk):
         request.FILES or None,
         branch=branch,
         # everyone is ticked: on a phone the secretary unticks the few who were absent
-        initial={"held_on": timezone.localdate(), "kind": LifeKind.THEME_DAY, "attendees": branch.members.all()},
+        initial={"held_on": local_today(), "kind": LifeKind.THEME_DAY, "attendees": branch.members.all()},
     )
     if request.method == "POST":
         if not may_record:
@@ -113,7 +113,7 @@ def life_records(request, pk):
         .order_by("-held_on", "-pk")
     )
     theme_months = {r.held_on.month for r in records if r.kind == LifeKind.THEME_DAY}
-    today = timezone.localdate()
+    today = local_today()
     return _page(
         request,
         "records/life.html",
@@ -139,7 +139,7 @@ def deeds(request, pk):
         request.POST or None,
         request.FILES or None,
         branch=branch,
-        initial={"done_on": timezone.localdate(), "kind": DeedKind.DEED},
+        initial={"done_on": local_today(), "kind": DeedKind.DEED},
     )
     if request.method == "POST":
         if not may_record:
@@ -185,7 +185,7 @@ def _url(name, pk):
 def problems(request, pk):
     branch = _branch(request.user, pk)
     may_record = SolvedProblem.objects.role_may_edit(request.user)
-    form = ProblemForm(request.POST or None, request.FILES or None, initial={"solved_on": timezone.localdate()})
+    form = ProblemForm(request.POST or None, request.FILES or None, initial={"solved_on": local_today()})
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied("您不能为该党支部记录。")
@@ -235,7 +235,7 @@ def pledges(request, pk):
         year,
         form=form if may_record else None,
         pledges=rows,
-        resolve_form=PledgeResolveForm(initial={"resolved_on": timezone.localdate(), "status": PledgeStatus.KEPT}),
+        resolve_form=PledgeResolveForm(initial={"resolved_on": local_today(), "status": PledgeStatus.KEPT}),
         may_comment=request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER) or request.user.is_superuser,
         open_count=sum(1 for p in rows if p.status == PledgeStatus.OPEN),
     )
@@ -282,7 +282,7 @@ def pledge_comment(request, pk):
 def appraisals(request, pk):
     branch = _branch(request.user, pk)
     may_record = Appraisal.objects.role_may_edit(request.user)
-    form = AppraisalForm(request.POST or None, branch=branch, initial={"held_on": timezone.localdate()})
+    form = AppraisalForm(request.POST or None, branch=branch, initial={"held_on": local_today()})
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied("您不能为该党支部记录。")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -158,6 +159,10 @@ class ScoreSheet(models.Model):
     )
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     year = models.PositiveSmallIntegerField("年度")
+    # an inspection sheet covers a quarter of the year (its round's); other sheets the whole year
+    quarter = models.PositiveSmallIntegerField(
+        "季度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     # The sheet this one is scored beside (verification beside self-assessment, review beside verification).
     basis = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="对照评分表"
@@ -245,25 +250,20 @@ class EntryChange(models.Model):
 
 def _evidence_path(instance, filename):
     # A random name: the stored file can never be guessed from the upload.
-    folder = instance.sheet_id or f"records/{instance.branch_id}"
-    return f"evidence/{folder}/{uuid.uuid4().hex}{instance.extension}"
+    return f"evidence/{instance.sheet_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
 class EvidenceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A sheet's evidence to those who see the sheet; a record's photo to those who see its branch."""
-        return self.filter(
-            Q(sheet__in=ScoreSheet.objects.visible_to(user))
-            | Q(sheet__isnull=True, branch__in=Branch.objects.visible_to(user))
-        )
+        """A sheet's evidence to those who see the sheet (a record's photos are ``records.RecordPhoto``)."""
+        return self.filter(sheet__in=ScoreSheet.objects.visible_to(user))
 
 
 class Evidence(models.Model):
     """A photo, scan or PDF attached to one item of a sheet. Never replaced:
     its SHA-256 lets a later reader confirm it is the file that was judged."""
 
-    # a sheet's evidence, or (no sheet) a photo of a record the branch keeps (organisational life, deeds…)
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="evidence")
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="党支部")
     item_code = models.CharField("评分项", max_length=20)
     file = models.FileField("文件", upload_to=_evidence_path)

@@ -3,7 +3,6 @@
 from dataclasses import asdict
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -14,7 +13,7 @@ from audit.services import audit_changes
 from .engine import Entry, score
 from .entries import ParsedEntry, RawEntry, parse_entries
 from .facts import FactValue, Period, fact_values, prefilled_entry
-from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section, Stage
+from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section
 from .selectors import framework_spec
 from .spec import FrameworkSpec, _number_out
 
@@ -101,17 +100,8 @@ def framework_save(*, spec: FrameworkSpec, county=None, township=None, actor=Non
 
 
 def sheet_period(sheet: ScoreSheet) -> Period:
-    """The period a sheet's facts cover: its inspection round's quarter, else its year."""
-    if sheet.stage == Stage.INSPECTION:
-        inspected = (
-            apps.get_model("inspections", "InspectedBranch")
-            .objects.filter(sheet=sheet)
-            .select_related("inspection_round")
-            .first()
-        )
-        if inspected is not None:
-            return Period.quarter(inspected.inspection_round.year, inspected.inspection_round.quarter)
-    return Period.year(sheet.year)
+    """The period a sheet's facts cover: its quarter (an inspection round's sheet), else its year."""
+    return Period.quarter(sheet.year, sheet.quarter) if sheet.quarter else Period.year(sheet.year)
 
 
 def sheet_facts(sheet: ScoreSheet) -> dict[str, FactValue]:
@@ -212,6 +202,7 @@ def score_sheet_create(
     stage,
     year,
     actor,
+    quarter=None,
     member=None,
     basis=None,
     facts: dict[str, FactValue] | None = None,
@@ -230,6 +221,7 @@ def score_sheet_create(
         member=member,
         stage=stage,
         year=year,
+        quarter=quarter,
         created_by=actor,
         updated_by=actor,
         basis=basis,

@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import AuditEvent, audit_download, audit_import, audit_record
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
+from common.dates import today
 from common.files import ALLOWED_TYPES
 from common.workbooks import XLSX_CONTENT_TYPE
 
@@ -164,9 +164,7 @@ def sheet_list(request):
 @require_http_methods(["GET", "POST"])
 def sheet_create(request, branch_pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=branch_pk)
-    form = SheetCreateForm(
-        request.POST or None, user=request.user, branch=branch, initial={"year": timezone.localdate().year}
-    )
+    form = SheetCreateForm(request.POST or None, user=request.user, branch=branch, initial={"year": today().year})
     if form.is_valid():
         try:
             sheet = score_sheet_create(branch=branch, actor=request.user, **form.cleaned_data)

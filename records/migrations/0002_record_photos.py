@@ -12,26 +12,45 @@ EVIDENCE_FIELDS = ("branch_id", "file", "display", "original_name", "content_typ
 
 def _photos_move(apps, schema_editor):
     """Record photos were score-sheet evidence without a sheet: each becomes a RecordPhoto with the
-    same stored file (same name, same SHA-256, same uploader and time) and stays on its records."""
+    same id (the audit trail names it), the same stored file, SHA-256, uploader and time, and stays
+    on its records; the evidence rows that pointed at the files go."""
     Evidence = apps.get_model("scoring", "Evidence")
     RecordPhoto = apps.get_model("records", "RecordPhoto")
-    moved = {}
-    for evidence in Evidence.objects.filter(sheet__isnull=True).order_by("pk").values("pk", "uploaded_at", *EVIDENCE_FIELDS):
-        photo = RecordPhoto.objects.create(**{field: evidence[field] for field in EVIDENCE_FIELDS})
-        RecordPhoto.objects.filter(pk=photo.pk).update(uploaded_at=evidence["uploaded_at"])  # auto_now_add on create
-        moved[evidence["pk"]] = photo.pk
+    rows = Evidence.objects.filter(sheet__isnull=True).order_by("pk").values("pk", "uploaded_at", *EVIDENCE_FIELDS)
+    for evidence in rows:
+        RecordPhoto.objects.create(id=evidence["pk"], **{field: evidence[field] for field in EVIDENCE_FIELDS})
+        RecordPhoto.objects.filter(pk=evidence["pk"]).update(uploaded_at=evidence["uploaded_at"])  # auto_now_add
+    moved = set(RecordPhoto.objects.values_list("pk", flat=True))
     for name in RECORDS:
         model = apps.get_model("records", name)
         through = model.new_photos.through
-        links = [
-            through(**{f"{name.lower()}_id": row.pk, "recordphoto_id": moved[evidence_id]})
-            for row in model.objects.all()
-            for evidence_id in row.photos.values_list("pk", flat=True)
-            if evidence_id in moved
-        ]
-        through.objects.bulk_create(links)
-    # the files now belong to the records' photos; the evidence rows that pointed at them go
-    Evidence.objects.filter(pk__in=list(moved)).delete()
+        old = model.photos.through.objects.filter(evidence_id__in=moved).values_list(f"{name.lower()}_id", "evidence_id")
+        through.objects.bulk_create([through(**{f"{name.lower()}_id": row, "recordphoto_id": photo}) for row, photo in old])
+    _sequence_reset(schema_editor, RecordPhoto)
+    Evidence.objects.filter(pk__in=moved).delete()
+
+
+def _photos_back(apps, schema_editor):
+    """Back to sheet-less evidence, ids, files and links unchanged (nothing is lost either way)."""
+    Evidence = apps.get_model("scoring", "Evidence")
+    RecordPhoto = apps.get_model("records", "RecordPhoto")
+    for photo in RecordPhoto.objects.order_by("pk").values("pk", "uploaded_at", *EVIDENCE_FIELDS):
+        Evidence.objects.create(id=photo["pk"], sheet=None, item_code="", **{f: photo[f] for f in EVIDENCE_FIELDS})
+        Evidence.objects.filter(pk=photo["pk"]).update(uploaded_at=photo["uploaded_at"])
+    for name in RECORDS:
+        model = apps.get_model("records", name)
+        through = model.photos.through
+        new = model.new_photos.through.objects.values_list(f"{name.lower()}_id", "recordphoto_id")
+        through.objects.bulk_create([through(**{f"{name.lower()}_id": row, "evidence_id": photo}) for row, photo in new])
+    _sequence_reset(schema_editor, Evidence)
+
+
+def _sequence_reset(schema_editor, model):
+    """Rows made with their ids: PostgreSQL's sequence must move past them (SQLite needs nothing)."""
+    from django.core.management.color import no_style
+
+    for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [model]):
+        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -85,7 +104,7 @@ class Migration(migrations.Migration):
             name='new_photos',
             field=models.ManyToManyField(blank=True, related_name='+', to='records.recordphoto', verbose_name='践诺佐证'),
         ),
-        migrations.RunPython(_photos_move, migrations.RunPython.noop),
+        migrations.RunPython(_photos_move, _photos_back),
         migrations.RemoveField(model_name='organisationallife', name='photos'),
         migrations.RenameField(model_name='organisationallife', old_name='new_photos', new_name='photos'),
         migrations.RemoveField(model_name='memberdeed', name='photos'),

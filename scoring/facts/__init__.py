@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
-from django.utils import timezone
 
+from common.dates import today as local_today
 from records.models import (
     Appraisal,
     DeedKind,
@@ -212,7 +212,7 @@ def facts_grid(branches, year: int, *, today: date | None = None) -> list[GridRo
 
 def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]]:
     """This year's gaps for a secretary's home page, in plain words, each with where to fill it."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     period = Period.year(today.year)
     held = set(
         branch.life_records.filter(kind=LifeKind.THEME_DAY, held_on__year=today.year)

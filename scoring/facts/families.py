@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils import timezone
 
 from branches.models import AnnualFigure, Member
+from common.dates import today as local_today
 from records.models import (
     SERVICE_KINDS,
     Appraisal,
@@ -40,7 +40,7 @@ BranchFacts = dict[int, dict[str, FactValue]]
 
 def facts_for_branches(branch_ids, period: Period, *, today: date | None = None) -> BranchFacts:
     """Every fact of each branch in ``branch_ids`` over ``period``, in seven queries whatever their number."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     ids = list(branch_ids)
     members = _member_counts(ids, period)
     families = (

@@ -155,6 +155,17 @@ def test_an_unannounced_round_is_hidden_from_secretaries_until_closed(cast, chec
     assert ScoreSheet.objects.visible_to(secretary).get(stage="inspection").branch == cast.branch
 
 
+def test_the_branch_page_keeps_an_unannounced_rounds_sheet_from_the_secretary(cast, checklist, branches, client_for):
+    inspection_round = _round(cast, checklist, branches, kind=RoundKind.UNANNOUNCED, close=False)
+    sheet = InspectedBranch.objects.get(inspection_round=inspection_round, branch=cast.branch).sheet
+    title = reverse("scoring:sheet_fill", args=[sheet.pk])  # the sheet's line on the page links to it
+    secretary_page = client_for(cast.users["branch_secretary"]).get(f"/branches/{cast.branch.pk}/").content.decode()
+    staff_page = client_for(cast.users["township_staff"]).get(f"/branches/{cast.branch.pk}/").content.decode()
+    assert title in staff_page and title not in secretary_page
+    round_close(inspection_round, actor=cast.users["township_staff"])
+    assert title in client_for(cast.users["branch_secretary"]).get(f"/branches/{cast.branch.pk}/").content.decode()
+
+
 def _ledger_item(cast, checklist, branches):
     inspection_round = _round(cast, checklist, branches)
     inspected = InspectedBranch.objects.get(inspection_round=inspection_round, branch=cast.branch)

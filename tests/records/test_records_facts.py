@@ -221,7 +221,7 @@ def test_records_are_kept_for_ones_own_branch_only(cast, client_for):
 def test_a_record_photo_is_checked_and_a_refused_one_leaves_nothing(cast, client_for, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from scoring.models import Evidence
+    from records.models import RecordPhoto
 
     settings.MEDIA_ROOT = tmp_path
     client = client_for(cast.users["branch_secretary"])
@@ -231,7 +231,7 @@ def test_a_record_photo_is_checked_and_a_refused_one_leaves_nothing(cast, client
         {"category": "governance", "title": "调解纠纷", "solved_on": f"{YEAR}-03-02", "photos": [fake]},
     )
     assert "内容不是这几种格式" in response.content.decode()
-    assert not cast.branch.solved_problems.exists() and not Evidence.objects.exists()
+    assert not cast.branch.solved_problems.exists() and not RecordPhoto.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
@@ -344,3 +344,8 @@ def test_the_grid_page_costs_the_same_queries_for_10_and_100_branches(cast, clie
 
     # the page reads the facts in aggregate queries, never a branch at a time
     assert grow_to(10) == grow_to(100)
+
+
+def test_the_grids_old_address_leads_to_its_new_one(client_for, cast):
+    response = client_for(cast.users["township_staff"]).get("/branches/facts/?year=2025")
+    assert response.status_code == 301 and response["Location"] == "/scoring/facts/?year=2025"
