@@ -155,3 +155,17 @@ def test_every_row_of_a_moved_model_is_found_after_the_move(back_to_the_latest_m
     entry = AuditEntry.objects.get(object_repr="主题党日")
     assert entry.content_type == ContentType.objects.get_for_model(OrganisationalLife)
     assert entry.content_type.model_class() is OrganisationalLife
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_the_move_keeps_the_photos(back_to_the_latest_migrations):
+    old = _migrate(BEFORE_THE_MOVE)
+    made = _fill_old_database(old)
+    _migrate(_latest())
+
+    old = _migrate(BEFORE_THE_MOVE)
+
+    evidence = old.get_model("scoring", "Evidence").objects.get(pk=made["evidence"])
+    assert (evidence.sheet_id, evidence.sha256) == (None, "a" * 64)
+    life = old.get_model("branches", "OrganisationalLife").objects.get(pk=made["life"])
+    assert list(life.photos.values_list("pk", flat=True)) == [made["evidence"]]
