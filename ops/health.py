@@ -5,6 +5,7 @@ not; nothing secret."""
 import shutil
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -37,7 +38,11 @@ def _worker() -> bool:
 
 
 def _disk() -> bool:
-    return shutil.disk_usage(settings.MEDIA_ROOT).free >= settings.HEALTH_MIN_FREE_MB * 1024 * 1024
+    # the uploads folder appears with the first upload: until then, the disk it will be on
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free >= settings.HEALTH_MIN_FREE_MB * 1024 * 1024
 
 
 CHECKS = {"database": _database, "broker": _broker, "worker": _worker, "disk": _disk}

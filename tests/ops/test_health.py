@@ -66,3 +66,10 @@ def test_a_database_that_does_not_answer_is_named(client, db):
         status, body = _health(client)
     assert status == 503 and "数据库" in body["failing"]
     assert "connection refused" not in str(body)  # the reason stays in the log, not in the answer
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_without_uploads_has_disk_enough(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "var" / "media"  # no upload yet: the folder does not exist
+    WorkerHeartbeat.objects.create(name="w1", seen_at=timezone.now())
+    assert client.get("/healthz").json()["checks"]["disk"] == "ok"
