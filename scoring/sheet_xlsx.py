@@ -4,6 +4,10 @@ The upload goes through ``parse_entries`` like the page does, so both are
 checked the same way; nothing is saved until the user confirms the changes.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from common.workbooks import (
     WorkbookRefused,
     new_workbook,
@@ -15,6 +19,7 @@ from common.workbooks import (
 )
 
 from .entries import RawEntry
+from .models import EntryChange
 from .spec import METHOD_LABELS, FrameworkSpec, _number_out
 
 ENTRY_SHEET = "评分"
@@ -44,6 +49,14 @@ FILL_HINT = {
 }
 ERROR_OTHER_SHEET = "该文件属于另一张评分表（{found}），请下载本评分表的文件填写。"
 ERROR_OTHER_VERSION = "该文件按标准体系第{found}版制作，本评分表使用第{expected}版，请重新下载。"
+ERROR_NO_REVISION = "该文件缺少评分表的修订号（可能是旧版文件或被改动过）：请重新下载本评分表的 Excel 文件填写。"
+ERROR_STALE_FILE = (
+    "下载该文件后，这张评分表已被保存过（{who}，{when}）。为免覆盖较新的填写，未读取该文件：请重新下载后再填写。"
+)
+ERROR_CHANGED_SINCE = "编号 {code}：已于 {when} 由 {who} 改为「{after}」"
+REVISION_LABEL = "修订号（请勿修改）"
+DOWNLOADED_LABEL = "下载时间"
+BLANK_HINT = "空白单元格表示不修改：已填写的内容和系统预填的数据不会被清空。"
 
 
 def raw_value(method: str, entry) -> str:
@@ -93,9 +106,12 @@ def sheet_to_xlsx(sheet, spec: FrameworkSpec, entries: dict) -> bytes:
             ["版本", sheet.framework.version],
             ["环节", sheet.get_stage_display()],
             ["年度", sheet.year],
+            [REVISION_LABEL, sheet.revision],
+            [DOWNLOADED_LABEL, timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")],
             [
                 "填写说明",
-                "只修改「填写」「触发否决」「备注」「修正说明」四列，保存后在系统中上传；上传后先显示改动，确认后才保存。",
+                "只修改「填写」「触发否决」「备注」「修正说明」四列，保存后在系统中上传；上传后先显示改动，确认后才保存。"
+                + BLANK_HINT,
             ],
         ],
         widths=[12, 80],
@@ -109,8 +125,10 @@ class SheetUploadError(Exception):
         self.errors = errors
 
 
-def raw_from_xlsx(file, sheet) -> tuple[dict[str, RawEntry], dict[str, int]]:
-    """The entries typed into an offline workbook, and each item's row."""
+def raw_from_xlsx(file, sheet, spec: FrameworkSpec, entries: dict) -> tuple[dict[str, RawEntry], dict[str, int]]:
+    """The entries typed into an offline workbook, and each item's row. A blank cell
+    keeps what the sheet holds (never erases it); a workbook downloaded before the
+    sheet was last saved is refused, naming the items changed since."""
     try:
         workbook = open_uploaded_workbook(file, max_bytes=MAX_UPLOAD_BYTES)
         records = read_table(workbook, ENTRY_SHEET, HEADERS, required=["编号", *EDITABLE])
@@ -122,14 +140,54 @@ def raw_from_xlsx(file, sheet) -> tuple[dict[str, RawEntry], dict[str, int]]:
         raise SheetUploadError([ERROR_OTHER_SHEET.format(found=info.get("评价对象") or "未知")])
     if str(info.get("版本", "")) != str(sheet.framework.version):
         raise SheetUploadError([ERROR_OTHER_VERSION.format(found=info.get("版本"), expected=sheet.framework.version)])
+    _check_revision(sheet, info)
+    methods = {item.code: item.method for item in spec.items()}
     raw, rows = {}, {}
     for row, values in records:
         code = str(values["编号"]).strip()
         rows[code] = row
-        raw[code] = RawEntry(
-            value=str(values["填写"]),
-            veto=str(values["触发否决"]),
-            comment=str(values["备注"]),
-            reason=str(values["修正说明"]),
-        )
+        raw[code] = _kept_where_blank(values, methods.get(code, ""), entries.get(code))
     return raw, rows
+
+
+def _check_revision(sheet, info: dict) -> None:
+    revision = str(info.get(REVISION_LABEL, "")).strip()
+    if not revision.isdigit():
+        raise SheetUploadError([ERROR_NO_REVISION])
+    if int(revision) == sheet.revision:
+        return
+    errors = [
+        ERROR_STALE_FILE.format(
+            who=sheet.updated_by or "他人", when=timezone.localtime(sheet.updated_at).strftime("%Y-%m-%d %H:%M")
+        )
+    ]
+    try:
+        since = timezone.make_aware(datetime.strptime(str(info.get(DOWNLOADED_LABEL, "")), "%Y-%m-%d %H:%M:%S"))
+    except ValueError:
+        raise SheetUploadError(errors) from None
+    changes = EntryChange.objects.filter(sheet=sheet, changed_at__gt=since).select_related("changed_by")
+    errors += [
+        ERROR_CHANGED_SINCE.format(
+            code=change.item_code,
+            when=timezone.localtime(change.changed_at).strftime("%m-%d %H:%M"),
+            who=change.changed_by or "系统",
+            after=change.after or "空",
+        )
+        for change in changes.order_by("item_code", "changed_at")
+    ]
+    raise SheetUploadError(errors)
+
+
+def _kept_where_blank(values: dict, method: str, entry) -> RawEntry:
+    """A row of the workbook as the entry it asks for: each blank cell keeps what the sheet holds."""
+
+    def typed(column: str, current: str) -> str:
+        text = str(values[column]).strip()
+        return text if text else current
+
+    return RawEntry(
+        value=typed("填写", raw_value(method, entry)),
+        veto=typed("触发否决", "是" if entry is not None and entry.veto_triggered else ""),
+        comment=typed("备注", entry.comment if entry else ""),
+        reason=typed("修正说明", entry.override_reason if entry else ""),
+    )

@@ -46,6 +46,7 @@ from .services import (
 from .sheet_xlsx import SheetUploadError, raw_from_xlsx, raw_value, sheet_to_xlsx
 from .spec import METHOD_LABELS, SpecError, _number_out
 
+ERROR_NO_REVISION = "页面缺少评分表的修订号，未保存（您填写的内容仍在下方）：请核对后再保存，或刷新页面重新打开。"
 FRAMEWORK_READERS = frozenset({Role.COUNTY_REVIEWER, Role.TOWNSHIP_STAFF})
 UPLOAD_SALT = "scoring.sheet-upload"
 
@@ -176,8 +177,13 @@ def sheet_create(request, branch_pk):
     return render(request, "scoring/sheet_create.html", {"form": form, "branch": branch})
 
 
+ENTRY_FIELDS = ("value", "veto", "comment", "reason")
+
+
 def _raw_from_post(post, spec, sheet) -> dict[str, RawEntry]:
-    """The entries typed on the page; items the sheet keeps locked are not on the form."""
+    """The entries typed on the page; items the sheet keeps locked are not on the form. An item
+    the request does not mention at all is left as it is (the page always sends each editable
+    item's comment field), so a partial or hand-made request never erases what it leaves out."""
     return {
         item.code: RawEntry(
             value=post.get(f"{item.code}-value", ""),
@@ -186,7 +192,7 @@ def _raw_from_post(post, spec, sheet) -> dict[str, RawEntry]:
             reason=post.get(f"{item.code}-reason", ""),
         )
         for item in spec.items()
-        if item_editable(sheet, item.code)
+        if item_editable(sheet, item.code) and any(f"{item.code}-{field}" in post for field in ENTRY_FIELDS)
     }
 
 
@@ -292,9 +298,10 @@ def sheet_fill(request, pk):
         raw = _raw_from_post(request.POST, spec, sheet)
         revision = request.POST.get("revision", "")
         try:
-            changed = score_sheet_save(
-                sheet=sheet, raw=raw, actor=request.user, revision=int(revision) if revision.isdigit() else None
-            )
+            if not revision.isdigit():
+                # a save must say which version it was typed on, or it could overwrite a newer one
+                raise StaleSheet(ERROR_NO_REVISION)
+            changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=int(revision))
         except SheetEntryErrors as refused:
             errors = refused.errors
             messages.error(request, f"有 {len(errors)} 项填写有误，未保存，请按提示修改。")
@@ -375,7 +382,7 @@ def sheet_upload(request, pk):
         return redirect("scoring:sheet_fill", pk=sheet.pk)
     what = f"离线评分表（{sheet}）"
     try:
-        raw, rows = raw_from_xlsx(upload, sheet)
+        raw, rows = raw_from_xlsx(upload, sheet, spec, sheet_entries(sheet))
     except SheetUploadError as refused:
         audit_import(request, upload, what=what, outcome=f"拒绝：{len(refused.errors)} 处错误")
         return render(request, "scoring/sheet_upload.html", {"sheet": sheet, "errors": refused.errors})
@@ -403,7 +410,8 @@ def sheet_upload(request, pk):
         if before != after:
             changes.append({"item": item, "before": before, "after": after})
     token = signing.dumps(
-        {"sheet": sheet.pk, "raw": {code: vars(entry) for code, entry in raw.items()}},
+        # the revision read: a save in between makes the confirmation fail rather than overwrite it
+        {"sheet": sheet.pk, "revision": sheet.revision, "raw": {code: vars(entry) for code, entry in raw.items()}},
         salt=UPLOAD_SALT,
         compress=True,
     )

@@ -37,17 +37,25 @@ def test_facts_prefill_items_with_their_source(client_for, cast, wuhao_sheet):
     assert "系统数据：年度数据：2026年村集体经济收入 62,000 元" in page.content.decode()
 
 
+def _revision(sheet) -> str:
+    """The revision the page carries in its hidden field."""
+    return str(ScoreSheet.objects.get(pk=sheet.pk).revision)
+
+
 def test_overriding_a_fact_needs_a_reason(client_for, cast, wuhao_sheet):
     client = client_for(cast.users["branch_secretary"])
     url = reverse("scoring:sheet_fill", args=[wuhao_sheet.pk])
-    refused = client.post(url, {"2.1-value": "否"})
+    refused = client.post(url, {"2.1-value": "否", "revision": _revision(wuhao_sheet)})
     assert refused.status_code == 200
     assert (
         "所填与系统数据（年度数据：2026年村集体经济收入 62,000 元）不一致，请写明修正说明。" in refused.content.decode()
     )
     assert wuhao_sheet.entries.get(item__code="2.1").met is True
 
-    client.post(url, {"2.1-value": "否", "2.1-reason": "其中3万元为一次性补助，不计经营收入"})
+    client.post(
+        url,
+        {"2.1-value": "否", "2.1-reason": "其中3万元为一次性补助，不计经营收入", "revision": _revision(wuhao_sheet)},
+    )
     entry = wuhao_sheet.entries.get(item__code="2.1")
     assert entry.met is False and entry.override_reason.startswith("其中3万元")
 
@@ -65,6 +73,7 @@ def test_a_draft_keeps_every_entry_and_the_stored_total(client_for, cast, wuhao_
             "1.1-comment": "已补开支委会",
             "6.1-value": "2",
             "4.5-veto": "",
+            "revision": _revision(wuhao_sheet),
         },
     )
     assert response.status_code == 302
@@ -79,11 +88,25 @@ def test_a_draft_keeps_every_entry_and_the_stored_total(client_for, cast, wuhao_
 def test_invalid_entries_are_shown_and_nothing_is_saved(client_for, cast, wuhao_sheet):
     client = client_for(cast.users["branch_secretary"])
     response = client.post(
-        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), {"1.4-value": "3.5", "1.2-value": "1.3"}
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]),
+        {"1.4-value": "3.5", "1.2-value": "1.3", "revision": _revision(wuhao_sheet)},
     )
     html = response.content.decode()
     assert "得分不能超过分值 3 分。" in html and "得分应以 1 分为档。" in html
     assert "有 2 项填写有误，未保存" in html
+    assert wuhao_sheet.entries.count() == 1  # only the pre-filled fact
+
+
+@pytest.mark.parametrize("revision", [None, "", "abc", "-1"])
+def test_a_save_without_a_valid_revision_is_refused_and_keeps_what_was_typed(client_for, cast, wuhao_sheet, revision):
+    client = client_for(cast.users["branch_secretary"])
+    data = {"1.4-value": "2.5", "1.1-comment": "已补开支委会"}
+    if revision is not None:
+        data["revision"] = revision
+    response = client.post(reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "页面缺少评分表的修订号，未保存" in html
+    assert 'name="1.4-value" value="2.5"' in html and 'value="已补开支委会"' in html
     assert wuhao_sheet.entries.count() == 1  # only the pre-filled fact
 
 
@@ -207,6 +230,71 @@ def test_a_workbook_of_another_sheet_is_refused(client_for, cast, frameworks, wu
     )
     response = _upload(client, wuhao_sheet, _download(client, other))
     assert response.context["errors"] == ["该文件属于另一张评分表（法泥村党支部），请下载本评分表的文件填写。"]
+
+
+def test_a_request_that_leaves_an_item_out_does_not_erase_it(client_for, cast, wuhao_sheet):
+    client = client_for(cast.users["branch_secretary"])
+    client.post(
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), {"1.4-value": "2.5", "revision": _revision(wuhao_sheet)}
+    )
+    assert wuhao_sheet.entries.get(item__code="2.1").met is True  # the pre-filled fact, not in the request
+
+
+def test_a_blank_workbook_leaves_the_prefilled_facts_and_entries_alone(client_for, cast, wuhao_sheet):
+    client = client_for(cast.users["branch_secretary"])
+    client.post(
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]),
+        {"1.4-value": "2.5", "1.4-comment": "学习记录齐全", "revision": _revision(wuhao_sheet)},
+    )
+    workbook = _download(client, wuhao_sheet, blank=1)
+    _row_of(workbook["评分"], "3.2")[7].value = 1  # the one thing typed offline
+
+    preview = _upload(client, wuhao_sheet, workbook)
+    assert [c["item"].code for c in preview.context["changes"]] == ["3.2"]
+    client.post(reverse("scoring:sheet_upload_confirm", args=[wuhao_sheet.pk]), {"token": preview.context["token"]})
+    entries = {e.item.code: e for e in wuhao_sheet.entries.select_related("item")}
+    assert entries["2.1"].met is True  # the fact the system filled in
+    assert (entries["1.4"].points, entries["1.4"].comment) == (D("2.5"), "学习记录齐全")
+    assert entries["3.2"].occurrences == 1
+
+
+def test_a_workbook_made_before_a_newer_save_is_refused_naming_the_items(client_for, cast, wuhao_sheet):
+    client = client_for(cast.users["branch_secretary"])
+    workbook = _download(client, wuhao_sheet)
+    staff = client_for(cast.users["township_staff"])
+    staff.post(
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), {"1.4-value": "3", "revision": _revision(wuhao_sheet)}
+    )
+    _row_of(workbook["评分"], "1.4")[7].value = 1
+
+    errors = _upload(client, wuhao_sheet, workbook).context["errors"]
+    assert errors[0].startswith("下载该文件后，这张评分表已被保存过")
+    assert len(errors) == 2 and errors[1].startswith("编号 1.4：") and "改为「3 分」" in errors[1]
+    assert wuhao_sheet.entries.get(item__code="1.4").points == D(3)
+
+
+def test_a_confirmation_after_a_newer_save_is_refused(client_for, cast, wuhao_sheet):
+    client = client_for(cast.users["branch_secretary"])
+    workbook = _download(client, wuhao_sheet)
+    _row_of(workbook["评分"], "1.4")[7].value = 1
+    preview = _upload(client, wuhao_sheet, workbook)
+    client.post(
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), {"1.4-value": "3", "revision": _revision(wuhao_sheet)}
+    )
+    client.post(reverse("scoring:sheet_upload_confirm", args=[wuhao_sheet.pk]), {"token": preview.context["token"]})
+    assert wuhao_sheet.entries.get(item__code="1.4").points == D(3)
+
+
+def test_a_workbook_without_its_revision_is_refused(client_for, cast, wuhao_sheet):
+    client = client_for(cast.users["branch_secretary"])
+    workbook = _download(client, wuhao_sheet)
+    info = workbook["说明"]
+    for row in info.iter_rows(min_row=2):
+        if row[0].value == "修订号（请勿修改）":
+            row[1].value = None
+    assert _upload(client, wuhao_sheet, workbook).context["errors"] == [
+        "该文件缺少评分表的修订号（可能是旧版文件或被改动过）：请重新下载本评分表的 Excel 文件填写。"
+    ]
 
 
 def test_a_forged_confirmation_is_refused(client_for, cast, wuhao_sheet):
