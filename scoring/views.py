@@ -449,16 +449,32 @@ def sheet_upload_confirm(request, pk):
 @login_required
 @require_POST
 def evidence_upload(request, pk):
+    """One file for one item. From the page (htmx) only that item's evidence block is sent
+    back, so nothing typed elsewhere on the page is reloaded away; without script, a redirect."""
     sheet = _get_sheet_for_user(request.user, pk, fill=True)
     code = request.POST.get("item", "")
+    refused, message = False, ""
     try:
         evidence = evidence_add(
             sheet=sheet, item_code=code, upload=request.FILES.get(f"file-{code}"), actor=request.user
         )
-    except EvidenceRefused as refused:
-        messages.error(request, f"佐证材料未上传：{refused}")
+    except EvidenceRefused as refusal:
+        refused, message = True, f"佐证材料未上传：{refusal}"
     else:
-        messages.success(request, f"已为评分项 {code} 上传「{evidence.original_name}」。")
+        message = f"已为评分项 {code} 上传「{evidence.original_name}」。"
+    item = sheet.framework.items.filter(code=code).first()
+    if request.htmx and item is not None:
+        context = {
+            "sheet": sheet,
+            "item": item,
+            "editable": may_fill(request.user, sheet),
+            "row": {"editable": item_editable(sheet, code), "evidence": list(sheet.evidence.filter(item_code=code))},
+            "evidence_accept": ",".join(ALLOWED_TYPES),
+            "evidence_message": message,
+            "evidence_refused": refused,
+        }
+        return render(request, "scoring/_evidence.html", context)
+    (messages.error if refused else messages.success)(request, message)
     return redirect(f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#item-{code}")
 
 

@@ -50,3 +50,36 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     assert "请写明修正说明" in page.locator("[data-item='2.1']").inner_text()
     page.locator("[data-item='2.1']").scroll_into_view_if_needed()
     shot(page, "secretary_sheet_override_refused", full_page=False)
+
+
+def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "会议照片.png"
+    Image.new("RGB", (64, 48), (180, 20, 20)).save(photo)
+    page = login("fani", mobile=True)
+    page.get_by_role("link", name="查看本支部").click()
+    page.get_by_role("link", name="建立评分表").click()
+    page.select_option("#id_framework", label="「五好党支部」创建考核评分表（第1版）")
+    page.select_option("#id_stage", label="自查自评")
+    page.fill("#id_year", str(demo_year()))
+    page.get_by_role("button", name="建立评分表").click()
+    sheet_url = page.url
+
+    page.fill("input[name='1.2-value']", "3")
+    page.fill("input[name='1.1-comment']", "已补开支委会")
+    page.set_input_files("input[name='file-1.2']", str(photo))
+    page.get_by_test_id("evidence-1.2").get_by_role("button", name="上传佐证").click()
+    page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").wait_for()
+    assert "已为评分项 1.2 上传「会议照片.png」" in page.get_by_test_id("evidence-1.2").inner_text()
+    # the page was not reloaded: what was typed (and not yet saved) is all still there
+    assert page.url == sheet_url
+    assert page.locator("input[name='1.2-value']").input_value() == "3"
+    assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"
+    shot(page, "secretary_sheet_evidence_kept_entries", full_page=False)
+
+    page.get_by_role("button", name="保存草稿").click()
+    assert "已保存" in page.content()
+    assert page.locator("input[name='1.2-value']").input_value() == "3"
+    assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"
+    assert page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").count() == 1
