@@ -15,6 +15,11 @@ ERROR_NOT_COUNT = "扣分次数应为不小于 0 的整数。"
 ERROR_MET_WORD = "达标制请填「是」（达标）或「否」（未达标）。"
 ERROR_VETO_WORD = "「触发否决」请填「是」或「否」。"
 ERROR_REASON = "所填与系统数据（{source}）不一致，请写明修正说明。"
+MAX_OCCURRENCES = 1000  # more deductions than any year could hold is a typing slip
+ERROR_TOO_MANY = "扣分次数不能超过 {limit} 次，请核对。"
+MAX_COMMENT, MAX_REASON = 500, 300
+ERROR_COMMENT_LONG = "备注不能超过 {limit} 字（现为 {n} 字）。"
+ERROR_REASON_LONG = "修正说明不能超过 {limit} 字（现为 {n} 字）。"
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,11 @@ def parse_entries(
                 errors[code] = ERROR_NOT_NUMBER
                 continue
         elif value and item.method == "deduction":
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 errors[code] = ERROR_NOT_COUNT
+                continue
+            if int(value) > MAX_OCCURRENCES:
+                errors[code] = ERROR_TOO_MANY.format(limit=MAX_OCCURRENCES)
                 continue
             fields["occurrences"] = int(value)
         elif value and item.method == "met":
@@ -68,9 +76,15 @@ def parse_entries(
                 errors[code] = ERROR_MET_WORD
                 continue
             fields["met"] = MET_WORDS[value]
-        parsed[code] = ParsedEntry(
-            Entry(**fields), comment=str(raw_entry.comment).strip()[:500], reason=str(raw_entry.reason).strip()[:300]
-        )
+        comment, reason = str(raw_entry.comment).strip(), str(raw_entry.reason).strip()
+        # refused, never cut: what someone typed is not shortened behind their back
+        if len(comment) > MAX_COMMENT:
+            errors[code] = ERROR_COMMENT_LONG.format(limit=MAX_COMMENT, n=len(comment))
+            continue
+        if len(reason) > MAX_REASON:
+            errors[code] = ERROR_REASON_LONG.format(limit=MAX_REASON, n=len(reason))
+            continue
+        parsed[code] = ParsedEntry(Entry(**fields), comment=comment, reason=reason)
 
     errors.update(check_entries(spec, {code: p.entry for code, p in parsed.items()}))
     for code, parsed_entry in parsed.items():

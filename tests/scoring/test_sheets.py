@@ -312,3 +312,25 @@ def test_printable_view_has_the_printed_columns(client_for, cast, wuhao_sheet):
     for header in ("考核项目", "考核内容", "评分标准", "分值", "得分", "备注"):
         assert f">{header}</th>" in html
     assert "示范引领能力好" in html
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"1.1-value": "99999999999"}, "扣分次数不能超过 1000 次，请核对。"),
+        ({"1.1-value": "²"}, "扣分次数应为不小于 0 的整数。"),
+        ({"1.1-value": "-1"}, "扣分次数应为不小于 0 的整数。"),
+        ({"1.1-comment": "很" * 600}, "备注不能超过 500 字（现为 600 字）。"),
+        ({"2.1-value": "否", "2.1-reason": "因" * 301}, "修正说明不能超过 300 字（现为 301 字）。"),
+    ],
+)
+def test_bad_input_is_refused_in_chinese_and_nothing_typed_is_lost(client_for, cast, wuhao_sheet, data, message):
+    client = client_for(cast.users["branch_secretary"])
+    response = client.post(
+        reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]),
+        {**data, "1.4-value": "2.5", "revision": _revision(wuhao_sheet)},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html
+    assert 'name="1.4-value" value="2.5"' in html  # the rest of what was typed stays on the page
+    assert wuhao_sheet.entries.count() == 1  # nothing saved: all or none
