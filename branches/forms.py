@@ -21,6 +21,8 @@ class BranchForm(CrispyFormMixin, forms.ModelForm):
             "township",
             "name",
             "kind",
+            "has_committee",
+            "party_groups",
             "division_code",
             "site_type",
             "village_groups",

@@ -114,6 +114,18 @@ class Branch(SiteProfile):
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="branches", verbose_name="所属乡镇")
     name = models.CharField("党支部名称", max_length=60)
     kind = models.CharField("类型", max_length=20, choices=BranchKind.choices, default=BranchKind.VILLAGE)
+    # the branch's structure, which decides which of 三会一课 are due: a branch of 7 or more members
+    # elects a 支部委员会 (fewer: only a secretary), and a branch may have no 党小组
+    has_committee = models.BooleanField(
+        "设支部委员会", null=True, blank=True, help_text="不填则按党员人数：7 人以上设支委会，不足 7 人只设书记。"
+    )
+    party_groups = models.PositiveSmallIntegerField(
+        "党小组数",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(99)],
+        help_text="不填视为设有党小组；没有党小组填 0。",
+    )
     division_code = models.CharField(
         "区划代码",
         max_length=12,

@@ -3,10 +3,10 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from branches.models import AnnualFigure, Member
+from branches.models import AnnualFigure, Branch
 from common.dates import today as local_today
 from records.models import (
     SERVICE_KINDS,
@@ -20,7 +20,7 @@ from records.models import (
     SolvedProblem,
 )
 
-from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, FactValue, Period
+from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, FactValue, Period, monthly_meetings_due, three_one_rule
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
@@ -42,11 +42,11 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
     """Every fact of each branch in ``branch_ids`` over ``period``, in seven queries whatever their number."""
     today = today or local_today()
     ids = list(branch_ids)
-    members = _member_counts(ids, period)
+    members, structure = _member_counts(ids, period)
     families = (
         _income_facts(ids, period),
         _membership_facts(members),
-        _life_facts(ids, period, today),
+        _life_facts(ids, period, today, structure),
         _deed_facts(ids, period, members),
         _problem_facts(ids, period),
         _pledge_facts(ids, period, members),
@@ -57,15 +57,19 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
     }
 
 
-def _member_counts(ids: list[int], period: Period) -> dict[int, int]:
-    """How many members each branch has who joined by the end of ``period``."""
-    counts = dict(
-        Member.objects.filter(branch_id__in=ids, joined_on__lte=period.end)
-        .values_list("branch_id")
-        .annotate(n=Count("pk"))
-        .values_list("branch_id", "n")
+def _member_counts(ids: list[int], period: Period) -> tuple[dict[int, int], dict[int, tuple]]:
+    """How many members each branch has who joined by the end of ``period``, and which of the
+    monthly 三会一课 meetings its structure makes due (one query for both)."""
+    rows = (
+        Branch.objects.filter(pk__in=ids)
+        .annotate(n=Count("members", filter=Q(members__joined_on__lte=period.end)))
+        .values_list("pk", "n", "has_committee", "party_groups")
     )
-    return {branch_id: counts.get(branch_id, 0) for branch_id in ids}
+    counts, structure = {}, {}
+    for branch_id, n, has_committee, party_groups in rows:
+        counts[branch_id] = n
+        structure[branch_id] = monthly_meetings_due(n, has_committee=has_committee, party_groups=party_groups)
+    return {branch_id: counts.get(branch_id, 0) for branch_id in ids}, structure
 
 
 def _membership_facts(members: dict[int, int]) -> BranchFacts:
@@ -93,7 +97,7 @@ def _income_facts(ids: list[int], period: Period) -> BranchFacts:
     return result
 
 
-def _life_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
+def _life_facts(ids: list[int], period: Period, today: date, structure: dict[int, tuple]) -> BranchFacts:
     """Theme days, life meetings and 三会一课 from the organisational life records."""
     life: dict[int, dict[str, set]] = {}
     life_counts: dict[int, dict[str, int]] = {}
@@ -115,9 +119,8 @@ def _life_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
         months = life.get(branch_id, {})
         theme = months.get(LifeKind.THEME_DAY, set())
         theme_missing = [m for y, m in due if (y, m) not in theme]
-        three_one_missing = sum(
-            1 for kind in MONTHLY_MEETINGS for ym in due if ym not in months.get(kind, set())
-        ) + sum(
+        monthly = structure.get(branch_id, MONTHLY_MEETINGS)
+        three_one_missing = sum(1 for kind in monthly for ym in due if ym not in months.get(kind, set())) + sum(
             1
             for kind in QUARTERLY_MEETINGS
             for q in due_quarters
@@ -143,7 +146,7 @@ def _life_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
             "three_one_missing": FactValue(
                 Decimal(three_one_missing),
                 f"组织生活记录：{period.label}「三会一课」按规定应开未开 {three_one_missing} 次"
-                "（支部党员大会、党课每季度1次，支委会、党小组会每月1次）",
+                f"（{three_one_rule(monthly)}）",
             ),
         }
     return result

@@ -12,6 +12,28 @@ from records.models import LifeKind
 MONTHLY_MEETINGS = (LifeKind.COMMITTEE_MEETING, LifeKind.GROUP_MEETING)
 QUARTERLY_MEETINGS = (LifeKind.GENERAL_MEETING, LifeKind.PARTY_LECTURE)
 THREE_ONE_KINDS = QUARTERLY_MEETINGS[:1] + MONTHLY_MEETINGS + QUARTERLY_MEETINGS[1:]
+COMMITTEE_FROM_MEMBERS = 7  # 党员 7 人以上的党支部设立支部委员会; fewer elect only a secretary
+
+
+def monthly_meetings_due(members: int, *, has_committee: bool | None, party_groups: int | None) -> tuple:
+    """The monthly meetings a branch's structure makes due: 支委会 only where it has a committee
+    (recorded, else 7 members or more), 党小组会 only where it has groups (unrecorded: it has)."""
+    committee = has_committee if has_committee is not None else members >= COMMITTEE_FROM_MEMBERS
+    groups = party_groups != 0
+    return tuple(
+        kind for kind, held in ((LifeKind.COMMITTEE_MEETING, committee), (LifeKind.GROUP_MEETING, groups)) if held
+    )
+
+
+def three_one_rule(monthly: tuple) -> str:
+    """The rule the 三会一课 fact counts against, in words, for this branch's structure."""
+    names = "、".join(LifeKind(kind).label for kind in monthly)
+    rule = "支部党员大会、党课每季度1次" + (f"，{names}每月1次" if names else "")
+    if LifeKind.COMMITTEE_MEETING not in monthly:
+        rule += "；未设支委会"
+    if LifeKind.GROUP_MEETING not in monthly:
+        rule += "；未设党小组"
+    return rule
 
 
 @dataclass(frozen=True)

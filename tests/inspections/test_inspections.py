@@ -317,9 +317,12 @@ def _round_opened(cast, checklist, branches):
 def test_a_rounds_checklist_opens_filled_from_the_quarters_records(cast, checklist, branches):
     """Q3 2026: 法泥 held every meeting each month; 新寨 only a 主题党日 in July.
     2.1 (主题党日, 8 off per missing month): 法泥 none missing; 新寨 Aug + Sep missing: 2 (24 − 16 = 8 points).
-    1.1 (三会一课, 3 off each): 新寨 misses 支委会 and 党小组会 ×3 months + 大会 + 党课: 8 (24 − 24 = 0)."""
+    1.1 (三会一课, 3 off each): 新寨 (recorded with a 支委会) misses 支委会 and 党小组会 ×3 months
+    + 大会 + 党课: 8 (24 − 24 = 0)."""
     from records.models import LifeKind
 
+    cast.sibling_branch.has_committee = True
+    cast.sibling_branch.save()
     secretary = cast.users["branch_secretary"]
     _meetings(cast.branch, secretary, (7, 8, 9), [k for k, _ in LifeKind.choices])
     _meetings(cast.sibling_branch, cast.users["township_staff"], (7,), [LifeKind.THEME_DAY])

@@ -349,3 +349,34 @@ def test_the_grid_page_costs_the_same_queries_for_10_and_100_branches(cast, clie
 def test_the_grids_old_address_leads_to_its_new_one(client_for, cast):
     response = client_for(cast.users["township_staff"]).get("/branches/facts/?year=2025")
     assert response.status_code == 301 and response["Location"] == "/scoring/facts/?year=2025"
+
+
+@pytest.mark.parametrize(
+    "members, has_committee, party_groups, missing, rule",
+    [
+        # 3 months × (支委会 + 党小组会) + 大会 + 党课 = 8
+        (7, None, None, 8, "支委会、党小组会每月1次"),
+        # fewer than 7 members: no 支委会, only a secretary: 3 × 党小组会 + 2 = 5
+        (6, None, None, 5, "；未设支委会"),
+        # the register says no 党小组: 3 × 支委会 + 2 = 5
+        (7, None, 0, 5, "；未设党小组"),
+        # neither: only the quarterly meetings are due
+        (3, None, 0, 2, "；未设支委会；未设党小组"),
+        # the register overrides the member count
+        (3, True, 2, 8, "支委会、党小组会每月1次"),
+    ],
+)
+def test_the_three_one_fact_follows_the_branchs_structure(cast, members, has_committee, party_groups, missing, rule):
+    """An inspection quarter with no meetings recorded: what is missing depends on what the branch must hold."""
+    from tests.factories import MemberFactory
+
+    branch = cast.sibling_branch
+    branch.members.all().delete()
+    for _ in range(members):
+        MemberFactory(branch=branch, joined_on=date(YEAR - 5, 1, 1))
+    branch.has_committee, branch.party_groups = has_committee, party_groups
+    branch.save()
+    fact = facts_for_branches([branch.pk], Period.quarter(YEAR, 3), today=date(YEAR, 10, 10))[branch.pk][
+        "three_one_missing"
+    ]
+    assert fact.value == missing and rule in fact.source
