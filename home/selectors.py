@@ -138,6 +138,14 @@ def _campaign_tasks(user) -> list[dict]:
         )
         text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
         task["lines"][text] = task["lines"].get(text, 0) + row["n"]
+    if user.role == Role.BRANCH_SECRETARY:
+        # the secretary's card opens her own sheet (or, before it exists, her branch's page in the campaign)
+        for own in (
+            Participant.objects.visible_to(user)
+            .filter(state__in=states, member=None, campaign_id__in=list(tasks))
+            .values("campaign_id", "pk", "self_sheet_id")
+        ):
+            tasks[own["campaign_id"]].update(participant_id=own["pk"], sheet_id=own["self_sheet_id"])
     return list(tasks.values())
 
 

@@ -94,7 +94,9 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     Image.new("RGB", (3000, 2000), (200, 30, 30)).save(photo, "JPEG")
     secretary.locator("input[name='file-1.1']").set_input_files(str(photo))
     secretary.locator("button[name=item][value='1.1']").click()
-    assert "已为评分项 1.1 上传「meeting.jpg」" in secretary.content()
+    # only the item's files are swapped in (htmx); wait for them rather than for a page load
+    secretary.get_by_test_id("evidence-1.1").locator("img").wait_for()
+    assert "已为评分项 1.1 上传「meeting.jpg」" in secretary.get_by_test_id("evidence-1.1").inner_text()
     assert secretary.get_by_test_id("evidence-1.1").locator("img").count() == 1
     shot(secretary, "e2e_secretary_sheet", full_page=False)
     secretary.goto(f"{demo_site}/campaigns/participants/{participant.pk}/")

@@ -199,3 +199,13 @@ def test_participant_page_uses_a_constant_number_of_queries(client_for, cast, ca
     at_10 = _queries(client, url)
     _grow(campaign, cast, 100)
     assert _queries(client, url) == at_10
+
+
+def test_the_secretarys_home_card_opens_her_own_sheet(client_for, cast, campaign):
+    client = client_for(cast.users["branch_secretary"])
+    participant = campaign.participants.get(branch=cast.branch, member=None)
+    # before the self-assessment is started, the card opens her branch's page in the campaign
+    assert reverse("campaigns:participant", args=[participant.pk]) in client.get("/").content.decode()
+    transition(participant, "start", actor=cast.users["branch_secretary"])
+    participant.refresh_from_db()
+    assert reverse("scoring:sheet_fill", args=[participant.self_sheet_id]) in client.get("/").content.decode()
