@@ -129,6 +129,10 @@ def grid_year(cast):
 
 
 def test_the_grid_workbook_lists_the_laggards_first_with_the_facts_and_gaps(cast, grid_year):
+    from branches.models import Branch
+
+    # both laggards recorded with a 支委会: 12 × (支委会 + 党小组会) + 4 × (大会 + 党课) = 32 due
+    Branch.objects.filter(name__in=["新寨村党支部", "坡脚村党支部"]).update(has_committee=True)
     job = _produce(cast.users["township_staff"], "facts_grid_xlsx", township=cast.township.pk, year=PAST)
     assert job.params == {"township": cast.township.pk, "year": PAST}
     assert job.filename == f"关兴镇·{PAST}年党支部工作实绩表.xlsx"
