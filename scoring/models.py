@@ -159,6 +159,8 @@ class ScoreSheet(models.Model):
     )
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     year = models.PositiveSmallIntegerField("年度")
+    # the items a verifier sent back, with the reason for each, shown on the sheet until it is resubmitted
+    returned_reasons = models.JSONField("退回修改的评分项及原因", default=dict, blank=True)
     # an inspection sheet covers a quarter of the year (its round's); other sheets the whole year
     quarter = models.PositiveSmallIntegerField(
         "季度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]

@@ -267,6 +267,7 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
                 "records": records.get(item.fact, []) if item.fact else [],
                 "implied": _implied(item, facts.get(item.fact)) if item.fact else "",
                 "error": errors.get(item.code, ""),
+                "returned_reason": sheet.returned_reasons.get(item.code, ""),
                 "editable": item_editable(sheet, item.code),
                 "beside": [
                     {
@@ -324,6 +325,7 @@ def sheet_fill(request, pk):
             "editable": editable,
             "error_count": len(errors),
             "evidence_accept": ",".join(ALLOWED_TYPES),
+            "returned": sorted(sheet.returned_reasons.items()),
         },
     )
 

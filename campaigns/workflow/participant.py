@@ -109,8 +109,8 @@ def _submit(participant, *, actor, **kwargs):
         total=sheet.total,
         submitted_by=actor,
     )
-    sheet.locked, sheet.editable_items = True, None
-    sheet.save(update_fields=["locked", "editable_items"])
+    sheet.locked, sheet.editable_items, sheet.returned_reasons = True, None, {}
+    sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
     if participant.submitted_at is None:
         participant.submitted_at = timezone.now()
         phase = phase_of(participant.campaign, PhaseKind.SELF_ASSESSMENT)
@@ -130,8 +130,8 @@ def _return(participant, *, actor, data, **kwargs):
         if code not in codes or not reason:
             raise WorkflowError(ERROR_RETURN_REASON.format(code=code))
     sheet = participant.self_sheet
-    sheet.locked, sheet.editable_items = False, sorted(items)
-    sheet.save(update_fields=["locked", "editable_items"])
+    sheet.locked, sheet.editable_items, sheet.returned_reasons = False, sorted(items), items
+    sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
     return {"items": items}
 
 

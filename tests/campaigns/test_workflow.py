@@ -151,6 +151,7 @@ def test_return_unlocks_only_the_named_items_and_resubmission_shows_the_changes(
     participant.refresh_from_db()
     sheet = participant.self_sheet
     assert participant.state == State.RETURNED and sheet.editable_items == ["1.1"] and not sheet.locked
+    assert sheet.returned_reasons == {"1.1": "学习记录不全，请补充佐证"}
 
     secretary = cast.users["branch_secretary"]
     from scoring.entries import RawEntry
@@ -163,6 +164,8 @@ def test_return_unlocks_only_the_named_items_and_resubmission_shows_the_changes(
     participant.refresh_from_db()
     assert participant.state == State.SUBMITTED
     assert participant.transitions.last().data["changed_items"] == ["1.1"]
+    sheet.refresh_from_db()
+    assert sheet.returned_reasons == {}  # answered by the resubmission; the transition keeps them
     first, second = participant.submissions.all()
     assert first.entries["1.1"]["value"] == "10" and second.entries["1.1"]["value"] == "9"
 
@@ -334,3 +337,24 @@ def test_a_member_framework_assesses_each_member_the_same_way(cast):
     transition(participant, "submit", actor=cast.users["branch_secretary"])
     participant.refresh_from_db()
     assert participant.state == State.SUBMITTED and participant.self_sheet.total == 100
+
+
+def test_a_returned_sheet_shows_each_reason_at_its_top_and_beside_its_item(participant, campaign, cast, client_for):
+    participant = _submitted(participant, cast)
+    open_phase(campaign, PhaseKind.VERIFICATION)
+    transition(
+        participant,
+        "return",
+        actor=cast.users["township_staff"],
+        data={"items": {"1.1": "学习记录不全，请补充佐证", "2.1": "收入台账与报表不一致"}},
+    )
+    participant.refresh_from_db()
+    from django.urls import reverse
+
+    page = client_for(cast.users["branch_secretary"]).get(
+        reverse("scoring:sheet_fill", args=[participant.self_sheet_id])
+    )
+    html = page.content.decode()
+    assert "镇党委退回修改以下 2 项" in html
+    assert html.count("学习记录不全，请补充佐证") == 2  # at the top, and beside item 1.1
+    assert 'data-testid="returned-2.1">退回原因：收入台账与报表不一致' in html
