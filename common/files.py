@@ -126,3 +126,19 @@ def delete_files(instances) -> None:
         for stored in (instance.file, instance.display):
             if stored:
                 stored.storage.delete(stored.name)
+
+
+def stored_file_response(row, variant: str = "original"):
+    """A stored upload (sheet evidence or a record's photo) served inline, never cached and never
+    sniffed; ``variant="display"`` serves the smaller copy of a large image when there is one.
+    The caller has already checked who may see ``row``."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    stored = row.display if variant == "display" and row.display else row.file
+    response = FileResponse(stored.open("rb"), content_type="image/jpeg" if stored is row.display else row.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(row.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

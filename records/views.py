@@ -3,14 +3,11 @@ solved, pledges, mass appraisal), each recorded once on a phone in about a
 minute; score sheets, inspections and reports read them. Looked up through the
 scoped querysets: another unit's branch or record does not exist (404)."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +17,7 @@ from branches.scoping import Role
 from branches.signals import file_served
 from common.dates import recent_years, requested_year
 from common.dates import today as local_today
-from common.files import UploadRefused
+from common.files import UploadRefused, stored_file_response
 from records.forms import (
     AppraisalForm,
     DeedForm,
@@ -340,7 +337,6 @@ def points_scheme(request):
 def photo_file(request, pk, variant="original"):
     """A record's photo, only to users who see its branch (another unit's does not exist), never from a public path."""
     photo = get_object_or_404(RecordPhoto.objects.visible_to(request.user), pk=pk)
-    stored = photo.display if variant == "display" and photo.display else photo.file
     file_served.send(
         sender=RecordPhoto,
         request=request,
@@ -349,10 +345,4 @@ def photo_file(request, pk, variant="original"):
         data=None,
         detail={"sha256": photo.sha256, "variant": variant},
     )
-    response = FileResponse(
-        stored.open("rb"), content_type="image/jpeg" if stored is photo.display else photo.content_type
-    )
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(photo.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(photo, variant)

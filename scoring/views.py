@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +18,7 @@ from audit.services import AuditEvent, audit_download, audit_import, audit_recor
 from branches.models import Branch
 from branches.scoping import Role, unit_owner
 from common.dates import today
-from common.files import ALLOWED_TYPES
+from common.files import ALLOWED_TYPES, stored_file_response
 from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
@@ -485,10 +485,4 @@ def evidence_file(request, pk, variant="original"):
     """A file is served only to users who may see its sheet, never from a public path."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     audit_record(request, AuditEvent.DOWNLOAD, evidence, detail={"sha256": evidence.sha256, "variant": variant})
-    stored = evidence.display if variant == "display" and evidence.display else evidence.file
-    content_type = "image/jpeg" if stored is evidence.display else evidence.content_type
-    response = FileResponse(stored.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(evidence.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence, variant)
