@@ -13,6 +13,7 @@ urlpatterns = [
     path("participants/<int:pk>/", views.participant_detail, name="participant"),
     path("participants/<int:pk>/actions/<str:action>/", views.participant_action, name="action"),
     path("participants/<int:pk>/sheets/<str:stage>/", views.participant_open_sheet, name="open_sheet"),
+    path("participants/<int:pk>/steps/<str:stage>/", views.participant_step, name="step_confirm"),
     path("participants/<int:pk>/extend/", views.participant_extend, name="extend"),
     path("participants/<int:pk>/ledger/", views.participant_to_ledger, name="to_ledger"),
     path("participants/<int:pk>/objections/", views.objection_new, name="objection_new"),

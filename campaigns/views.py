@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 from branches.scoping import Role
 from common.dates import today
 
-from . import selectors, workflow
+from . import selectors, sheet_steps, workflow
 from .forms import CampaignForm, ObjectionForm, PhaseForm, PublicObjectionForm
 from .models import Campaign, Objection, Participant, Phase, State
 from .services import campaign_create
@@ -194,6 +195,43 @@ def participant_action(request, pk, action):
         participant.refresh_from_db()
         return redirect("scoring:sheet_fill", pk=participant.self_sheet_id)
     return redirect("campaigns:participant", pk=participant.pk)
+
+
+@login_required
+def participant_step(request, pk, stage):
+    """The step after a sheet, confirmed: what will lock and what is missing (申报), or what
+    changed from the level below with each reason (验收 / 复核), then the one button."""
+    participant = _get_participant_for_user(request.user, pk)
+    step = sheet_steps.STEPS.get(stage)
+    sheet = getattr(participant, step.attribute) if step else None
+    if sheet is None:
+        raise Http404
+    action = sheet_steps.next_action(participant, sheet, request.user)
+    if not action:
+        messages.error(request, "现在不能进行这一步：评分表已处理，或不在规定的时间内。")
+        return redirect("campaigns:participant", pk=participant.pk)
+    differences = sheet_steps.sheet_differences(sheet)
+    return render(
+        request,
+        "campaigns/participant_step.html",
+        {
+            "participant": participant,
+            "campaign": participant.campaign,
+            "sheet": sheet,
+            "stage": stage,
+            "action": action,
+            "rules": workflow.TRANSITIONS,
+            "missing": sheet_steps.missing_items(sheet),
+            "evidence_count": sheet.evidence.count(),
+            "item_count": sheet.framework.items.count(),
+            "differences": differences,
+            "methods": workflow.VERIFICATION_METHODS,
+            "default_methods": ("records",),
+            "comment": "；".join(
+                f"{d['code']} {d['before'] or '未填'}→{d['after'] or '未填'}（{d['reason']}）" for d in differences
+            )[:300],
+        },
+    )
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Turning what a person typed (on the page or in the offline .xlsx) into
 engine entries. One path for both, so both are validated the same way."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from .engine import Entry, check_entries
@@ -15,6 +15,7 @@ ERROR_NOT_COUNT = "扣分次数应为不小于 0 的整数。"
 ERROR_MET_WORD = "达标制请填「是」（达标）或「否」（未达标）。"
 ERROR_VETO_WORD = "「触发否决」请填「是」或「否」。"
 ERROR_REASON = "所填与系统数据（{source}）不一致，请写明修正说明。"
+ERROR_BASIS_REASON = "所填与{label}（{before}）不同，请写明改动理由。"
 MAX_OCCURRENCES = 1000  # more deductions than any year could hold is a typing slip
 ERROR_TOO_MANY = "扣分次数不能超过 {limit} 次，请核对。"
 MAX_COMMENT, MAX_REASON = 500, 300
@@ -37,10 +38,27 @@ class ParsedEntry:
     reason: str
 
 
+def _differs(entry: Entry, expected: Entry) -> bool:
+    """Whether a filled entry says something other than ``expected`` (what the records, or the
+    level below, say)."""
+    return (
+        (entry.met is not None and entry.met != expected.met)
+        or (entry.occurrences is not None and entry.occurrences != expected.occurrences)
+        or (entry.points is not None and entry.points != expected.points)
+        or entry.veto_triggered != expected.veto_triggered
+    )
+
+
 def parse_entries(
-    spec: FrameworkSpec, raw: dict[str, RawEntry], facts: dict[str, FactValue]
+    spec: FrameworkSpec,
+    raw: dict[str, RawEntry],
+    facts: dict[str, FactValue],
+    basis: dict[str, Entry] | None = None,
+    basis_label: str = "",
 ) -> tuple[dict[str, ParsedEntry], dict[str, str]]:
-    """Parse and check every raw entry; returns (entries, errors by item code)."""
+    """Parse and check every raw entry; returns (entries, errors by item code). An entry that
+    differs from the records needs a reason, and so does one that differs from ``basis`` (the
+    level below's entries, on a verification or review sheet)."""
     items = spec.item_map()
     parsed: dict[str, ParsedEntry] = {}
     errors: dict[str, str] = {}
@@ -92,13 +110,26 @@ def parse_entries(
         fact = facts.get(item.fact) if item.fact else None
         expected = prefilled_entry(item, fact)
         entry = parsed_entry.entry
-        differs = (
-            (entry.met is not None and entry.met != expected.met)
-            or (entry.occurrences is not None and entry.occurrences != expected.occurrences)
-            or (entry.points is not None and expected.points is not None and entry.points != expected.points)
-            if expected is not None
-            else False
-        )
-        if differs and not parsed_entry.reason:
+        if parsed_entry.reason:
+            continue
+        below = (basis or {}).get(code)
+        if below is not None and not below.is_empty and _differs(entry, below):
+            errors.setdefault(code, ERROR_BASIS_REASON.format(label=basis_label, before=entry_words(below)))
+        elif below is None and expected is not None and _differs(replace(entry, veto_triggered=False), expected):
             errors.setdefault(code, ERROR_REASON.format(source=fact.source))
     return parsed, errors
+
+
+def entry_words(entry) -> str:
+    """An entry in a few words (达标 / 扣分 2 次 / 8 分 / 触发否决); blank when unfilled."""
+    if entry is None:
+        return ""
+    if entry.veto_triggered:
+        return "触发否决"
+    if entry.met is not None:
+        return "达标" if entry.met else "未达标"
+    if entry.occurrences is not None:
+        return f"扣分 {entry.occurrences} 次"
+    if entry.points is not None:
+        return f"{Decimal(entry.points).normalize():f} 分"
+    return ""

@@ -219,6 +219,10 @@ class ScoreEntry(models.Model):
     veto_triggered = models.BooleanField("触发否决", default=False)
     comment = models.CharField("备注", max_length=500, blank=True)
     override_reason = models.CharField("修正说明", max_length=300, blank=True)
+    # taken over unchanged from the sheet below (「沿用自评」 on a verification sheet); cleared once a person changes it
+    carried = models.BooleanField("沿用下一级", default=False)
+    # the filler stated "no deduction / full marks" for the aspect's open items with one tap
+    affirmed = models.BooleanField("一键声明", default=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,6 +231,23 @@ class ScoreEntry(models.Model):
 
     def __str__(self):
         return f"{self.sheet_id}/{self.item_id}"
+
+
+class SheetDraft(models.Model):
+    """What one person typed on a sheet that could not be saved yet (a refused value, a missing
+    reason), kept as typed so a reload, a closed tab or another device never loses it."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raw = models.JSONField("未保存的填写", default=dict)
+    updated_at = models.DateTimeField("暂存时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分表暂存"
+        constraints = [models.UniqueConstraint(fields=["sheet", "user"], name="one_draft_per_sheet_and_user")]
+
+    def __str__(self):
+        return f"{self.sheet_id}/{self.user_id}"
 
 
 class EntryChange(models.Model):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from audit.services import audit_changes
 
 from .engine import Entry, score
-from .entries import ParsedEntry, RawEntry, parse_entries
+from .entries import ParsedEntry, RawEntry, entry_words, parse_entries
 from .facts import FactValue, Period, fact_values, prefilled_entry
-from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section
+from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section, SheetDraft, Stage
 from .selectors import framework_spec
 from .spec import FrameworkSpec, _number_out
 
@@ -23,6 +23,7 @@ ERROR_SUBJECT_MEMBER = "该标准体系评价党员，请选择一名党员。"
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
 
 
+SCORE_FIELDS = ("met", "points", "occurrences", "veto_triggered")
 ERROR_LOCKED = "该评分表已申报锁定，不能修改。"
 ERROR_ITEM_LOCKED = "该项未被退回修改，不能更改。"
 ERROR_STALE = "保存失败：{who}已于 {when} 修改了这张评分表，您看到的是旧内容。请刷新页面，核对后重新填写。"
@@ -111,19 +112,7 @@ def sheet_facts(sheet: ScoreSheet) -> dict[str, FactValue]:
     return fact_values(sheet.branch, sheet.year, sheet_period(sheet))
 
 
-def entry_text(entry) -> str:
-    """An entry as the history shows it."""
-    if entry is None:
-        return ""
-    if entry.veto_triggered:
-        return "触发否决"
-    if entry.met is not None:
-        return "达标" if entry.met else "未达标"
-    if entry.occurrences is not None:
-        return f"扣分 {entry.occurrences} 次"
-    if entry.points is not None:
-        return f"{_number_out(Decimal(entry.points))} 分"
-    return ""
+entry_text = entry_words  # an entry as the history shows it
 
 
 def _same(entry: ScoreEntry, expected: Entry) -> bool:
@@ -232,9 +221,15 @@ def score_sheet_create(
     elif facts is None:
         facts = sheet_facts(sheet)  # the sheet's own period: its year, or its inspection round's quarter
     items = {item.code: item for item in framework.items.all()}
+    # a verification (review) sheet opens with the level below's entries, marked as carried over:
+    # the verifier changes only what differs, and gives a reason for each change
+    below = basis_entries(sheet)
     prefilled = []
     for item in spec.items():
+        carried = below.get(item.code)
         entry = prefilled_entry(item, facts.get(item.fact)) if item.fact else None
+        if carried is not None and not carried.is_empty:
+            entry = carried
         if entry is not None:
             prefilled.append(
                 ScoreEntry(
@@ -243,6 +238,8 @@ def score_sheet_create(
                     met=entry.met,
                     occurrences=entry.occurrences,
                     points=entry.points,
+                    veto_triggered=entry.veto_triggered,
+                    carried=entry is carried,
                     updated_by=actor,
                 )
             )
@@ -255,6 +252,24 @@ def sheet_entries(sheet: ScoreSheet) -> dict[str, ScoreEntry]:
     return {entry.item.code: entry for entry in sheet.entries.select_related("item")}
 
 
+def basis_entries(sheet: ScoreSheet) -> dict[str, Entry]:
+    """The entries of the sheet this one is scored beside (none for a self-assessment)."""
+    if sheet.basis_id is None:
+        return {}
+    return {code: _engine_entry(entry) for code, entry in sheet_entries(sheet.basis).items()}
+
+
+def basis_label(sheet: ScoreSheet) -> str:
+    """How the sheet below is named beside an entry: 「沿用自评」, 「与自评不同」."""
+    if sheet.basis_id is None:
+        return ""
+    return {Stage.SELF_ASSESSMENT: "自评", Stage.VERIFICATION: "镇验收"}.get(sheet.basis.stage, "下一级评分")
+
+
+def _parse(spec, sheet, raw):
+    return parse_entries(spec, raw, sheet_facts(sheet), basis_entries(sheet), basis_label(sheet))
+
+
 def _engine_entry(entry: ScoreEntry) -> Entry:
     return Entry(met=entry.met, points=entry.points, occurrences=entry.occurrences, veto_triggered=entry.veto_triggered)
 
@@ -262,7 +277,7 @@ def _engine_entry(entry: ScoreEntry) -> Entry:
 def score_sheet_preview(*, sheet: ScoreSheet, raw: dict[str, RawEntry]):
     """The result the sheet would have with ``raw`` saved, and any errors."""
     spec = framework_spec(sheet.framework)
-    parsed, errors = parse_entries(spec, raw, sheet_facts(sheet))
+    parsed, errors = _parse(spec, sheet, raw)
     entries = {code: _engine_entry(e) for code, e in sheet_entries(sheet).items()}
     entries.update({code: p.entry for code, p in parsed.items() if code not in errors})
     return score(spec, entries), errors
@@ -276,17 +291,9 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     ``revision`` is the sheet's revision the user was shown; if the sheet has
     been saved since, nothing is saved (StaleSheet). Locked sheets and items
     are refused."""
-    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=sheet.pk)
-    if revision is not None and revision != sheet.revision:
-        raise StaleSheet(
-            ERROR_STALE.format(
-                who=sheet.updated_by or "他人", when=timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")
-            )
-        )
-    if sheet.locked:
-        raise SheetLocked(ERROR_LOCKED)
+    sheet = _locked_for_write(sheet, revision)
     spec = framework_spec(sheet.framework)
-    parsed, errors = parse_entries(spec, raw, sheet_facts(sheet))
+    parsed, errors = _parse(spec, sheet, raw)
     existing = sheet_entries(sheet)
     items = {item.code: item for item in sheet.framework.items.all()}
     changed, new, history = [], [], []
@@ -318,7 +325,8 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     ScoreEntry.objects.bulk_create(new)
     updated = [e for code, e in existing.items() if code in changed]
     ScoreEntry.objects.bulk_update(
-        updated, ["met", "points", "occurrences", "veto_triggered", "comment", "override_reason", "updated_by"]
+        updated,
+        [*SCORE_FIELDS, "comment", "override_reason", "carried", "affirmed", "updated_by"],
     )
     EntryChange.objects.bulk_create(history)
     audit_changes(sheet, history, actor)
@@ -346,6 +354,9 @@ def _apply(entry: ScoreEntry, parsed: ParsedEntry, actor) -> bool:
         if current != value:
             setattr(entry, name, value)
             changed = True
+            if name in SCORE_FIELDS:
+                # the person now speaks for this item: it is no longer carried over or affirmed in bulk
+                entry.carried = entry.affirmed = False
     if changed:
         entry.updated_by = actor
     return changed
@@ -371,3 +382,95 @@ def score_sheet_recompute(sheet: ScoreSheet, *, spec: FrameworkSpec | None = Non
         "bonus_raw": _number_out(result.bonus_raw),
     }
     sheet.save()
+
+
+AFFIRM_REASON = "一键声明：本部分其余各项无扣分情形、无加分，按标准自评"
+
+
+def _affirmed_entry(item) -> Entry | None:
+    """What "本部分无扣分情形" states for an item nobody has filled: no deduction, no bonus, the
+    standard met (a graded item at its full points). Veto items need no entry."""
+    return {
+        "deduction": Entry(occurrences=0),
+        "bonus": Entry(points=Decimal(0)),
+        "graded": Entry(points=item.points),
+        "met": Entry(met=True),
+    }.get(item.method)
+
+
+@transaction.atomic
+def sheet_affirm(*, sheet: ScoreSheet, aspect: str, actor, revision: int) -> list[str]:
+    """The filler's one-tap statement for an aspect: every open item of it that nobody has
+    filled takes ``_affirmed_entry``, marked as affirmed and kept in the history as her
+    statement. Items already filled (by her or from records) are left as they are."""
+    sheet = _locked_for_write(sheet, revision)
+    spec = framework_spec(sheet.framework)
+    section = next((a for a in spec.aspects if a.code == aspect), None)
+    if section is None:
+        raise SheetEntryErrors({aspect: "本评分表没有这一部分。"})
+    existing = sheet_entries(sheet)
+    items = {item.code: item for item in sheet.framework.items.all()}
+    new, updated, history = [], [], []
+    for item in section.all_items():
+        entry, stated = existing.get(item.code), _affirmed_entry(item)
+        if stated is None or not item_editable(sheet, item.code):
+            continue
+        if entry is not None and not _engine_entry(entry).is_empty:
+            continue
+        if entry is None:
+            entry = ScoreEntry(sheet=sheet, item=items[item.code])
+            new.append(entry)
+        else:
+            updated.append(entry)
+        entry.met, entry.points, entry.occurrences = stated.met, stated.points, stated.occurrences
+        entry.affirmed, entry.updated_by = True, actor
+        history.append(
+            EntryChange(
+                sheet=sheet, item_code=item.code, after=entry_text(entry), reason=AFFIRM_REASON, changed_by=actor
+            )
+        )
+    ScoreEntry.objects.bulk_create(new)
+    ScoreEntry.objects.bulk_update(updated, [*SCORE_FIELDS, "affirmed", "updated_by"])
+    EntryChange.objects.bulk_create(history)
+    audit_changes(sheet, history, actor)
+    if history:
+        sheet.updated_by = actor
+        sheet.revision += 1
+        score_sheet_recompute(sheet, spec=spec)
+    return [change.item_code for change in history]
+
+
+def _locked_for_write(sheet: ScoreSheet, revision: int | None) -> ScoreSheet:
+    """The sheet, locked for this transaction, if ``revision`` is still current and it is open."""
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=sheet.pk)
+    if revision is not None and revision != sheet.revision:
+        raise StaleSheet(
+            ERROR_STALE.format(
+                who=sheet.updated_by or "他人", when=timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")
+            )
+        )
+    if sheet.locked:
+        raise SheetLocked(ERROR_LOCKED)
+    return sheet
+
+
+def score_sheet_autosave(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int):
+    """Save as it is typed: every valid entry is saved at once; what cannot be saved yet (a
+    refused value, a missing reason) is kept as this person's draft, exactly as typed, and
+    shown again when the sheet is next opened. Returns (changed codes, errors by code)."""
+    spec = framework_spec(sheet.framework)
+    _parsed, errors = _parse(spec, sheet, raw)
+    valid = {code: entry for code, entry in raw.items() if code not in errors}
+    changed = score_sheet_save(sheet=sheet, raw=valid, actor=actor, revision=revision) if valid else []
+    kept = {code: vars(entry) for code, entry in raw.items() if code in errors}
+    if kept:
+        SheetDraft.objects.update_or_create(sheet=sheet, user=actor, defaults={"raw": kept})
+    else:
+        SheetDraft.objects.filter(sheet=sheet, user=actor).delete()
+    return changed, errors
+
+
+def sheet_draft(sheet: ScoreSheet, user) -> dict[str, RawEntry]:
+    """What ``user`` typed on the sheet and could not save yet (see ``score_sheet_autosave``)."""
+    draft = SheetDraft.objects.filter(sheet=sheet, user=user).first()
+    return {code: RawEntry(**values) for code, values in (draft.raw if draft else {}).items()}

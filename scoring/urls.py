@@ -15,6 +15,7 @@ urlpatterns = [
     path("sheets/new/<int:branch_pk>/", views.sheet_create, name="sheet_create"),
     path("sheets/<int:pk>/", views.sheet_fill, name="sheet_fill"),
     path("sheets/<int:pk>/preview/", views.sheet_preview, name="sheet_preview"),
+    path("sheets/<int:pk>/autosave/", views.sheet_autosave, name="sheet_autosave"),
     path("sheets/<int:pk>/print/", views.sheet_print, name="sheet_print"),
     path("sheets/<int:pk>/download.xlsx", views.sheet_download, name="sheet_download"),
     path("sheets/<int:pk>/upload/", views.sheet_upload, name="sheet_upload"),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import AuditEvent, audit_download, audit_import, audit_record
@@ -27,18 +28,23 @@ from .evidence import EvidenceRefused, evidence_add
 from .facts import fact_records, prefilled_entry
 from .forms import FrameworkImportForm, SheetCreateForm
 from .framework_io import MAX_UPLOAD_BYTES, spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
-from .models import Evidence, Framework, ScoreSheet
+from .hooks import sheet_panels
+from .models import Evidence, Framework, ScoreSheet, SheetDraft
 from .services import (
     SheetEntryErrors,
     SheetLocked,
     StaleSheet,
+    basis_label,
     entry_text,
     framework_save,
     item_editable,
     may_fill,
+    score_sheet_autosave,
     score_sheet_create,
     score_sheet_preview,
     score_sheet_save,
+    sheet_affirm,
+    sheet_draft,
     sheet_entries,
     sheet_facts,
     sheet_period,
@@ -255,8 +261,17 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
             standards.append({"standard": standard, "rows": []})
         entry = entries.get(item.code)
         typed = raw.get(item.code) if raw else None
+        below = chain[-1]["entries"].get(item.code) if chain else None
+        if item.method != "veto" and item_editable(sheet, item.code) and (entry is None or entry_text(entry) == ""):
+            groups[-1]["open"] = groups[-1].get("open", 0) + 1
         standards[-1]["rows"].append(
             {
+                "carried": bool(entry and entry.carried),
+                "affirmed": bool(entry and entry.affirmed),
+                # on a verification (review) sheet: what the level below said, where this sheet says otherwise
+                "below_differs": entry_text(below)
+                if below and entry and entry_text(below) != entry_text(entry)
+                else "",
                 "item": item,
                 "method_label": METHOD_LABELS[item.method],
                 "value": typed.value if typed else raw_value(item.method, entry),
@@ -284,6 +299,28 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
     return groups
 
 
+def _posted_revision(post) -> int:
+    revision = post.get("revision", "")
+    if not revision.isdigit():
+        # a save must say which version it was typed on, or it could overwrite a newer one
+        raise StaleSheet(ERROR_NO_REVISION)
+    return int(revision)
+
+
+def _after_save(request, sheet, panels):
+    """Where a successful save goes: the aspect just affirmed, the next step's page (申报), or back."""
+    aspect = request.POST.get("affirm", "")
+    if aspect:
+        sheet.refresh_from_db()
+        stated = sheet_affirm(sheet=sheet, aspect=aspect, actor=request.user, revision=sheet.revision)
+        messages.success(request, f"已声明第{aspect}部分：{len(stated)} 项按「无扣分情形、按标准」填入，可逐项修改。")
+        return redirect(f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#aspect-{aspect}")
+    if request.POST.get("next") and panels and panels[0].next_url:
+        return redirect(panels[0].next_url)
+    messages.success(request, "已保存。")
+    return redirect("scoring:sheet_fill", pk=sheet.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sheet_fill(request, pk):
@@ -292,25 +329,28 @@ def sheet_fill(request, pk):
     spec = selectors.framework_spec(sheet.framework)
     facts = sheet_facts(sheet)
     records = fact_records(sheet.branch, sheet_period(sheet)) if facts else {}
+    panels = sheet_panels(sheet, request.user)
     raw, errors = None, {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("您不能填写这一环节的评分表。")
         raw = _raw_from_post(request.POST, spec, sheet)
-        revision = request.POST.get("revision", "")
         try:
-            if not revision.isdigit():
-                # a save must say which version it was typed on, or it could overwrite a newer one
-                raise StaleSheet(ERROR_NO_REVISION)
-            changed = score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=int(revision))
+            score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request.POST))
+            SheetDraft.objects.filter(sheet=sheet, user=request.user).delete()
+            return _after_save(request, sheet, panels)
         except SheetEntryErrors as refused:
             errors = refused.errors
             messages.error(request, f"有 {len(errors)} 项填写有误，未保存，请按提示修改。")
         except (StaleSheet, SheetLocked) as refused:
             messages.error(request, str(refused))
-        else:
-            messages.success(request, f"已保存（{len(changed)} 项有改动）。" if changed else "没有改动。")
-            return redirect("scoring:sheet_fill", pk=sheet.pk)
+    elif editable:
+        raw = sheet_draft(sheet, request.user) or None
+        if raw:
+            _result, errors = score_sheet_preview(sheet=sheet, raw=raw)
+            messages.warning(
+                request, f"已恢复您上次填写但尚未保存的 {len(raw)} 项（{'、'.join(sorted(raw))}），请按提示改好。"
+            )
     entries = sheet_entries(sheet)
     result, _ = score_sheet_preview(sheet=sheet, raw=raw or {})
     return render(
@@ -326,6 +366,46 @@ def sheet_fill(request, pk):
             "error_count": len(errors),
             "evidence_accept": ",".join(ALLOWED_TYPES),
             "returned": sorted(sheet.returned_reasons.items()),
+            "panels": panels,
+            "basis_label": basis_label(sheet),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_autosave(request, pk):
+    """Save as it is typed (htmx): valid entries are saved, the rest kept as the person's draft;
+    the answer refreshes the total, the revision the page holds, and each item's message."""
+    sheet = _get_sheet_for_user(request.user, pk, fill=True)
+    spec = selectors.framework_spec(sheet.framework)
+    raw = _raw_from_post(request.POST, spec, sheet)
+    status, errors = "", {}
+    try:
+        changed, errors = score_sheet_autosave(
+            sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request.POST)
+        )
+        status = f"已自动保存 {timezone.localtime():%H:%M:%S}" if changed else ""
+        if errors:
+            status = f"{len(errors)} 项有误，暂未保存（已为您留存）：请按提示修改"
+    except SheetEntryErrors as refused:
+        errors, status = refused.errors, "有误，暂未保存"
+    except (StaleSheet, SheetLocked) as refused:
+        SheetDraft.objects.update_or_create(
+            sheet=sheet, user=request.user, defaults={"raw": {code: vars(e) for code, e in raw.items()}}
+        )
+        status = str(refused)
+    sheet.refresh_from_db()
+    result, _ = score_sheet_preview(sheet=sheet, raw={code: e for code, e in raw.items() if code in errors})
+    return render(
+        request,
+        "scoring/_autosave.html",
+        {
+            "sheet": sheet,
+            "result": result,
+            "error_count": len(errors),
+            "status": status,
+            "item_errors": [(code, errors.get(code, "")) for code in raw],
         },
     )
 

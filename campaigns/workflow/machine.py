@@ -82,6 +82,14 @@ def phase_of(campaign: Campaign, kind: str) -> Phase | None:
     return next((p for p in campaign.phases.all() if p.kind == kind), None)
 
 
+def phase_deadline(participant, kind: str) -> date | None:
+    """The last day of phase ``kind`` for ``participant``: the phase's end, or a later extension."""
+    phase = phase_of(participant.campaign, kind)
+    if phase is None:
+        return None
+    return max([phase.ends_on, *(e.until for e in participant.extensions.all() if e.phase_kind == kind)])
+
+
 def phase_open(campaign, kind, *, participant=None, on: date | None = None) -> bool:
     on = on or today()
     phase = phase_of(campaign, kind)

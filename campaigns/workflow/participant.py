@@ -34,6 +34,7 @@ from .machine import (
     WorkflowError,
     check_actor,
     check_phase,
+    phase_deadline,
     phase_of,
     record_event,
     require_comment,
@@ -113,10 +114,7 @@ def _submit(participant, *, actor, **kwargs):
     sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
     if participant.submitted_at is None:
         participant.submitted_at = timezone.now()
-        phase = phase_of(participant.campaign, PhaseKind.SELF_ASSESSMENT)
-        extension = participant.extensions.filter(phase_kind=PhaseKind.SELF_ASSESSMENT).order_by("-until").first()
-        deadline = max(phase.ends_on, extension.until) if extension else phase.ends_on
-        participant.submitted_on_time = today() <= deadline
+        participant.submitted_on_time = today() <= phase_deadline(participant, PhaseKind.SELF_ASSESSMENT)
     changed = sorted(code for code, values in entries.items() if previous and previous.entries.get(code) != values)
     return {"changed_items": changed, "total": str(sheet.total)} if previous else {"total": str(sheet.total)}
 

@@ -62,7 +62,7 @@ def fill_all_items(page, points_off_first_graded=0):
     for reason in page.locator("input[name$='-reason']").all():
         if reason.is_enabled():
             reason.fill("与村账核对，一次性补助已剔除")
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
 
 
@@ -130,7 +130,7 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     assert secretary.locator("input[name='1.2-value']").is_disabled()
     secretary.fill("input[name='1.1-value']", "1")
     secretary.fill("input[name='1.1-comment']", "补开支委会 2 次，记录已上传")
-    secretary.get_by_role("button", name="保存草稿").click()
+    secretary.get_by_role("button", name="保存", exact=True).click()
     secretary.goto(f"{demo_site}/campaigns/participants/{participant.pk}/")
     secretary.locator("button[data-action=resubmit]").click()
     assert secretary.get_by_test_id("state").inner_text() == "已申报"

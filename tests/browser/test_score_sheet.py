@@ -39,14 +39,14 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     assert page.get_by_test_id("grade").inner_text() == "不达标"
     shot(page, "secretary_sheet_mobile", full_page=False)
 
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
     assert page.locator("input[name='1.2-value']").input_value() == "3"
     assert page.get_by_test_id("total").inner_text() == "13"
 
     # Claiming the income target against the record needs a reason; without one nothing is saved.
     page.locator("label[for='v-2.1-yes']").click()
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     assert "请写明修正说明" in page.locator("[data-item='2.1']").inner_text()
     page.locator("[data-item='2.1']").scroll_into_view_if_needed()
     shot(page, "secretary_sheet_override_refused", full_page=False)
@@ -78,7 +78,7 @@ def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
     assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"
     shot(page, "secretary_sheet_evidence_kept_entries", full_page=False)
 
-    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
     assert page.locator("input[name='1.2-value']").input_value() == "3"
     assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"

@@ -25,7 +25,7 @@ from campaigns.workflow import (
 )
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
-from scoring.services import SheetEntryErrors, SheetLocked, StaleSheet, score_sheet_save
+from scoring.services import SheetEntryErrors, SheetLocked, StaleSheet, score_sheet_recompute, score_sheet_save
 from tests.campaigns.helpers import fill_sheet, open_phase
 
 
@@ -188,7 +188,11 @@ def test_verdict_needs_a_complete_verification_sheet_and_methods(participant, ca
     staff = cast.users["township_staff"]
     _refused(participant, "pass", staff, "请先打开并填写验收评分表。")
     sheet = verification_open(participant, actor=staff)
-    _refused(participant, "pass", staff, "评分表尚有 11 项未填，不能作出验收结论。")
+    # it opens with the self-assessment's entries; an item the verifier empties must be filled again
+    assert sheet.complete and sheet.entries.filter(carried=True).count() == sheet.entries.count()
+    sheet.entries.filter(item__code=sheet.entries.first().item.code).delete()
+    score_sheet_recompute(sheet)
+    _refused(participant, "pass", staff, "评分表尚有 1 项未填，不能作出验收结论。")
     fill_sheet(sheet, staff)
     _refused(participant, "pass", staff, "请选择本次验收采用的方式。", data={})
     _refused(participant, "pass", staff, "选择了群众测评，请填写", data={"methods": ["appraisal"]})
@@ -221,9 +225,9 @@ def test_two_verifiers_saving_at_once_lose_nothing(participant, campaign, cast):
     first, second = cast.users["township_staff"], township_staff(cast.township, username="staff2", full_name="钱验收")
     sheet = verification_open(participant, actor=first)
     seen = sheet.revision  # both opened the page at this revision
-    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="8")}, actor=first, revision=seen)
+    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="8", reason="台账不全")}, actor=first, revision=seen)
     with pytest.raises(StaleSheet) as refused:
-        score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="6")}, actor=second, revision=seen)
+        score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="6", reason="缺记录")}, actor=second, revision=seen)
     assert "已于" in str(refused.value) and "请刷新页面" in str(refused.value)
     assert sheet.entries.get(item__code="1.1").points == 8
 

@@ -127,8 +127,11 @@ def test_the_verifier_sees_the_same_records_beside_the_self_assessment(cast, cli
     open_phase(campaign, PhaseKind.VERIFICATION)
     verification = verification_open(participant, actor=staff)
     assert verification.stage == Stage.VERIFICATION
-    fact = sheet_entries(verification)["3.4.1"]
-    assert fact.occurrences > 0  # the verification sheet opens filled from the same records
+    carried, own = sheet_entries(verification)["3.4.1"], sheet_entries(participant.self_sheet)["3.4.1"]
+    # the verification sheet opens with the self-assessment's entry, marked, and the records beside it
+    assert carried.carried and carried.occurrences == own.occurrences
     page = client_for(staff).get(f"/scoring/sheets/{verification.pk}/").content.decode()
+    assert 'data-testid="carried-3.4.1">沿用自评' in page
+    assert 'data-testid="implied-3.4.1">扣分 10 次' in page
     assert "依据的记录（2 条，作为本项佐证）" in page
     assert page.count(f"/branches/{cast.branch.pk}/life/?year={YEAR}#life-") >= 2
