@@ -1,10 +1,14 @@
 """Reads for the campaign pages, each a constant number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
 from common.dates import today
+from scoring.engine import Entry
+from scoring.entries import entry_words
+from scoring.models import ScoreEntry
 
 from .models import Campaign, Participant, State
 
@@ -89,3 +93,56 @@ def campaign_progress(campaign, user) -> dict:
 
 def participant_timeline(participant):
     return participant.transitions.select_related("actor").order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One item of a participant as each level scored it, with the reasons for each change."""
+
+    code: str
+    requirement: str
+    self_text: str
+    township_text: str
+    county_text: str
+    township_reason: str
+    county_reason: str
+
+    @property
+    def township_differs(self) -> bool:
+        return bool(self.township_text) and self.township_text != self.self_text
+
+    @property
+    def county_differs(self) -> bool:
+        return bool(self.county_text) and self.county_text != (self.township_text or self.self_text)
+
+
+def level_comparison(participants, spec, *, differing_only=True) -> dict[int, list[LevelRow]]:
+    """Self / township / county side by side for each participant, item by item (by default only
+    the items some level changed), from one query over the three sheets' entries."""
+    sheets = {}
+    for p in participants:
+        for level, sheet_id in (
+            ("self", p.self_sheet_id),
+            ("township", p.verification_sheet_id),
+            ("county", p.review_sheet_id),
+        ):
+            if sheet_id:
+                sheets[sheet_id] = (p.pk, level)
+    found: dict[tuple, tuple[str, str]] = {}
+    for sheet_id, code, met, points, occurrences, veto, reason in ScoreEntry.objects.filter(
+        sheet_id__in=list(sheets)
+    ).values_list("sheet_id", "item__code", "met", "points", "occurrences", "veto_triggered", "override_reason"):
+        entry = Entry(met=met, points=points, occurrences=occurrences, veto_triggered=veto)
+        found[(*sheets[sheet_id], code)] = (entry_words(entry), reason)
+    result = {}
+    for p in participants:
+        rows = []
+        for item in spec.items():
+            own, town, county = (
+                (found.get((p.pk, level, item.code)) or ("", "")) for level in ("self", "township", "county")
+            )
+            row = LevelRow(item.code, item.requirement, own[0], town[0], county[0], town[1], county[1])
+            if not differing_only or row.township_differs or row.county_differs:
+                rows.append(row)
+        result[p.pk] = rows
+    return result

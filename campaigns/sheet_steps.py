@@ -102,3 +102,12 @@ def missing_items(sheet: ScoreSheet) -> list[str]:
     spec = framework_spec(sheet.framework)
     entries = sheet_entries(sheet)
     return [item.code for item in spec.items() if item.method != "veto" and entry_text(entries.get(item.code)) == ""]
+
+
+def entry_origins(sheet: ScoreSheet) -> dict[str, int]:
+    """How the sheet's entries came: carried over from the level below, stated in bulk per
+    aspect, or entered (or decided by the records) item by item."""
+    entries = list(sheet.entries.all())
+    carried = sum(1 for e in entries if e.carried)
+    affirmed = sum(1 for e in entries if e.affirmed)
+    return {"carried": carried, "affirmed": affirmed, "own": len(entries) - carried - affirmed}

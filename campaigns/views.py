@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from branches.scoping import Role
 from common.dates import today
+from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
 from .forms import CampaignForm, ObjectionForm, PhaseForm, PublicObjectionForm
@@ -146,6 +147,9 @@ def participant_detail(request, pk):
             "changes": changes,
             "returned": returned,
             "extensions": participant.extensions.select_related("granted_by"),
+            "levels": selectors.level_comparison([participant], framework_spec(participant.campaign.framework))[
+                participant.pk
+            ],
             "objections": participant.objections.all(),
             "objection_form": ObjectionForm(initial={"received_on": today()}),
             "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
@@ -223,6 +227,7 @@ def participant_step(request, pk, stage):
             "rules": workflow.TRANSITIONS,
             "missing": sheet_steps.missing_items(sheet),
             "evidence_count": sheet.evidence.count(),
+            "origins": sheet_steps.entry_origins(sheet),
             "item_count": sheet.framework.items.count(),
             "differences": differences,
             "methods": workflow.VERIFICATION_METHODS,

@@ -118,9 +118,20 @@ _WAITING = {
 }
 
 
+_TASK_PHASE = {
+    Role.BRANCH_SECRETARY: "self_assessment",
+    Role.TOWNSHIP_STAFF: "verification",
+    Role.COUNTY_REVIEWER: "review",
+}
+_OPEN_LIMIT = 8  # participants listed with a one-tap 验收 / 复核 button on the card
+
+
 def _campaign_tasks(user) -> list[dict]:
-    """Per campaign, how many participants wait for this user's role, and the returned ones."""
-    from campaigns.models import Participant
+    """Per campaign, how many participants wait for this user's role, and the returned ones;
+    the current phase's last day; the secretary's own sheet (or the button that starts it); for
+    township and county, the first waiting participants with the button that opens their sheet."""
+    from campaigns.models import Participant, Phase
+    from campaigns.workflow.machine import phase_deadline
 
     waiting_states, label = _WAITING.get(user.role, ((), ""))
     states = (*waiting_states, "returned")
@@ -138,14 +149,37 @@ def _campaign_tasks(user) -> list[dict]:
         )
         text = "被退回，待修改后重新申报" if row["state"] == "returned" else label
         task["lines"][text] = task["lines"].get(text, 0) + row["n"]
+    phase_kind = _TASK_PHASE.get(user.role)
+    for phase in Phase.objects.filter(campaign_id__in=list(tasks), kind=phase_kind):
+        tasks[phase.campaign_id].update(deadline=phase.ends_on, days_left=(phase.ends_on - today()).days)
     if user.role == Role.BRANCH_SECRETARY:
-        # the secretary's card opens her own sheet (or, before it exists, her branch's page in the campaign)
+        # the secretary's card opens her own sheet, or starts it
         for own in (
             Participant.objects.visible_to(user)
             .filter(state__in=states, member=None, campaign_id__in=list(tasks))
-            .values("campaign_id", "pk", "self_sheet_id")
+            .select_related("campaign")
+            .prefetch_related("campaign__phases", "extensions")
         ):
-            tasks[own["campaign_id"]].update(participant_id=own["pk"], sheet_id=own["self_sheet_id"])
+            last_day = phase_deadline(own, phase_kind)
+            tasks[own.campaign_id].update(
+                participant_id=own.pk,
+                sheet_id=own.self_sheet_id,
+                can_start=own.state == "not_started",
+                deadline=last_day,
+                days_left=(last_day - today()).days if last_day else None,
+            )
+    elif user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER):
+        waiting = Participant.objects.visible_to(user).filter(campaign_id__in=list(tasks), state__in=waiting_states)
+        if user.role == Role.COUNTY_REVIEWER:
+            waiting = waiting.filter(sampled=True)
+        for participant in waiting.select_related("branch", "member").order_by("submitted_at", "pk"):
+            task = tasks[participant.campaign_id]
+            opened = task.setdefault("open", [])
+            task["open_stage"], task["open_label"] = (
+                ("review", "复核") if user.role == Role.COUNTY_REVIEWER else ("verification", "验收")
+            )
+            if len(opened) < _OPEN_LIMIT:
+                opened.append(participant)
     return list(tasks.values())
 
 

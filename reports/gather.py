@@ -8,11 +8,13 @@ from decimal import Decimal
 from django.db.models import Count, Max, Sum
 
 from campaigns.models import Participant, State
+from campaigns.selectors import level_comparison
 from scoring.engine import Entry, item_points
 from scoring.models import ScoreEntry
 from scoring.selectors import framework_spec
 
 WEAK_RATIO = Decimal("0.6")
+MAX_ADJUSTMENTS = 200  # rows of the report's table of changed items
 
 
 @dataclass
@@ -33,6 +35,9 @@ class CampaignData:
     weakest: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     problem_total: int = 0
+    # (participant, campaigns.selectors.LevelRow): the items the township or the county changed, with reasons
+    adjustments: list = field(default_factory=list)
+    adjustment_total: int = 0
 
 
 def participants_for(campaign, *, township_id=None, participant_id=None):
@@ -128,6 +133,10 @@ def campaign_data(campaign, *, township_id=None, participant_id=None, scope_labe
     ]
     data.problem_total = len(data.problems)
     data.problems = data.problems[:60]
+    levels = level_comparison(participants, spec)
+    data.adjustments = [(p, row) for p in participants for row in levels[p.pk]]
+    data.adjustment_total = len(data.adjustments)
+    data.adjustments = data.adjustments[:MAX_ADJUSTMENTS]
     return data
 
 

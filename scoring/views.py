@@ -299,12 +299,29 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
     return groups
 
 
-def _posted_revision(post) -> int:
-    revision = post.get("revision", "")
+def _session_key(sheet) -> str:
+    return f"sheet-{sheet.pk}-own-revisions"
+
+
+def _remember_revision(request, sheet) -> None:
+    """Note that this browser session made the sheet's current revision (an autosave)."""
+    own = request.session.get(_session_key(sheet), [])
+    request.session[_session_key(sheet)] = [*own[-50:], sheet.revision]
+
+
+def _posted_revision(request, sheet) -> int:
+    """The revision the page was typed on. The page's own autosaves may have moved the sheet on
+    while the page was submitted (the form carries everything they saved and more), so a
+    revision older than the sheet's only by this session's autosaves counts as current; a save
+    by anyone else in between still makes it stale."""
+    revision = request.POST.get("revision", "")
     if not revision.isdigit():
         # a save must say which version it was typed on, or it could overwrite a newer one
         raise StaleSheet(ERROR_NO_REVISION)
-    return int(revision)
+    posted, own = int(revision), set(request.session.get(_session_key(sheet), []))
+    if posted < sheet.revision and all(r in own for r in range(posted + 1, sheet.revision + 1)):
+        return sheet.revision
+    return posted
 
 
 def _after_save(request, sheet, panels):
@@ -336,7 +353,7 @@ def sheet_fill(request, pk):
             raise PermissionDenied("您不能填写这一环节的评分表。")
         raw = _raw_from_post(request.POST, spec, sheet)
         try:
-            score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request.POST))
+            score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request, sheet))
             SheetDraft.objects.filter(sheet=sheet, user=request.user).delete()
             return _after_save(request, sheet, panels)
         except SheetEntryErrors as refused:
@@ -383,7 +400,7 @@ def sheet_autosave(request, pk):
     status, errors = "", {}
     try:
         changed, errors = score_sheet_autosave(
-            sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request.POST)
+            sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request, sheet)
         )
         status = f"已自动保存 {timezone.localtime():%H:%M:%S}" if changed else ""
         if errors:
@@ -395,7 +412,10 @@ def sheet_autosave(request, pk):
             sheet=sheet, user=request.user, defaults={"raw": {code: vars(e) for code, e in raw.items()}}
         )
         status = str(refused)
+    before = sheet.revision
     sheet.refresh_from_db()
+    if sheet.revision == before + 1 and sheet.updated_by_id == request.user.pk:
+        _remember_revision(request, sheet)
     result, _ = score_sheet_preview(sheet=sheet, raw={code: e for code, e in raw.items() if code in errors})
     return render(
         request,

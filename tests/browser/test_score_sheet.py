@@ -68,8 +68,7 @@ def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
 
     page.fill("input[name='1.2-value']", "3")
     page.fill("input[name='1.1-comment']", "已补开支委会")
-    page.set_input_files("input[name='file-1.2']", str(photo))
-    page.get_by_test_id("evidence-1.2").get_by_role("button", name="上传佐证").click()
+    page.set_input_files("input[name='file-1.2']", str(photo))  # sent as soon as it is chosen
     page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").wait_for()
     assert "已为评分项 1.2 上传「会议照片.png」" in page.get_by_test_id("evidence-1.2").inner_text()
     # the page was not reloaded: what was typed (and not yet saved) is all still there
