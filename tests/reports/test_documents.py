@@ -40,6 +40,10 @@ def test_verification_report_pdf_has_the_figures_names_and_number(cast, report_c
     assert "法泥村党支部" in flat and "新寨村党支部" in flat
     assert "验收通过2个" in flat
     assert "新寨村党支部10098—98优秀验收通过" in flat  # self 100, township 98, no county re-check, final 98
+    # the one item the township changed (新寨村 1.2: self 3, township 1), with its reason; nothing else listed
+    assert "五、验收和复核中调整的评分项" in flat
+    assert "新寨村党支部1.23分1分—镇：与台账核对" in flat
+    assert "法泥村党支部1." not in flat
     assert "—1—" in flat and "—2—" in flat  # page numbers in the standard's dash style
     fonts = subprocess.run(["pdffonts", job.file.path], capture_output=True, text=True).stdout
     assert "Noto-Serif-CJK-SC" in fonts and " yes yes yes " in fonts  # embedded, subset, unicode

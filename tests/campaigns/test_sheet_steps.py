@@ -1,0 +1,117 @@
+"""Issue 14: the next step where the work is done. The sheet carries the phase's deadline and
+申报 (or the verdict), behind a confirmation that lists what locks and what is missing; the home
+pages start or open the sheets waiting for each role."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import PhaseKind, State
+from campaigns.services import campaign_create
+from campaigns.workflow import today, transition
+from scoring.builtin import load_builtin_frameworks
+from scoring.entries import RawEntry
+from scoring.models import Framework
+from scoring.services import score_sheet_save
+from tests.campaigns.helpers import fill_sheet, open_phase
+
+
+@pytest.fixture
+def participant(cast):
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="wuzhua",
+        year=2026,
+        title="2026年「五抓五提升」行动",
+        framework=Framework.objects.get(code="wuzhua"),
+        branches=[cast.branch, cast.sibling_branch],
+        actor=cast.users["township_staff"],
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    return campaign.participants.get(branch=cast.branch)
+
+
+def test_the_home_card_starts_the_sheet_and_shows_the_days_left(client_for, cast, participant):
+    client = client_for(cast.users["branch_secretary"])
+    home = client.get("/").content.decode()
+    assert f"截止 {today() + timedelta(days=1):%-m月%-d日}，还剩 <strong>1</strong> 天" in home
+    assert reverse("campaigns:action", args=[participant.pk, "start"]) in home
+    answer = client.post(reverse("campaigns:action", args=[participant.pk, "start"]))
+    participant.refresh_from_db()
+    assert answer["Location"] == reverse("scoring:sheet_fill", args=[participant.self_sheet_id])
+    home = client.get("/").content.decode()
+    assert (
+        'data-testid="task-sheet"' in home and reverse("scoring:sheet_fill", args=[participant.self_sheet_id]) in home
+    )
+
+
+def test_the_sheet_carries_the_deadline_and_申报_behind_a_confirmation(client_for, cast, participant):
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    sheet = participant.self_sheet
+    page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert "还剩 <strong>1</strong> 天" in page
+    step_url = reverse("campaigns:step_confirm", args=[participant.pk, "self_assessment"])
+    assert 'data-testid="sheet-next">申报…' in page
+
+    # saving from the sheet with 申报… goes on to the confirmation, which names what is missing
+    answer = client.post(
+        reverse("scoring:sheet_fill", args=[sheet.pk]), {"1.1-value": "10", "next": "1", "revision": sheet.revision}
+    )
+    assert answer["Location"] == step_url
+    confirm = client.get(step_url).content.decode()
+    assert "还有 10 项未填，不能申报" in confirm and 'data-testid="step-confirm"' not in confirm
+    assert f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#item-1.2" in confirm
+
+    fill_sheet(sheet, secretary)
+    confirm = client.get(step_url).content.decode()
+    assert "12 项均已填写" in confirm and "整体锁定" in confirm and 'data-testid="step-confirm"' in confirm
+    client.post(reverse("campaigns:action", args=[participant.pk, "submit"]))
+    participant.refresh_from_db()
+    assert participant.state == State.SUBMITTED
+    # locked: no 申报 on the sheet any more, and the confirmation sends her back
+    page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert "sheet-next" not in page
+    assert client.get(step_url)["Location"] == reverse("campaigns:participant", args=[participant.pk])
+
+
+def test_an_expired_phase_shows_as_overdue(client_for, cast, participant):
+    secretary = cast.users["branch_secretary"]
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    phase = participant.campaign.phases.get(kind=PhaseKind.SELF_ASSESSMENT)
+    phase.starts_on, phase.ends_on = today() - timedelta(days=20), today() - timedelta(days=3)
+    phase.save()
+    page = client_for(secretary).get(reverse("scoring:sheet_fill", args=[participant.self_sheet_id])).content.decode()
+    assert "已过期 3 天" in page and "sheet-next" not in page  # 申报 is closed with the phase
+
+
+def test_the_township_opens_a_waiting_sheet_from_home_and_sees_the_changes_before_the_verdict(
+    client_for, cast, participant
+):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    fill_sheet(participant.self_sheet, secretary)
+    transition(participant, "submit", actor=secretary)
+    open_phase(participant.campaign, PhaseKind.VERIFICATION)
+    client = client_for(staff)
+    home = client.get("/").content.decode()
+    open_url = reverse("campaigns:open_sheet", args=[participant.pk, "verification"])
+    assert open_url in home and f'data-testid="task-open-{participant.pk}">验收' in home
+    sheet_url = client.post(open_url)["Location"]
+    participant.refresh_from_db()
+    sheet = participant.verification_sheet
+    assert sheet_url == reverse("scoring:sheet_fill", args=[sheet.pk]) and sheet.complete  # carried over
+    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="8", reason="台账缺3月")}, actor=staff)
+    confirm = client.get(reverse("campaigns:step_confirm", args=[participant.pk, "verification"])).content.decode()
+    assert "与自评不同的 1 项" in confirm and "台账缺3月" in confirm
+    assert 'value="records" id="m-records" checked' in confirm
+    client.post(reverse("campaigns:action", args=[participant.pk, "pass"]), {"methods": ["records"]})
+    participant.refresh_from_db()
+    assert participant.state == State.VERIFIED
+    page = client.get(reverse("campaigns:participant", args=[participant.pk])).content.decode()
+    assert "理由：台账缺3月" in page and "只列出有改动的 1 项" in page

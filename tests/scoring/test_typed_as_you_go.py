@@ -1,0 +1,160 @@
+"""Issue 14: entries save as they are typed, what cannot be saved yet is kept, one tap states an
+aspect's "无扣分情形", and a verification sheet reviews the self-assessment instead of re-typing it."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from scoring.builtin import load_builtin_frameworks
+from scoring.entries import RawEntry
+from scoring.models import EntryChange, Framework, ScoreSheet, SheetDraft
+from scoring.services import (
+    AFFIRM_REASON,
+    SheetEntryErrors,
+    score_sheet_create,
+    score_sheet_save,
+    sheet_affirm,
+)
+from tests.factories import township_staff
+
+
+@pytest.fixture
+def sheet(cast, db):
+    load_builtin_frameworks()
+    return score_sheet_create(
+        framework=Framework.objects.get(code="wuhao"),
+        branch=cast.branch,
+        stage="self_assessment",
+        year=2026,
+        actor=None,
+    )
+
+
+def _autosave(client, sheet, data):
+    revision = ScoreSheet.objects.get(pk=sheet.pk).revision
+    return client.post(reverse("scoring:sheet_autosave", args=[sheet.pk]), {**data, "revision": revision})
+
+
+def test_autosave_saves_what_is_valid_and_keeps_the_rest_as_typed(client_for, cast, sheet):
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+    answer = _autosave(client, sheet, {"1.2-value": "3", "1.3-value": "abc", "1.3-comment": "突击队名单待补"})
+    assert "已自动保存" not in answer.content.decode()  # one item refused: the status says so
+    assert 'id="err-1.3"' in answer.content.decode() and "应为数字" in answer.content.decode()
+    assert sheet.entries.get(item__code="1.2").points == 3  # saved at once
+    assert not sheet.entries.filter(item__code="1.3").exists()
+    assert SheetDraft.objects.get(sheet=sheet, user=secretary).raw["1.3"]["value"] == "abc"
+
+    # a reload (or another device) shows what she typed, with the message beside it
+    page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert 'name="1.3-value" value="abc"' in page
+    assert "突击队名单待补" in page and "已恢复您上次填写但尚未保存的 1 项（1.3）" in page
+
+    # once it is put right the draft is gone
+    answer = _autosave(client, sheet, {"1.3-value": "4", "1.3-comment": "突击队名单待补"})
+    assert "已自动保存" in answer.content.decode()
+    assert sheet.entries.get(item__code="1.3").points == 4
+    assert not SheetDraft.objects.filter(sheet=sheet).exists()
+
+
+def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_persons_save_is(client_for, cast, sheet):
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    _autosave(client, sheet, {"1.2-value": "3"})  # moved the sheet on while the page still holds `seen`
+    url = reverse("scoring:sheet_fill", args=[sheet.pk])
+    client.post(url, {"1.2-value": "3", "1.4-value": "2", "revision": seen})
+    assert sheet.entries.get(item__code="1.4").points == 2
+
+    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    staff = cast.users["township_staff"]
+    score_sheet_save(sheet=sheet, raw={"1.5": RawEntry(value="1")}, actor=staff, revision=seen)
+    refused = client.post(url, {"1.4-value": "1", "revision": seen})
+    assert "保存失败" in refused.content.decode()
+    assert sheet.entries.get(item__code="1.4").points == 2
+
+
+def test_one_tap_states_an_aspect_without_touching_what_is_filled(cast, sheet):
+    secretary = cast.users["branch_secretary"]
+    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="2")}, actor=secretary)  # two deductions, her own
+    sheet.refresh_from_db()
+    stated = sheet_affirm(sheet=sheet, aspect="1", actor=secretary, revision=sheet.revision)
+    assert stated == ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+    entries = {e.item.code: e for e in sheet.entries.select_related("item")}
+    assert entries["1.1"].occurrences == 2 and not entries["1.1"].affirmed
+    assert entries["1.6"].occurrences == 0 and entries["1.6"].affirmed  # deduction: none
+    assert entries["1.2"].points == 3 and entries["1.2"].affirmed  # graded: the standard met
+    history = EntryChange.objects.filter(sheet=sheet, item_code="1.6").get()
+    assert history.reason == AFFIRM_REASON and history.changed_by == secretary
+
+    sheet.refresh_from_db()
+    sheet_affirm(sheet=sheet, aspect="6", actor=secretary, revision=sheet.revision)
+    assert sheet.entries.get(item__code="6.1").points == 0  # bonus: none
+
+    # changing an affirmed item makes it her own entry
+    sheet.refresh_from_db()
+    score_sheet_save(sheet=sheet, raw={"1.6": RawEntry(value="1")}, actor=secretary, revision=sheet.revision)
+    assert not sheet.entries.get(item__code="1.6").affirmed
+
+
+def test_the_aspect_button_saves_what_was_typed_first(client_for, cast, sheet):
+    client = client_for(cast.users["branch_secretary"])
+    url = reverse("scoring:sheet_fill", args=[sheet.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="affirm-1"' in page and "其余 7 项按标准自评" in page
+    answer = client.post(
+        url, {"1.3-value": "2", "affirm": "1", "revision": ScoreSheet.objects.get(pk=sheet.pk).revision}
+    )
+    assert answer.status_code == 302 and answer["Location"].endswith("#aspect-1")
+    assert sheet.entries.get(item__code="1.3").points == 2  # what she typed, not the statement
+    assert sheet.entries.get(item__code="1.4").points == 3
+    assert 'data-testid="affirm-1"' not in client.get(url).content.decode()  # nothing open in it now
+
+
+def test_a_verification_sheet_opens_with_the_self_assessment_and_each_change_needs_a_reason(cast, sheet):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    score_sheet_save(sheet=sheet, raw={"1.2": RawEntry(value="3"), "1.1": RawEntry(value="1")}, actor=secretary)
+    verification = score_sheet_create(
+        framework=sheet.framework, branch=cast.branch, stage="verification", year=2026, actor=staff, basis=sheet
+    )
+    entries = {e.item.code: e for e in verification.entries.select_related("item")}
+    assert entries["1.2"].points == 3 and entries["1.2"].carried
+    assert entries["1.1"].occurrences == 1 and entries["1.1"].carried
+
+    with pytest.raises(SheetEntryErrors) as refused:
+        score_sheet_save(sheet=verification, raw={"1.2": RawEntry(value="1")}, actor=staff)
+    assert refused.value.errors == {"1.2": "所填与自评（3 分）不同，请写明改动理由。"}
+    score_sheet_save(sheet=verification, raw={"1.2": RawEntry(value="1", reason="会议记录不全")}, actor=staff)
+    changed = verification.entries.get(item__code="1.2")
+    assert changed.points == 1 and not changed.carried and changed.override_reason == "会议记录不全"
+    # the same value again needs no reason and stays carried
+    score_sheet_save(sheet=verification, raw={"1.1": RawEntry(value="1")}, actor=staff)
+    assert verification.entries.get(item__code="1.1").carried
+
+    review = score_sheet_create(
+        framework=sheet.framework,
+        branch=cast.branch,
+        stage="review",
+        year=2026,
+        actor=township_staff(cast.township, username="x2"),
+        basis=verification,
+    )
+    assert review.entries.get(item__code="1.2").points == D(1)  # the township's, not the secretary's
+    with pytest.raises(SheetEntryErrors) as refused:
+        score_sheet_save(sheet=review, raw={"1.2": RawEntry(value="2")}, actor=staff)
+    assert refused.value.errors == {"1.2": "所填与镇验收（1 分）不同，请写明改动理由。"}
+
+
+def test_the_verification_page_marks_carried_and_changed_items(client_for, cast, sheet):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    score_sheet_save(sheet=sheet, raw={"1.2": RawEntry(value="3"), "1.3": RawEntry(value="4")}, actor=secretary)
+    verification = score_sheet_create(
+        framework=sheet.framework, branch=cast.branch, stage="verification", year=2026, actor=staff, basis=sheet
+    )
+    score_sheet_save(sheet=verification, raw={"1.3": RawEntry(value="2", reason="突击队未组建")}, actor=staff)
+    page = client_for(staff).get(reverse("scoring:sheet_fill", args=[verification.pk])).content.decode()
+    assert 'data-testid="carried-1.2">沿用自评' in page
+    assert 'data-testid="carried-1.3"' not in page
+    assert 'data-testid="differs-1.3">自评：4 分' in page
+    assert 'placeholder="与自评不同时，写明改动理由"' in page
