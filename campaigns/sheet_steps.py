@@ -75,6 +75,7 @@ def sheet_panel(sheet: ScoreSheet, user) -> SheetPanel | None:
             "phase": PhaseKind(step.phase).label,
             "deadline": last_day,
             "days_left": days_left(last_day),
+            "resubmitted": resubmitted_changes(participant) if sheet.stage == Stage.VERIFICATION else [],
         },
         next_url=reverse("campaigns:step_confirm", args=[participant.pk, sheet.stage]) if action else "",
         next_label=step.label if action else "",
@@ -111,3 +112,16 @@ def entry_origins(sheet: ScoreSheet) -> dict[str, int]:
     carried = sum(1 for e in entries if e.carried)
     affirmed = sum(1 for e in entries if e.affirmed)
     return {"carried": carried, "affirmed": affirmed, "own": len(entries) - carried - affirmed}
+
+
+def resubmitted_changes(participant: Participant) -> list[dict]:
+    """What the latest resubmission changed against the submission before it, item by item."""
+    latest = list(participant.submissions.order_by("-number")[:2])
+    if len(latest) < 2:
+        return []
+    after, before = latest[0].entries, latest[1].entries
+    return [
+        {"code": code, "before": before.get(code, {}).get("value", ""), "after": values.get("value", "")}
+        for code, values in after.items()
+        if before.get(code) != values
+    ]

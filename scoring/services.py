@@ -474,3 +474,51 @@ def sheet_draft(sheet: ScoreSheet, user) -> dict[str, RawEntry]:
     """What ``user`` typed on the sheet and could not save yet (see ``score_sheet_autosave``)."""
     draft = SheetDraft.objects.filter(sheet=sheet, user=user).first()
     return {code: RawEntry(**values) for code, values in (draft.raw if draft else {}).items()}
+
+
+FOLLOW_REASON = "沿用{label}：下一级修改后重新申报"
+
+
+@transaction.atomic
+def sheet_follow_basis(*, sheet: ScoreSheet, codes, actor) -> list[str]:
+    """After the level below changed ``codes`` (a returned sheet resubmitted), the items this
+    sheet still carries over take the new entries; items its filler changed are left to them.
+    Each move is in the history. Returns the codes moved."""
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("basis").get(pk=sheet.pk)
+    if sheet.locked or sheet.basis_id is None:
+        return []
+    below, existing = basis_entries(sheet), sheet_entries(sheet)
+    items = {item.code: item for item in sheet.framework.items.all()}
+    moved, history = [], []
+    for code in codes:
+        entry, new = existing.get(code), below.get(code)
+        if code not in items or new is None or (entry is not None and not entry.carried):
+            continue
+        before = entry_text(entry)
+        entry = entry or ScoreEntry(sheet=sheet, item=items[code], carried=True)
+        entry.met, entry.points, entry.occurrences, entry.veto_triggered = (
+            new.met,
+            new.points,
+            new.occurrences,
+            new.veto_triggered,
+        )
+        entry.updated_by = actor
+        entry.save()
+        moved.append(code)
+        history.append(
+            EntryChange(
+                sheet=sheet,
+                item_code=code,
+                before=before,
+                after=entry_text(entry),
+                reason=FOLLOW_REASON.format(label=basis_label(sheet)),
+                changed_by=actor,
+            )
+        )
+    EntryChange.objects.bulk_create(history)
+    audit_changes(sheet, history, actor)
+    if moved:
+        sheet.updated_by = actor
+        sheet.revision += 1
+        score_sheet_recompute(sheet)
+    return moved

@@ -12,7 +12,7 @@ from django.utils import timezone
 from common.dates import today
 from scoring.models import ScoreSheet, Stage
 from scoring.selectors import framework_spec
-from scoring.services import score_sheet_create, sheet_entries
+from scoring.services import score_sheet_create, sheet_entries, sheet_follow_basis
 from scoring.sheet_xlsx import raw_value
 
 from ..models import Participant, PhaseExtension, PhaseKind, State, Submission
@@ -116,6 +116,9 @@ def _submit(participant, *, actor, **kwargs):
         participant.submitted_at = timezone.now()
         participant.submitted_on_time = today() <= phase_deadline(participant, PhaseKind.SELF_ASSESSMENT)
     changed = sorted(code for code, values in entries.items() if previous and previous.entries.get(code) != values)
+    if changed and participant.verification_sheet_id:
+        # the verification sheet's carried-over items follow the resubmitted ones; the verifier's own stay
+        sheet_follow_basis(sheet=participant.verification_sheet, codes=changed, actor=actor)
     return {"changed_items": changed, "total": str(sheet.total)} if previous else {"total": str(sheet.total)}
 
 

@@ -115,3 +115,33 @@ def test_the_township_opens_a_waiting_sheet_from_home_and_sees_the_changes_befor
     assert participant.state == State.VERIFIED
     page = client.get(reverse("campaigns:participant", args=[participant.pk])).content.decode()
     assert "理由：台账缺3月" in page and "只列出有改动的 1 项" in page
+
+
+def test_a_resubmission_moves_the_carried_items_and_shows_the_verifier_what_changed(client_for, cast, participant):
+    from campaigns.workflow import verification_open
+
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    fill_sheet(participant.self_sheet, secretary)  # full marks: 1.1 is 10 points of 10
+    transition(participant, "submit", actor=secretary)
+    open_phase(participant.campaign, PhaseKind.VERIFICATION)
+    sheet = verification_open(participant, actor=staff)
+    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="6", reason="记录缺两次")}, actor=staff)
+    transition(participant, "return", actor=staff, data={"items": {"1.1": "补记录", "1.2": "核实分数"}})
+    participant.refresh_from_db()
+    own = participant.self_sheet
+    own.refresh_from_db()
+    score_sheet_save(
+        sheet=own,
+        raw={"1.1": RawEntry(value="8", reason="补了记录"), "1.2": RawEntry(value="5", reason="核实")},
+        actor=secretary,
+        revision=own.revision,
+    )
+    transition(participant, "resubmit", actor=secretary)
+    entries = {e.item.code: e for e in sheet.entries.select_related("item")}
+    assert entries["1.2"].points == 5 and entries["1.2"].carried  # followed the resubmission
+    assert entries["1.1"].points == 6 and not entries["1.1"].carried  # the verifier's own entry stays
+    page = client_for(staff).get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert "第2次申报（退回后重新申报）改动了 2 项" in page
+    assert '<a href="#item-1.2">1.2</a>' in page
