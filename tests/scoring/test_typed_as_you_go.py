@@ -156,5 +156,5 @@ def test_the_verification_page_marks_carried_and_changed_items(client_for, cast,
     page = client_for(staff).get(reverse("scoring:sheet_fill", args=[verification.pk])).content.decode()
     assert 'data-testid="carried-1.2">沿用自评' in page
     assert 'data-testid="carried-1.3"' not in page
-    assert 'data-testid="differs-1.3">自评：4 分' in page
+    assert 'data-testid="differs-1.3">已改 · 自评 4 分' in page
     assert 'placeholder="与自评不同时，写明改动理由"' in page
