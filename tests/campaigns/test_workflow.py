@@ -103,7 +103,7 @@ def test_submit_locks_the_sheet_and_records_the_step(participant, cast):
 def test_an_incomplete_sheet_cannot_be_submitted(participant, cast):
     transition(participant, "start", actor=cast.users["branch_secretary"])
     participant.refresh_from_db()
-    _refused(participant, "submit", cast.users["branch_secretary"], "评分表尚有 11 项未填，不能申报。")
+    _refused(participant, "submit", cast.users["branch_secretary"], "评分表尚有 9 项未填，不能申报。")
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_verdict_needs_a_complete_verification_sheet_and_methods(participant, ca
     staff = cast.users["township_staff"]
     _refused(participant, "pass", staff, "请先打开并填写验收评分表。")
     sheet = verification_open(participant, actor=staff)
-    _refused(participant, "pass", staff, "评分表尚有 11 项未填，不能作出验收结论。")
+    _refused(participant, "pass", staff, "评分表尚有 9 项未填，不能作出验收结论。")
     fill_sheet(sheet, staff)
     _refused(participant, "pass", staff, "请选择本次验收采用的方式。", data={})
     _refused(participant, "pass", staff, "选择了群众测评，请填写", data={"methods": ["appraisal"]})
