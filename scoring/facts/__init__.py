@@ -59,8 +59,8 @@ def fact_values(branch, year: int, period: Period | None = None) -> dict[str, Fa
     return facts_for_branches([branch.pk], period or Period.year(year))[branch.pk]
 
 
-def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
-    """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
+def _life_links(branch, period: Period) -> dict[str, list[RecordLink]]:
+    """The period's organisational life and activity records of ``branch`` by kind."""
     within = {"branch": branch}
     life_url = reverse("records:life", args=[branch.pk]) + f"?year={period.end.year}"
     by_kind: dict[str, list[RecordLink]] = {}
@@ -76,6 +76,12 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
                 list(record.photos.all()),
             )
         )
+    return by_kind
+
+
+def _deed_links(branch, period: Period) -> tuple[list[RecordLink], list[RecordLink], list[RecordLink]]:
+    """The period's confirmed deeds of ``branch``: deeds, services (pairings among them) and pairings."""
+    within = {"branch": branch}
     deeds_url = reverse("records:deeds", args=[branch.pk]) + f"?year={period.end.year}"
     deed_links, service_links, pairing_links = [], [], []
     for deed in (
@@ -92,6 +98,14 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
         (deed_links if deed.kind == DeedKind.DEED else service_links).append(link)
         if deed.kind == DeedKind.PAIRING:
             pairing_links.append(link)
+    return deed_links, service_links, pairing_links
+
+
+def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
+    """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
+    within = {"branch": branch}
+    by_kind = _life_links(branch, period)
+    deed_links, service_links, pairing_links = _deed_links(branch, period)
     problems_url = reverse("records:problems", args=[branch.pk])
     problem_links = [
         RecordLink(f"{p.solved_on:%Y-%m-%d} {p.title}", f"{problems_url}#problem-{p.pk}", list(p.photos.all()))
