@@ -15,3 +15,12 @@ class InspectionsConfig(AppConfig):
         "DocumentNumber": (),
         "Notice": (),
     }
+
+    def ready(self):
+        # score sheets read the ledger and the rankings as facts; scoring is on a lower floor, so we offer them
+        from scoring.facts.registry import register_fact_family
+
+        from .facts import ledger_facts, ranking_facts
+
+        register_fact_family("problem_ledger", ledger_facts)
+        register_fact_family("quarter_rankings", ranking_facts)

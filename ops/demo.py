@@ -141,13 +141,17 @@ def _members_for(branch: Branch, count: int, rng: random.Random, year: int) -> l
         index = len(members)
         post = posts[index] if index < len(posts) else (Post.PROBATIONARY if index == count - 1 else Post.ORDINARY)
         joined_year = min(birth_year + rng.randint(20, 40), year - 1)  # members before the demo year
+        joined_on = date(joined_year, rng.randint(1, 12), rng.randint(1, 28))
+        if post == Post.PROBATIONARY:
+            # a probationary member was admitted in the demo year (before any demo date: 1 June)
+            joined_on = date(year, joined_on.month % 5 + 1, joined_on.day)
         members.append(
             Member(
                 branch=branch,
                 name=name,
                 birth_year=birth_year,
                 gender=Gender.FEMALE if rng.random() < 0.3 else Gender.MALE,
-                joined_on=date(joined_year, rng.randint(1, 12), rng.randint(1, 28)),
+                joined_on=joined_on,
                 post=post,
                 # A few members have no phone on record, as in any real register.
                 phone="" if rng.random() < 0.1 else f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",

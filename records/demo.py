@@ -76,6 +76,13 @@ MEMBER_PLEDGES = [
     "帮助1户脱贫户稳定就业",
 ]
 BRANCH_PLEDGE = "年内村集体经济收入达到10万元以上，完成村道硬化和人居环境整治"
+MINUTES = "{topic}。书记主持，传达学习上级要求；与会党员逐一发言讨论，议定下一步工作并明确责任人。"
+CLEANUP_TOPICS = ["清理村道和房前屋后垃圾", "疏通排水沟渠", "清除河道漂浮物", "整治柴草乱堆乱放"]
+DISCLOSURES = [
+    (LifeKind.PARTY_AFFAIRS_DISCLOSURE, "第{q}季度党务公开：党费收缴、发展党员和组织生活情况"),
+    (LifeKind.VILLAGE_AFFAIRS_DISCLOSURE, "第{q}季度村务公开：惠民资金发放和项目建设情况"),
+    (LifeKind.FINANCE_DISCLOSURE, "第{q}季度财务公开：村集体收支明细"),
+]
 
 
 def _day(year: int, month: int, rng: random.Random, today: date) -> date:
@@ -120,6 +127,7 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
         + _problems(branch, rng, recorder, today, year, last_month)
         + _pledges(branch, members, rng, recorder, staff, today, year, last_month)
         + _appraisal(branch, staff, today, year)
+        + _activities(branch, members, recorder, today, year)
     )
 
 
@@ -127,6 +135,7 @@ def _life_records(branch, members, rng, recorder, today: date, year: int) -> int
     """A year of 三会一课 and theme days, with attendance and reasons for absence."""
     # a branch misses a theme day now and then; the laggards more often
     miss_rate = rng.choice((0.0, 0.05, 0.1, 0.2))
+    minutes_rng = random.Random(f"minutes{branch.name}")  # a generator of its own: the draws above stay as they were
     life, attendance = [], []
     for y, month in _months(year, today):
         under_way = (y, month) == (today.year, today.month)
@@ -150,6 +159,8 @@ def _life_records(branch, members, rng, recorder, today: date, year: int) -> int
             present = [m for m in due if rng.random() < 0.88]
             away = [(m, rng.choice(ABSENCE_REASONS)) for m in due if m not in present]
             record = OrganisationalLife(branch=branch, kind=kind, held_on=held_on, topic=topic, recorded_by=recorder)
+            if minutes_rng.random() > 0.1:  # now and then the minutes are still on paper only
+                record.minutes = MINUTES.format(topic=topic)
             life.append(record)
             attendance.append((present, away))
     OrganisationalLife.objects.bulk_create(life)
@@ -169,6 +180,60 @@ def _life_records(branch, members, rng, recorder, today: date, year: int) -> int
         ]
     )
     return len(life)
+
+
+def _activities(branch, members, recorder, today: date, year: int) -> int:
+    """What a branch records besides its meetings: 民主评议党员 with the life meeting, talks, a report to
+    the members and the masses, the 双述双评, 一事一议, each quarter's three disclosures and the monthly
+    clean-up; most branches keep most of them, none keeps them all."""
+    rng = random.Random(f"activities{branch.name}")  # its own generator: the records above are unchanged
+    keeps = rng.random()  # how well this branch keeps its records
+    plan = []
+    if rng.random() < 0.85:
+        plan.append((LifeKind.MEMBER_APPRAISAL, date(year, 2, 20), f"{year - 1}年度民主评议党员"))
+    if rng.random() < 0.8:
+        plan += [
+            (LifeKind.HEART_TO_HEART_TALK, date(year, 2, 10), "组织生活会前书记与支委、党员谈心谈话"),
+            (LifeKind.HEART_TO_HEART_TALK, date(year, 8, 12), "书记与外出务工返乡党员谈心谈话"),
+        ]
+    if rng.random() < 0.75:
+        plan.append(
+            (LifeKind.DUAL_REVIEW, date(year, 1, 18), f"{year - 1}年度“双述双评”：书记述职述党建，党员群众评议")
+        )
+    if rng.random() < 0.7:
+        plan.append((LifeKind.WORK_REPORT, date(year, 7, 8), "上半年村党支部向党员群众代表会议报告工作"))
+    if rng.random() < 0.6:
+        plan.append((LifeKind.ONE_MATTER_DISCUSSION, date(year, 4, 16), "“一事一议”：三组通组路硬化筹资筹劳"))
+    for quarter in range(1, 5):
+        for kind, topic in DISCLOSURES:
+            if rng.random() < 0.9 + keeps / 10:  # a disclosure missed now and then
+                plan.append((kind, date(year, 3 * quarter, 26), topic.format(q=quarter)))
+    for month in range(1, 13):
+        if rng.random() < 0.75 + keeps / 4:
+            plan.append((LifeKind.ENVIRONMENT_CLEANUP, date(year, month, 12), rng.choice(CLEANUP_TOPICS)))
+    records = [
+        OrganisationalLife(branch=branch, kind=kind, held_on=held_on, topic=topic, recorded_by=recorder)
+        for kind, held_on, topic in plan
+        if held_on <= today
+    ]
+    for record in records:
+        if record.kind == LifeKind.MEMBER_APPRAISAL:
+            record.minutes = "党员个人总结、互评，群众代表参评，评定等次并公示结果。"
+    OrganisationalLife.objects.bulk_create(records)
+    present, away = [], []
+    for record in records:
+        if record.kind not in (LifeKind.MEMBER_APPRAISAL, LifeKind.ENVIRONMENT_CLEANUP):
+            continue
+        for member in (m for m in members if m.joined_on <= record.held_on):
+            if rng.random() < 0.85:
+                present.append(
+                    OrganisationalLife.attendees.through(organisationallife_id=record.pk, member_id=member.pk)
+                )
+            elif record.kind == LifeKind.MEMBER_APPRAISAL:
+                away.append(Absence(life=record, member=member, reason=rng.choice(ABSENCE_REASONS)))
+    OrganisationalLife.attendees.through.objects.bulk_create(present)
+    Absence.objects.bulk_create(away)
+    return len(records)
 
 
 def _deeds(branch, members, rng, recorder, today: date, year: int) -> int:

@@ -3,7 +3,7 @@ from django import forms
 
 from branches.forms import CrispyFormMixin
 from branches.models import Member
-from records.models import AbsenceReason, DeedKind, LifeKind, PledgeStatus, ProblemCategory
+from records.models import ATTENDANCE_KINDS, AbsenceReason, DeedKind, LifeKind, PledgeStatus, ProblemCategory
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -86,6 +86,9 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
         data = super().clean()
         present = {m.pk for m in data.get("attendees") or []}
         held_on = data.get("held_on")
+        # a meeting every member is due at needs a reason for each one away; a talk, a disclosure
+        # or a clean-up lists who took part, and a reason only where one is given
+        reasons_due = data.get("kind") in ATTENDANCE_KINDS
         data["absences"] = {}
         missing = []
         for member in self.members:
@@ -96,7 +99,7 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
             reason = data.pop(self.reason_field(member), "")
             if reason:
                 data["absences"][member] = reason
-            else:
+            elif reasons_due:
                 missing.append(member.name)
                 self.add_error(self.reason_field(member), "请选择缺席原因。")
         for member in self.members:

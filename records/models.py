@@ -22,6 +22,33 @@ class LifeKind(models.TextChoices):
     THEME_DAY = "theme_day", "主题党日"
     LIFE_MEETING = "life_meeting", "组织生活会"
     MEMBER_APPRAISAL = "member_appraisal", "民主评议党员"
+    # activities a branch keeps dated records of besides its meetings (score sheets count them)
+    HEART_TO_HEART_TALK = "heart_to_heart_talk", "谈心谈话"
+    WORK_REPORT = "work_report", "向党员群众报告工作"
+    DUAL_REVIEW = "dual_review", "“双述双评”述职评议"
+    ONE_MATTER_DISCUSSION = "one_matter_discussion", "“一事一议”议事"
+    PARTY_AFFAIRS_DISCLOSURE = "party_affairs_disclosure", "党务公开"
+    VILLAGE_AFFAIRS_DISCLOSURE = "village_affairs_disclosure", "村务公开"
+    FINANCE_DISCLOSURE = "finance_disclosure", "财务公开"
+    ENVIRONMENT_CLEANUP = "environment_cleanup", "环境卫生集中整治"
+
+
+# The kinds of organisational life proper: meetings where every member is due, so a member
+# not ticked needs a reason for being away (the other kinds list who took part, if anyone).
+ATTENDANCE_KINDS = (
+    LifeKind.GENERAL_MEETING,
+    LifeKind.COMMITTEE_MEETING,
+    LifeKind.GROUP_MEETING,
+    LifeKind.PARTY_LECTURE,
+    LifeKind.THEME_DAY,
+    LifeKind.LIFE_MEETING,
+    LifeKind.MEMBER_APPRAISAL,
+)
+DISCLOSURE_KINDS = (
+    LifeKind.PARTY_AFFAIRS_DISCLOSURE,
+    LifeKind.VILLAGE_AFFAIRS_DISCLOSURE,
+    LifeKind.FINANCE_DISCLOSURE,
+)
 
 
 class RecordQuerySet(BranchScopedQuerySet):

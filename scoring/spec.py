@@ -39,6 +39,33 @@ FACTS = {
     "pledges_open": "待兑现的承诺数",
     "members_pledge_short": "未承诺或未兑现的党员人数",
     "satisfaction_rate": "群众评议满意率（%）",
+    # from the member register (branches.Member)
+    "committee_vacancies": "支委会缺额人数",
+    "members_joined": "年内入党人数",
+    "young_members_joined": "年内发展的35岁及以下党员人数",
+    # from the yearly figures (branches.AnnualFigure)
+    "collective_income_change": "村集体经济收入较上年增减（元）",
+    # from pledges and confirmed deeds (records)
+    "members_engaged_share": "作出承诺或办实事、服务的党员占比（%）",
+    "members_without_pairing": "无一对一帮扶记录的党员人数",
+    "pledge_share": "作出公开承诺的党员占比（%）",
+    "points_share": "有量化积分的党员占比（%）",
+    # from the organisational life and activity records (records.OrganisationalLife)
+    "member_appraisals": "开展民主评议党员次数",
+    "heart_to_heart_talks": "开展谈心谈话次数",
+    "work_reports": "向党员群众报告工作次数",
+    "dual_reviews": "开展“双述双评”次数",
+    "one_matter_discussions": "“一事一议”议事次数",
+    "environment_cleanups_missing": "未开展环境卫生集中整治的月数",
+    "disclosures_missing": "党务、村务、财务公开缺公开次数",
+    "affairs_disclosures_missing": "未开展党务村务公开的季度数",
+    "life_records_incomplete": "「三定三有」不全的组织生活记录数",
+    "life_record_gaps": "组织生活记录「三定三有」缺项数",
+    "attendance_rate": "组织生活党员参与率（%）",
+    "org_life_shortfalls": "组织生活缺开、漏开和被通报次数",
+    # offered by the inspections app (problem ledger, quarterly rankings) through scoring.facts.registry
+    "ledger_overdue": "问题台账逾期未销号项数",
+    "ranked_bottom_three": "季度督查排名后3位次数",
 }
 # Facts that count shortfalls: a deduction item linked to one loses one occurrence per case counted.
 SHORTFALL_FACTS = frozenset(
@@ -48,6 +75,16 @@ SHORTFALL_FACTS = frozenset(
         "members_without_deed",
         "members_short_of_service",
         "members_pledge_short",
+        "committee_vacancies",
+        "members_without_pairing",
+        "environment_cleanups_missing",
+        "disclosures_missing",
+        "affairs_disclosures_missing",
+        "life_records_incomplete",
+        "life_record_gaps",
+        "org_life_shortfalls",
+        "ledger_overdue",
+        "ranked_bottom_three",
     }
 )
 DEFAULT_STEP = Decimal("0.5")
@@ -442,4 +479,6 @@ def _validate_item(item: ItemSpec) -> list[str]:
             errors.append(f"{where}：分档对照只用于关联数据的分档评分项。")
         elif any(points < 0 or points > item.points for _, points in item.fact_tiers):
             errors.append(f"{where}：分档对照的得分应在 0 到 {_number_out(item.points)} 分之间。")
+        elif any(points % item.effective_step for _, points in item.fact_tiers):
+            errors.append(f"{where}：分档对照的得分应是档差 {_number_out(item.effective_step)} 分的整数倍。")
     return errors

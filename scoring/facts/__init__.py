@@ -19,6 +19,8 @@ from django.urls import reverse
 
 from common.dates import today as local_today
 from records.models import (
+    ATTENDANCE_KINDS,
+    DISCLOSURE_KINDS,
     Appraisal,
     DeedKind,
     LifeKind,
@@ -57,8 +59,8 @@ def fact_values(branch, year: int, period: Period | None = None) -> dict[str, Fa
     return facts_for_branches([branch.pk], period or Period.year(year))[branch.pk]
 
 
-def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
-    """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
+def _life_links(branch, period: Period) -> dict[str, list[RecordLink]]:
+    """The period's organisational life and activity records of ``branch`` by kind."""
     within = {"branch": branch}
     life_url = reverse("records:life", args=[branch.pk]) + f"?year={period.end.year}"
     by_kind: dict[str, list[RecordLink]] = {}
@@ -74,8 +76,14 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
                 list(record.photos.all()),
             )
         )
+    return by_kind
+
+
+def _deed_links(branch, period: Period) -> tuple[list[RecordLink], list[RecordLink], list[RecordLink]]:
+    """The period's confirmed deeds of ``branch``: deeds, services (pairings among them) and pairings."""
+    within = {"branch": branch}
     deeds_url = reverse("records:deeds", args=[branch.pk]) + f"?year={period.end.year}"
-    deed_links, service_links = [], []
+    deed_links, service_links, pairing_links = [], [], []
     for deed in (
         MemberDeed.objects.filter(**within, confirmed_at__isnull=False, done_on__range=(period.start, period.end))
         .select_related("member")
@@ -88,6 +96,16 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
             list(deed.photos.all()),
         )
         (deed_links if deed.kind == DeedKind.DEED else service_links).append(link)
+        if deed.kind == DeedKind.PAIRING:
+            pairing_links.append(link)
+    return deed_links, service_links, pairing_links
+
+
+def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
+    """The records behind each fact of ``branch`` in ``period``, each with a link to where it is kept."""
+    within = {"branch": branch}
+    by_kind = _life_links(branch, period)
+    deed_links, service_links, pairing_links = _deed_links(branch, period)
     problems_url = reverse("records:problems", args=[branch.pk])
     problem_links = [
         RecordLink(f"{p.solved_on:%Y-%m-%d} {p.title}", f"{problems_url}#problem-{p.pk}", list(p.photos.all()))
@@ -114,7 +132,24 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
         for a in Appraisal.objects.filter(**within, member__isnull=True, held_on__range=(period.start, period.end))
     ]
     theme = by_kind.get(LifeKind.THEME_DAY, [])
+    meetings = [link for kind in ATTENDANCE_KINDS for link in by_kind.get(kind, [])]
+    disclosures = [link for kind in DISCLOSURE_KINDS for link in by_kind.get(kind, [])]
     return {
+        "member_appraisals": by_kind.get(LifeKind.MEMBER_APPRAISAL, []),
+        "heart_to_heart_talks": by_kind.get(LifeKind.HEART_TO_HEART_TALK, []),
+        "work_reports": by_kind.get(LifeKind.WORK_REPORT, []),
+        "dual_reviews": by_kind.get(LifeKind.DUAL_REVIEW, []),
+        "one_matter_discussions": by_kind.get(LifeKind.ONE_MATTER_DISCUSSION, []),
+        "environment_cleanups_missing": by_kind.get(LifeKind.ENVIRONMENT_CLEANUP, []),
+        "disclosures_missing": disclosures,
+        "affairs_disclosures_missing": disclosures,
+        "life_records_incomplete": meetings,
+        "life_record_gaps": meetings,
+        "attendance_rate": meetings,
+        "org_life_shortfalls": meetings,
+        "members_engaged_share": pledge_links + deed_links + service_links,
+        "members_without_pairing": pairing_links,
+        "points_share": deed_links + service_links,
         "theme_day_months": theme,
         "theme_days_missing": theme,
         "life_meetings": by_kind.get(LifeKind.LIFE_MEETING, []),

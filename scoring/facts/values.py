@@ -4,7 +4,7 @@ and a link to a record behind it."""
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from records.models import LifeKind
 
@@ -61,6 +61,14 @@ class Period:
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return months
 
+    def due_quarters(self, today: date) -> list[tuple[int, int]]:
+        """(year, quarter) of the quarters of the period that are over by ``today``."""
+        return sorted({(y, m // 3) for y, m in self.due_months(today) if m % 3 == 0})
+
+    def quarters(self) -> list[tuple[int, int]]:
+        """(year, quarter) of every quarter the period covers."""
+        return sorted({(y, (m - 1) // 3 + 1) for y, m in self.months()})
+
     def due_months(self, today: date) -> list[tuple[int, int]]:
         """The months of the period that are over by ``today``: a month still under way is not yet
         missed (a sheet filled on 1 December loses nothing for December)."""
@@ -71,6 +79,21 @@ class Period:
 class FactValue:
     value: Decimal | None
     source: str
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent to one decimal; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+# every branch's facts of one family: branch id → fact name → value
+BranchFacts = dict[int, dict[str, FactValue]]
 
 
 @dataclass

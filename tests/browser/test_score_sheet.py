@@ -3,6 +3,7 @@
 import pytest
 
 from common.dates import demo_year
+from scoring.models import ScoreSheet
 from tests.browser.screens import shot
 
 pytestmark = pytest.mark.browser
@@ -28,21 +29,26 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     assert page.locator("#v-2\\.1-no").is_checked()
     # its demo appraisal (满意 27 + 基本满意 2 of 30 valid forms: 96.7 % ≥ 95) fills 5.5 with all 8 points
     assert "满意率 96.7%" in page.locator("[data-item='5.5']").inner_text()
-    assert page.get_by_test_id("total").inner_text() == "8"
+    # and the items its records decide (1.1 committee, 1.7 pledges and deeds, 3.5 clean-ups, 5.2
+    # disclosures, 5.4 problems solved): on the demo's records 8 + 3 + 3 + 3 + 4 + 2 = 23 on 2 December,
+    # what the months and quarters over by today make of them on another day
+    opened = ScoreSheet.objects.filter(branch__name="法泥村党支部", framework__code="wuhao").latest("pk").total
+    assert "系统数据：党员名册" in page.locator("[data-item='1.1']").inner_text()
+    assert page.get_by_test_id("total").inner_text() == f"{opened.normalize():f}"
 
     page.fill("input[name='1.2-value']", "3")
     page.locator("input[name='1.2-value']").blur()
-    _total_becomes(page, "11")
-    page.fill("input[name='1.1-value']", "1")  # one deduction of 1 point on a 3-point item: 2
-    page.locator("input[name='1.1-value']").blur()
-    _total_becomes(page, "13")
+    _total_becomes(page, f"{(opened + 3).normalize():f}")
+    page.fill("input[name='1.6-value']", "1")  # one deduction of 1 point on a 2-point item: 1
+    page.locator("input[name='1.6-value']").blur()
+    _total_becomes(page, f"{(opened + 4).normalize():f}")
     assert page.get_by_test_id("grade").inner_text() == "不达标"
     shot(page, "secretary_sheet_mobile", full_page=False)
 
     page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
     assert page.locator("input[name='1.2-value']").input_value() == "3"
-    assert page.get_by_test_id("total").inner_text() == "13"
+    assert page.get_by_test_id("total").inner_text() == f"{(opened + 4).normalize():f}"
 
     # Claiming the income target against the record needs a reason; without one nothing is saved.
     page.locator("label[for='v-2.1-yes']").click()
@@ -67,18 +73,18 @@ def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
     sheet_url = page.url
 
     page.fill("input[name='1.2-value']", "3")
-    page.fill("input[name='1.1-comment']", "已补开支委会")
+    page.fill("input[name='1.6-comment']", "已补开支委会")
     page.set_input_files("input[name='file-1.2']", str(photo))  # sent as soon as it is chosen
     page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").wait_for()
     assert "已为评分项 1.2 上传「会议照片.png」" in page.get_by_test_id("evidence-1.2").inner_text()
     # the page was not reloaded: what was typed (and not yet saved) is all still there
     assert page.url == sheet_url
     assert page.locator("input[name='1.2-value']").input_value() == "3"
-    assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"
+    assert page.locator("input[name='1.6-comment']").input_value() == "已补开支委会"
     shot(page, "secretary_sheet_evidence_kept_entries", full_page=False)
 
     page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
     assert page.locator("input[name='1.2-value']").input_value() == "3"
-    assert page.locator("input[name='1.1-comment']").input_value() == "已补开支委会"
+    assert page.locator("input[name='1.6-comment']").input_value() == "已补开支委会"
     assert page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").count() == 1

@@ -103,7 +103,7 @@ def test_submit_locks_the_sheet_and_records_the_step(participant, cast):
 def test_an_incomplete_sheet_cannot_be_submitted(participant, cast):
     transition(participant, "start", actor=cast.users["branch_secretary"])
     participant.refresh_from_db()
-    _refused(participant, "submit", cast.users["branch_secretary"], "评分表尚有 11 项未填，不能申报。")
+    _refused(participant, "submit", cast.users["branch_secretary"], "评分表尚有 9 项未填，不能申报。")
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,13 @@ def frameworks(db):
     return {f.code: f for f in Framework.objects.all()}
 
 
+# what the wuhao sheet of the one-member 法泥村 opens with: 2.1 (income, met: 6) and the items its
+# records decide — 1.1 (no secretary recorded: 1 vacancy, 2 of 3), 1.7 (0 %), 3.5, 5.2 and 5.4 (none held
+# in 2026's months and quarters that are over: 0) → 8 points
+PREFILLED = 6
+PREFILLED_TOTAL = D(8)
+
+
 @pytest.fixture
 def wuhao_sheet(cast, frameworks):
     annual_figure_record(branch=cast.branch, year=2026, collective_income=D(62000), actor=None)
@@ -32,7 +39,8 @@ def wuhao_sheet(cast, frameworks):
 def test_facts_prefill_items_with_their_source(client_for, cast, wuhao_sheet):
     entry = wuhao_sheet.entries.get(item__code="2.1")
     assert entry.met is True  # 62,000 ≥ 50,000
-    assert wuhao_sheet.total == 6
+    assert wuhao_sheet.entries.count() == PREFILLED
+    assert wuhao_sheet.total == PREFILLED_TOTAL
     page = client_for(cast.users["branch_secretary"]).get(reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]))
     assert "系统数据：年度数据：2026年村集体经济收入 62,000 元" in page.content.decode()
 
@@ -61,7 +69,7 @@ def test_overriding_a_fact_needs_a_reason(client_for, cast, wuhao_sheet):
 
 
 def test_a_draft_keeps_every_entry_and_the_stored_total(client_for, cast, wuhao_sheet):
-    """6 (2.1 met) + 2.5 (1.4) + 3 − 2 × 1 (1.1: 2 occurrences) = 9.5; bonus 6.1 = 2 → 11.5."""
+    """8 (pre-filled) + 2.5 (1.4) + 2 − 2 × 1 (1.6: 2 occurrences) = 10.5; bonus 6.1 = 2 → 12.5."""
     client = client_for(cast.users["branch_secretary"])
     url = reverse("scoring:sheet_fill", args=[wuhao_sheet.pk])
     response = client.post(
@@ -69,8 +77,8 @@ def test_a_draft_keeps_every_entry_and_the_stored_total(client_for, cast, wuhao_
         {
             "2.1-value": "是",
             "1.4-value": "2.5",
-            "1.1-value": "2",
-            "1.1-comment": "已补开支委会",
+            "1.6-value": "2",
+            "1.6-comment": "已补开支委会",
             "6.1-value": "2",
             "4.5-veto": "",
             "revision": _revision(wuhao_sheet),
@@ -78,9 +86,9 @@ def test_a_draft_keeps_every_entry_and_the_stored_total(client_for, cast, wuhao_
     )
     assert response.status_code == 302
     wuhao_sheet.refresh_from_db()
-    assert (wuhao_sheet.total, wuhao_sheet.bonus_total, wuhao_sheet.grade) == (D("11.5"), D(2), "不达标")
+    assert (wuhao_sheet.total, wuhao_sheet.bonus_total, wuhao_sheet.grade) == (D("12.5"), D(2), "不达标")
     assert not wuhao_sheet.complete
-    assert wuhao_sheet.entries.get(item__code="1.1").comment == "已补开支委会"
+    assert wuhao_sheet.entries.get(item__code="1.6").comment == "已补开支委会"
     page = client.get(url).content.decode()
     assert 'name="1.4-value" value="2.5"' in page and 'value="已补开支委会"' in page
 
@@ -94,29 +102,29 @@ def test_invalid_entries_are_shown_and_nothing_is_saved(client_for, cast, wuhao_
     html = response.content.decode()
     assert "得分不能超过分值 3 分。" in html and "得分应以 1 分为档。" in html
     assert "有 2 项填写有误，未保存" in html
-    assert wuhao_sheet.entries.count() == 1  # only the pre-filled fact
+    assert wuhao_sheet.entries.count() == PREFILLED  # only the pre-filled fact
 
 
 @pytest.mark.parametrize("revision", [None, "", "abc", "-1"])
 def test_a_save_without_a_valid_revision_is_refused_and_keeps_what_was_typed(client_for, cast, wuhao_sheet, revision):
     client = client_for(cast.users["branch_secretary"])
-    data = {"1.4-value": "2.5", "1.1-comment": "已补开支委会"}
+    data = {"1.4-value": "2.5", "1.6-comment": "已补开支委会"}
     if revision is not None:
         data["revision"] = revision
     response = client.post(reverse("scoring:sheet_fill", args=[wuhao_sheet.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200 and "页面缺少评分表的修订号，未保存" in html
     assert 'name="1.4-value" value="2.5"' in html and 'value="已补开支委会"' in html
-    assert wuhao_sheet.entries.count() == 1  # only the pre-filled fact
+    assert wuhao_sheet.entries.count() == PREFILLED  # only the pre-filled fact
 
 
 def test_the_preview_shows_the_running_total(client_for, cast, wuhao_sheet):
     client = client_for(cast.users["branch_secretary"])
     response = client.post(
-        reverse("scoring:sheet_preview", args=[wuhao_sheet.pk]), {"2.1-value": "是", "1.7-value": "3"}
+        reverse("scoring:sheet_preview", args=[wuhao_sheet.pk]), {"2.1-value": "是", "1.5-value": "2"}
     )
-    assert response.context["result"].total == D(9)
-    assert ScoreSheet.objects.get(pk=wuhao_sheet.pk).total == D(6)  # nothing saved
+    assert response.context["result"].total == PREFILLED_TOTAL + 2
+    assert ScoreSheet.objects.get(pk=wuhao_sheet.pk).total == PREFILLED_TOTAL  # nothing saved
 
 
 def test_a_member_framework_scores_a_member_of_the_branch(client_for, cast, frameworks):
@@ -203,12 +211,12 @@ def test_offline_filling_shows_changes_then_saves_on_confirm(client_for, cast, w
     preview = _upload(client, wuhao_sheet, workbook)
     changes = preview.context["changes"]
     assert [c["item"].code for c in changes] == ["1.4", "3.2"]
-    assert wuhao_sheet.entries.count() == 1  # nothing saved yet
+    assert wuhao_sheet.entries.count() == PREFILLED  # nothing saved yet
 
     client.post(reverse("scoring:sheet_upload_confirm", args=[wuhao_sheet.pk]), {"token": preview.context["token"]})
     wuhao_sheet.refresh_from_db()
     assert wuhao_sheet.entries.get(item__code="3.2").occurrences == 2
-    assert wuhao_sheet.total == D(6) + D("2.5") + D(4) - 2 * D("0.5")
+    assert wuhao_sheet.total == PREFILLED_TOTAL + D("2.5") + D(4) - 2 * D("0.5")
 
 
 def test_offline_errors_name_the_row_and_save_nothing(client_for, cast, wuhao_sheet):
@@ -220,7 +228,7 @@ def test_offline_errors_name_the_row_and_save_nothing(client_for, cast, wuhao_sh
     row[7].value = 9
     response = _upload(client, wuhao_sheet, workbook)
     assert response.context["errors"] == [f"第{row[0].row}行（编号 1.4）：得分不能超过分值 3 分。"]
-    assert wuhao_sheet.entries.count() == 1
+    assert wuhao_sheet.entries.count() == PREFILLED
 
 
 def test_a_workbook_of_another_sheet_is_refused(client_for, cast, frameworks, wuhao_sheet):
@@ -300,7 +308,7 @@ def test_a_workbook_without_its_revision_is_refused(client_for, cast, wuhao_shee
 def test_a_forged_confirmation_is_refused(client_for, cast, wuhao_sheet):
     client = client_for(cast.users["branch_secretary"])
     client.post(reverse("scoring:sheet_upload_confirm", args=[wuhao_sheet.pk]), {"token": "forged"})
-    assert not ScoreEntry.objects.exclude(item__code="2.1").exists()
+    assert ScoreEntry.objects.count() == PREFILLED  # only what the facts filled in
 
 
 def test_printable_view_has_the_printed_columns(client_for, cast, wuhao_sheet):
@@ -317,10 +325,10 @@ def test_printable_view_has_the_printed_columns(client_for, cast, wuhao_sheet):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"1.1-value": "99999999999"}, "扣分次数不能超过 1000 次，请核对。"),
-        ({"1.1-value": "²"}, "扣分次数应为不小于 0 的整数。"),
-        ({"1.1-value": "-1"}, "扣分次数应为不小于 0 的整数。"),
-        ({"1.1-comment": "很" * 600}, "备注不能超过 500 字（现为 600 字）。"),
+        ({"1.6-value": "99999999999"}, "扣分次数不能超过 1000 次，请核对。"),
+        ({"1.6-value": "²"}, "扣分次数应为不小于 0 的整数。"),
+        ({"1.6-value": "-1"}, "扣分次数应为不小于 0 的整数。"),
+        ({"1.6-comment": "很" * 600}, "备注不能超过 500 字（现为 600 字）。"),
         ({"2.1-value": "否", "2.1-reason": "因" * 301}, "修正说明不能超过 300 字（现为 301 字）。"),
     ],
 )
@@ -333,4 +341,4 @@ def test_bad_input_is_refused_in_chinese_and_nothing_typed_is_lost(client_for, c
     html = response.content.decode()
     assert response.status_code == 200 and message in html
     assert 'name="1.4-value" value="2.5"' in html  # the rest of what was typed stays on the page
-    assert wuhao_sheet.entries.count() == 1  # nothing saved: all or none
+    assert wuhao_sheet.entries.count() == PREFILLED  # nothing saved: all or none

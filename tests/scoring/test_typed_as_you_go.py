@@ -77,12 +77,13 @@ def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_per
 
 def test_one_tap_states_an_aspect_without_touching_what_is_filled(cast, sheet):
     secretary = cast.users["branch_secretary"]
-    score_sheet_save(sheet=sheet, raw={"1.1": RawEntry(value="2")}, actor=secretary)  # two deductions, her own
+    score_sheet_save(sheet=sheet, raw={"1.3": RawEntry(value="2")}, actor=secretary)  # her own entry
     sheet.refresh_from_db()
     stated = sheet_affirm(sheet=sheet, aspect="1", actor=secretary, revision=sheet.revision)
-    assert stated == ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+    assert stated == ["1.2", "1.4", "1.5", "1.6"]  # 1.1 and 1.7 came from the register and the records
     entries = {e.item.code: e for e in sheet.entries.select_related("item")}
-    assert entries["1.1"].occurrences == 2 and not entries["1.1"].affirmed
+    assert entries["1.3"].points == 2 and not entries["1.3"].affirmed
+    assert entries["1.1"].occurrences == 1 and not entries["1.1"].affirmed  # no secretary on the register
     assert entries["1.6"].occurrences == 0 and entries["1.6"].affirmed  # deduction: none
     assert entries["1.2"].points == 3 and entries["1.2"].affirmed  # graded: the standard met
     history = EntryChange.objects.filter(sheet=sheet, item_code="1.6").get()
@@ -102,7 +103,7 @@ def test_the_aspect_button_saves_what_was_typed_first(client_for, cast, sheet):
     client = client_for(cast.users["branch_secretary"])
     url = reverse("scoring:sheet_fill", args=[sheet.pk])
     page = client.get(url).content.decode()
-    assert 'data-testid="affirm-1"' in page and "其余 7 项按标准自评" in page
+    assert 'data-testid="affirm-1"' in page and "其余 5 项按标准自评" in page  # 1.1 and 1.7 from records
     answer = client.post(
         url, {"1.3-value": "2", "affirm": "1", "revision": ScoreSheet.objects.get(pk=sheet.pk).revision}
     )
