@@ -186,6 +186,8 @@ class ScoreSheet(models.Model):
     hidden_from_branch = models.BooleanField("对党支部隐藏", default=False)
     # Raised on every save, so a save based on an older view is refused.
     revision = models.PositiveIntegerField("修订号", default=0)
+    # The one load of the fill page that made the latest save: its own autosaves never make it stale
+    saved_from_page = models.CharField("最后保存的页面", max_length=32, blank=True)
 
     total = models.DecimalField("总分", max_digits=7, decimal_places=2, default=Decimal(0))
     base_total = models.DecimalField("基本分", max_digits=7, decimal_places=2, default=Decimal(0))

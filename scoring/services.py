@@ -167,8 +167,7 @@ def sheets_follow_facts(*, branch, year: int, actor) -> int:
         if history:
             EntryChange.objects.bulk_create(history)
             audit_changes(sheet, history, actor)
-            sheet.updated_by = actor
-            sheet.revision += 1
+            _bump(sheet, actor)
             score_sheet_recompute(sheet, spec=spec)
             changed_sheets += 1
     return changed_sheets
@@ -283,15 +282,24 @@ def score_sheet_preview(*, sheet: ScoreSheet, raw: dict[str, RawEntry]):
     return score(spec, entries), errors
 
 
+def _bump(sheet: ScoreSheet, actor, page: str = "") -> None:
+    """A new revision of the sheet, made by ``actor`` from ``page`` (blank: not from a fill page)."""
+    sheet.updated_by = actor
+    sheet.revision += 1
+    sheet.saved_from_page = page
+
+
 @transaction.atomic
-def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int | None = None) -> list[str]:
+def score_sheet_save(
+    *, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int | None = None, page: str = ""
+) -> list[str]:
     """Validate every entry, then save them all or none. Returns the codes of
     the items whose entry changed.
 
     ``revision`` is the sheet's revision the user was shown; if the sheet has
     been saved since, nothing is saved (StaleSheet). Locked sheets and items
     are refused."""
-    sheet = _locked_for_write(sheet, revision)
+    sheet = _locked_for_write(sheet, revision, page)
     spec = framework_spec(sheet.framework)
     parsed, errors = _parse(spec, sheet, raw)
     existing = sheet_entries(sheet)
@@ -331,8 +339,7 @@ def score_sheet_save(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revi
     EntryChange.objects.bulk_create(history)
     audit_changes(sheet, history, actor)
     if changed:
-        sheet.updated_by = actor
-        sheet.revision += 1
+        _bump(sheet, actor, page)
         score_sheet_recompute(sheet, spec=spec)
     return changed
 
@@ -399,11 +406,11 @@ def _affirmed_entry(item) -> Entry | None:
 
 
 @transaction.atomic
-def sheet_affirm(*, sheet: ScoreSheet, aspect: str, actor, revision: int) -> list[str]:
+def sheet_affirm(*, sheet: ScoreSheet, aspect: str, actor, revision: int, page: str = "") -> list[str]:
     """The filler's one-tap statement for an aspect: every open item of it that nobody has
     filled takes ``_affirmed_entry``, marked as affirmed and kept in the history as her
     statement. Items already filled (by her or from records) are left as they are."""
-    sheet = _locked_for_write(sheet, revision)
+    sheet = _locked_for_write(sheet, revision, page)
     spec = framework_spec(sheet.framework)
     section = next((a for a in spec.aspects if a.code == aspect), None)
     if section is None:
@@ -434,16 +441,17 @@ def sheet_affirm(*, sheet: ScoreSheet, aspect: str, actor, revision: int) -> lis
     EntryChange.objects.bulk_create(history)
     audit_changes(sheet, history, actor)
     if history:
-        sheet.updated_by = actor
-        sheet.revision += 1
+        _bump(sheet, actor, page)
         score_sheet_recompute(sheet, spec=spec)
     return [change.item_code for change in history]
 
 
-def _locked_for_write(sheet: ScoreSheet, revision: int | None) -> ScoreSheet:
-    """The sheet, locked for this transaction, if ``revision`` is still current and it is open."""
+def _locked_for_write(sheet: ScoreSheet, revision: int | None, page: str = "") -> ScoreSheet:
+    """The sheet, locked for this transaction, if ``revision`` is still current and it is open.
+    A revision the same ``page`` moved on since counts as current: its own autosaves only ever
+    follow its own view (had anyone else saved in between, the page could not have saved after)."""
     sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=sheet.pk)
-    if revision is not None and revision != sheet.revision:
+    if revision is not None and revision != sheet.revision and not (page and page == sheet.saved_from_page):
         raise StaleSheet(
             ERROR_STALE.format(
                 who=sheet.updated_by or "他人", when=timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")
@@ -454,14 +462,14 @@ def _locked_for_write(sheet: ScoreSheet, revision: int | None) -> ScoreSheet:
     return sheet
 
 
-def score_sheet_autosave(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int):
+def score_sheet_autosave(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int, page: str = ""):
     """Save as it is typed: every valid entry is saved at once; what cannot be saved yet (a
     refused value, a missing reason) is kept as this person's draft, exactly as typed, and
     shown again when the sheet is next opened. Returns (changed codes, errors by code)."""
     spec = framework_spec(sheet.framework)
     _parsed, errors = _parse(spec, sheet, raw)
     valid = {code: entry for code, entry in raw.items() if code not in errors}
-    changed = score_sheet_save(sheet=sheet, raw=valid, actor=actor, revision=revision) if valid else []
+    changed = score_sheet_save(sheet=sheet, raw=valid, actor=actor, revision=revision, page=page) if valid else []
     kept = {code: vars(entry) for code, entry in raw.items() if code in errors}
     if kept:
         SheetDraft.objects.update_or_create(sheet=sheet, user=actor, defaults={"raw": kept})
@@ -518,7 +526,6 @@ def sheet_follow_basis(*, sheet: ScoreSheet, codes, actor) -> list[str]:
     EntryChange.objects.bulk_create(history)
     audit_changes(sheet, history, actor)
     if moved:
-        sheet.updated_by = actor
-        sheet.revision += 1
+        _bump(sheet, actor)
         score_sheet_recompute(sheet)
     return moved

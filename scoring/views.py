@@ -2,6 +2,7 @@
 print, offline .xlsx). Lookups go through the scoped querysets: outside the
 user's unit a sheet does not exist (404)."""
 
+import uuid
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -299,29 +300,18 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
     return groups
 
 
-def _session_key(sheet) -> str:
-    return f"sheet-{sheet.pk}-own-revisions"
-
-
-def _remember_revision(request, sheet) -> None:
-    """Note that this browser session made the sheet's current revision (an autosave)."""
-    own = request.session.get(_session_key(sheet), [])
-    request.session[_session_key(sheet)] = [*own[-50:], sheet.revision]
-
-
-def _posted_revision(request, sheet) -> int:
-    """The revision the page was typed on. The page's own autosaves may have moved the sheet on
-    while the page was submitted (the form carries everything they saved and more), so a
-    revision older than the sheet's only by this session's autosaves counts as current; a save
-    by anyone else in between still makes it stale."""
+def _posted_revision(request) -> int:
     revision = request.POST.get("revision", "")
     if not revision.isdigit():
         # a save must say which version it was typed on, or it could overwrite a newer one
         raise StaleSheet(ERROR_NO_REVISION)
-    posted, own = int(revision), set(request.session.get(_session_key(sheet), []))
-    if posted < sheet.revision and all(r in own for r in range(posted + 1, sheet.revision + 1)):
-        return sheet.revision
-    return posted
+    return int(revision)
+
+
+def _posted_page(request) -> str:
+    """The token of the page load the request comes from (see ``ScoreSheet.saved_from_page``)."""
+    page = request.POST.get("page", "")
+    return page if len(page) == 32 and page.isalnum() else ""
 
 
 def _after_save(request, sheet, panels):
@@ -329,7 +319,9 @@ def _after_save(request, sheet, panels):
     aspect = request.POST.get("affirm", "")
     if aspect:
         sheet.refresh_from_db()
-        stated = sheet_affirm(sheet=sheet, aspect=aspect, actor=request.user, revision=sheet.revision)
+        stated = sheet_affirm(
+            sheet=sheet, aspect=aspect, actor=request.user, revision=sheet.revision, page=_posted_page(request)
+        )
         messages.success(request, f"已声明第{aspect}部分：{len(stated)} 项按「无扣分情形、按标准」填入，可逐项修改。")
         return redirect(f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#aspect-{aspect}")
     if request.POST.get("next") and panels and panels[0].next_url:
@@ -353,7 +345,13 @@ def sheet_fill(request, pk):
             raise PermissionDenied("您不能填写这一环节的评分表。")
         raw = _raw_from_post(request.POST, spec, sheet)
         try:
-            score_sheet_save(sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request, sheet))
+            score_sheet_save(
+                sheet=sheet,
+                raw=raw,
+                actor=request.user,
+                revision=_posted_revision(request),
+                page=_posted_page(request),
+            )
             SheetDraft.objects.filter(sheet=sheet, user=request.user).delete()
             return _after_save(request, sheet, panels)
         except SheetEntryErrors as refused:
@@ -385,6 +383,7 @@ def sheet_fill(request, pk):
             "returned": sorted(sheet.returned_reasons.items()),
             "panels": panels,
             "basis_label": basis_label(sheet),
+            "page_token": uuid.uuid4().hex,
         },
     )
 
@@ -400,7 +399,11 @@ def sheet_autosave(request, pk):
     status, errors = "", {}
     try:
         changed, errors = score_sheet_autosave(
-            sheet=sheet, raw=raw, actor=request.user, revision=_posted_revision(request, sheet)
+            sheet=sheet,
+            raw=raw,
+            actor=request.user,
+            revision=_posted_revision(request),
+            page=_posted_page(request),
         )
         status = f"已自动保存 {timezone.localtime():%H:%M:%S}" if changed else ""
         if errors:
@@ -412,10 +415,7 @@ def sheet_autosave(request, pk):
             sheet=sheet, user=request.user, defaults={"raw": {code: vars(e) for code, e in raw.items()}}
         )
         status = str(refused)
-    before = sheet.revision
     sheet.refresh_from_db()
-    if sheet.revision == before + 1 and sheet.updated_by_id == request.user.pk:
-        _remember_revision(request, sheet)
     result, _ = score_sheet_preview(sheet=sheet, raw={code: e for code, e in raw.items() if code in errors})
     return render(
         request,

@@ -50,16 +50,18 @@ def test_a_secretary_submits_her_wuhao_self_assessment_in_one_sitting(login, tmp
     page.wait_for_url(re.compile(r"/scoring/sheets/\d+/$"))
     sheet_url = page.url
     assert "还剩" in page.get_by_test_id("sheet-deadline").inner_text()
-    # filled from the records before she types anything: 2.1 (income) and 5.5 (satisfaction)
+    # filled from the records before she types anything, e.g. 1.1 (the register), 2.1 (income), 5.5 (satisfaction)
     assert page.locator("#v-2\\.1-no").is_checked()
     assert "满意率" in page.get_by_test_id("fact-5.5").inner_text()
+    assert "党员名册" in page.get_by_test_id("fact-1.1").inner_text()
 
     # one tap per aspect: "本部分无扣分情形", her statement for the items nobody filled
     while page.locator("[data-testid^=affirm-]").count():
         you.tap(page.locator("[data-testid^=affirm-]").first)
         page.wait_for_load_state()
-    assert page.get_by_test_id("affirmed-1.1").is_visible()
-    assert page.locator("input[name='1.1-value']").input_value() == "0"  # no deduction stated
+    assert page.get_by_test_id("affirmed-1.2").is_visible()
+    assert page.locator("input[name='1.6-value']").input_value() == "0"  # no deduction stated
+    assert page.get_by_test_id("affirmed-1.1").count() == 0  # 1.1 came from the member register
     assert page.locator("#v-2\\.1-no").is_checked()  # the record's verdict is not overwritten
 
     # a photo for 1.2: sent as soon as it is chosen, nothing reloaded

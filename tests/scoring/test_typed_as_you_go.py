@@ -58,19 +58,27 @@ def test_autosave_saves_what_is_valid_and_keeps_the_rest_as_typed(client_for, ca
     assert not SheetDraft.objects.filter(sheet=sheet).exists()
 
 
-def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_persons_save_is(client_for, cast, sheet):
+def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_persons_save_is(
+    client_for, cast, sheet
+):
     secretary = cast.users["branch_secretary"]
     client = client_for(secretary)
-    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
-    _autosave(client, sheet, {"1.2-value": "3"})  # moved the sheet on while the page still holds `seen`
     url = reverse("scoring:sheet_fill", args=[sheet.pk])
-    client.post(url, {"1.2-value": "3", "1.4-value": "2", "revision": seen})
+    page = client.get(url).content.decode()
+    token = page.split('name="page" value="')[1][:32]
+    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    # the page's autosave moves the sheet on while the page's own form still holds `seen`
+    _autosave(client, sheet, {"1.2-value": "3", "page": token})
+    client.post(url, {"1.2-value": "3", "1.4-value": "2", "revision": seen, "page": token})
     assert sheet.entries.get(item__code="1.4").points == 2
 
-    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    # another page load (another tab) with the old revision is stale
+    refused = client.post(url, {"1.4-value": "1", "revision": seen, "page": "0" * 32})
+    assert "保存失败" in refused.content.decode()
+    # and so is this page once someone else has saved in between
     staff = cast.users["township_staff"]
-    score_sheet_save(sheet=sheet, raw={"1.5": RawEntry(value="1")}, actor=staff, revision=seen)
-    refused = client.post(url, {"1.4-value": "1", "revision": seen})
+    score_sheet_save(sheet=sheet, raw={"1.5": RawEntry(value="1")}, actor=staff)
+    refused = client.post(url, {"1.4-value": "1", "revision": seen + 2, "page": token})
     assert "保存失败" in refused.content.decode()
     assert sheet.entries.get(item__code="1.4").points == 2
 
