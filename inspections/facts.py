@@ -32,11 +32,16 @@ def ledger_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
         row = counts.get(branch_id, {"n": 0, "overdue": 0, "late": 0})
         closed_late = row["late"] - row["overdue"]
         result[branch_id] = {
+            # none on the ledger says nothing of the three lists: no value, the item is left to the filler
+            "ledger_items": FactValue(
+                Decimal(row["n"]) if row["n"] else None,
+                f"问题台账：{period.label}列入台账的问题 {row['n']} 项，问题、任务、责任三张清单和整改措施由台账生成",
+            ),
             "ledger_overdue": FactValue(
                 Decimal(row["late"]),
                 f"问题台账：{period.label}到期的问题 {row['n']} 项，逾期未销号 {row['overdue']} 项"
                 + (f"、逾期后才销号 {closed_late} 项" if closed_late else ""),
-            )
+            ),
         }
     return result
 

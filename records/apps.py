@@ -13,4 +13,5 @@ class RecordsConfig(AppConfig):
         "Appraisal": (),
         "PointsRule": ("updated_at",),
         "RecordPhoto": (),
+        "BranchDocument": (),
     }

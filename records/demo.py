@@ -20,7 +20,9 @@ from records.models import (
     Absence,
     AbsenceReason,
     Appraisal,
+    BranchDocument,
     DeedKind,
+    DocumentKind,
     LifeKind,
     MemberDeed,
     OrganisationalLife,
@@ -128,7 +130,44 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
         + _pledges(branch, members, rng, recorder, staff, today, year, last_month)
         + _appraisal(branch, staff, today, year)
         + _activities(branch, members, recorder, today, year)
+        + _education(branch, recorder, today, year)
+        + _documents(branch, recorder, today, year)
     )
+
+
+EDUCATION = [
+    (LifeKind.RELAY_STUDY, 3, 15, "传达学习全国两会精神和县委全会部署，研究本村落实措施"),
+    (LifeKind.RELAY_STUDY, 9, 10, "传达学习上级关于秋季防火和乡村振兴的部署"),
+    (LifeKind.CENTRAL_TRAINING, 5, 20, "参加镇党委组织的农村党员集中轮训"),
+    (LifeKind.THEORY_TALK, 6, 28, "“七一”理论宣讲：党的创新理论进村入户"),
+    (LifeKind.WINTER_TRAINING, 1, 12, "农村党员冬训：学习党的创新理论和惠农政策"),
+    (LifeKind.SKILLS_TRAINING, 1, 14, "冬训实用技能培训：花椒修剪和病虫害防治"),
+]
+
+
+def _education(branch, recorder, today: date, year: int) -> int:
+    """Members' education (传达学习, 轮训, 宣讲, 冬训 with practical skills); most branches keep most of it."""
+    rng = random.Random(f"education{branch.name}")  # its own generator: the records above are unchanged
+    records = [
+        OrganisationalLife(branch=branch, kind=kind, held_on=date(year, month, day), topic=topic, recorded_by=recorder)
+        for kind, month, day, topic in EDUCATION
+        if date(year, month, day) <= today and rng.random() < 0.85
+    ]
+    OrganisationalLife.objects.bulk_create(records)
+    return len(records)
+
+
+def _documents(branch, recorder, today: date, year: int) -> int:
+    """The year's standing documents (台账资料): a branch keeps most of what the standards ask for."""
+    rng = random.Random(f"documents{branch.name}")
+    keeps = 0.7 + rng.random() / 4
+    documents = [
+        BranchDocument(branch=branch, kind=kind, year=year, title=f"{branch.name}{year}年{label}", recorded_by=recorder)
+        for kind, label in DocumentKind.choices
+        if rng.random() < keeps
+    ]
+    BranchDocument.objects.bulk_create(documents)
+    return len(documents)
 
 
 def _life_records(branch, members, rng, recorder, today: date, year: int) -> int:

@@ -3,7 +3,15 @@ from django import forms
 
 from branches.forms import CrispyFormMixin
 from branches.models import Member
-from records.models import ATTENDANCE_KINDS, AbsenceReason, DeedKind, LifeKind, PledgeStatus, ProblemCategory
+from records.models import (
+    ATTENDANCE_KINDS,
+    AbsenceReason,
+    DeedKind,
+    DocumentKind,
+    LifeKind,
+    PledgeStatus,
+    ProblemCategory,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -194,3 +202,11 @@ class AppraisalForm(CrispyFormMixin, forms.Form):
 class PointsRuleForm(forms.Form):
     points = forms.DecimalField(label="每次积分", min_value=0, max_digits=5, decimal_places=1)
     yearly_cap = forms.DecimalField(label="年度上限", min_value=0, max_digits=6, decimal_places=1)
+
+
+class DocumentForm(CrispyFormMixin, forms.Form):
+    submit_label = "保存材料"
+    kind = forms.ChoiceField(label="材料", choices=DocumentKind.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label="标题或说明（可不填）", max_length=200, required=False)
+    photos = PhotosField(label="文件或照片（PDF、JPG、PNG）")

@@ -31,6 +31,11 @@ class LifeKind(models.TextChoices):
     VILLAGE_AFFAIRS_DISCLOSURE = "village_affairs_disclosure", "村务公开"
     FINANCE_DISCLOSURE = "finance_disclosure", "财务公开"
     ENVIRONMENT_CLEANUP = "environment_cleanup", "环境卫生集中整治"
+    RELAY_STUDY = "relay_study", "传达学习上级决策部署"
+    CENTRAL_TRAINING = "central_training", "党员集中轮训"
+    THEORY_TALK = "theory_talk", "理论宣讲"
+    WINTER_TRAINING = "winter_training", "党员冬训"
+    SKILLS_TRAINING = "skills_training", "实用技能培训"
 
 
 # The kinds of organisational life proper: meetings where every member is due, so a member
@@ -350,3 +355,70 @@ class Appraisal(models.Model):
             return None
         rate = Decimal(100 * (self.satisfied + self.basically_satisfied)) / self.valid_forms
         return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class DocumentKind(models.TextChoices):
+    """The standing documents (plans, rules, lists, ledgers) the campaigns' standards ask a branch
+    to have; kept once a year here, every score sheet that asks for one reads it."""
+
+    STUDY_PLAN = "study_plan", "年度学习计划"
+    STUDY_RECORDS = "study_records", "党员学习记录"
+    TWO_STUDIES_PLAN = "two_studies_plan", "“两学一做”学习教育计划及记录"
+    THEME_EDUCATION = "theme_education", "主题教育实施方案及总结"
+    DEVELOPMENT_PLAN = "development_plan", "村发展规划"
+    POVERTY_PLAN = "poverty_plan", "脱贫攻坚（巩固提升）计划"
+    ASSISTANCE_MEASURES = "assistance_measures", "帮扶措施（落实到户）"
+    ECONOMY_PLAN = "economy_plan", "党建引领集体经济提升计划"
+    ECONOMY_FIVE_YEAR = "economy_five_year", "集体经济五年发展规划"
+    IDLE_ASSETS = "idle_assets", "集体闲置资源清册"
+    SANITATION_RULES = "sanitation_rules", "人居环境长效管理制度（含“门前三包”）"
+    CLEANERS = "cleaners", "保洁员名单及考勤"
+    SANITATION_DUTIES = "sanitation_duties", "清扫收集转运处理责任人公示"
+    GRID_MAP = "grid_map", "网格划分图"
+    GRID_STAFF = "grid_staff", "网格员名单及公示"
+    GRID_SERVICE = "grid_service", "网格服务台账"
+    PETTY_POWER_LIST = "petty_power_list", "“小微权力”清单及运行流程图（公开）"
+    VILLAGER_COUNCIL = "villager_council", "村民议事会（村民说事）活动记录"
+    LEFT_BEHIND_LEDGER = "left_behind_ledger", "“三留守”人员信息台账"
+    LEFT_BEHIND_PAIRS = "left_behind_pairs", "“三留守”关爱结对名单"
+    LEFT_BEHIND_VISITS = "left_behind_visits", "“三留守”走访关爱记录"
+    SUPERVISION_DUTIES = "supervision_duties", "村务监督委员会职责权限（公开）"
+    SUPERVISION_RECORDS = "supervision_records", "村务监督工作记录"
+    ON_DUTY_ROTA = "on_duty_rota", "村干部坐班排班表（公开）"
+    ON_DUTY_REGISTER = "on_duty_register", "坐班登记簿"
+    WECHAT_GROUP = "wechat_group", "党支部微信群（党员均已入群）"
+    THREE_CHAINS = "three_chains", "“三链建设”台账"
+    LOOK_BACK = "look_back", "标准化“回头看”查漏补缺记录"
+    LEADING_GROUP = "leading_group", "标准化工作领导小组及分工"
+    PROMOTION_PLAN = "promotion_plan", "党支部标准化推进计划"
+    VENUE_RULES = "venue_rules", "活动场所管理制度"
+    CADRE_TRAINING = "cadre_training", "村干部教育培训措施及记录"
+    CADRE_SELECTION = "cadre_selection", "村干部培养选拔措施及记录"
+    CADRE_SUPERVISION = "cadre_supervision", "村干部监督监管措施及记录"
+    CADRE_APPRAISAL = "cadre_appraisal", "村干部评议考核措施及记录"
+    CADRE_INCENTIVES = "cadre_incentives", "村干部激励保障措施及记录"
+
+
+class BranchDocument(models.Model):
+    """One standing document of a branch for one year, with its files: kept once, read by every
+    score sheet whose standard asks for it (and shown there as the item's evidence). Never
+    replaced: a newer version is another record; the earlier one stays readable."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="documents", verbose_name="党支部")
+    kind = models.CharField("材料", max_length=30, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("标题或说明", max_length=200, blank=True)
+    photos = models.ManyToManyField(RecordPhoto, blank=True, related_name="+", verbose_name="文件或照片")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "台账资料"
+        ordering = ["kind", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.year}年 {self.get_kind_display()}"

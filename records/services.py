@@ -10,6 +10,7 @@ from branches.signals import facts_changed
 from records.models import (
     Absence,
     Appraisal,
+    BranchDocument,
     MemberDeed,
     OrganisationalLife,
     Pledge,
@@ -239,3 +240,15 @@ def appraisal_record(
     if member is None:
         facts_changed.send(sender=Appraisal, branch=branch, year=held_on.year, actor=actor)
     return appraisal
+
+
+@transaction.atomic
+def document_record(*, branch: Branch, kind, year: int, title="", photos=(), actor) -> BranchDocument:
+    """Keep a standing document once for the year; every sheet of that year that asks for it follows."""
+    _require_recorder(actor, branch)
+    document = BranchDocument.objects.create(
+        branch=branch, kind=kind, year=year, title=title.strip(), recorded_by=actor
+    )
+    _attach(document, branch, photos, actor)
+    facts_changed.send(sender=BranchDocument, branch=branch, year=year, actor=actor)
+    return document

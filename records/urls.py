@@ -14,6 +14,7 @@ urlpatterns = [
     path("pledges/<int:pk>/resolve/", views.pledge_resolve, name="pledge_resolve"),
     path("pledges/<int:pk>/comment/", views.pledge_comment, name="pledge_comment"),
     path("<int:pk>/appraisals/", views.appraisals, name="appraisals"),
+    path("<int:pk>/documents/", views.documents, name="documents"),
     path("points/", views.points_scheme, name="points_scheme"),
     path("photos/<int:pk>/", views.photo_file, name="photo"),
     path("photos/<int:pk>/display/", views.photo_file, {"variant": "display"}, name="photo_display"),

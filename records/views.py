@@ -21,6 +21,7 @@ from common.files import UploadRefused, stored_file_response
 from records.forms import (
     AppraisalForm,
     DeedForm,
+    DocumentForm,
     OrganisationalLifeForm,
     PledgeCommentForm,
     PledgeForm,
@@ -30,7 +31,9 @@ from records.forms import (
 )
 from records.models import (
     Appraisal,
+    BranchDocument,
     DeedKind,
+    DocumentKind,
     LifeKind,
     MemberDeed,
     OrganisationalLife,
@@ -48,6 +51,7 @@ RECORD_TABS = [
     ("problems", "解决困难问题"),
     ("pledges", "公开承诺"),
     ("appraisals", "群众评议"),
+    ("documents", "台账资料"),
 ]
 
 
@@ -346,3 +350,38 @@ def photo_file(request, pk, variant="original"):
         detail={"sha256": photo.sha256, "variant": variant},
     )
     return stored_file_response(photo, variant)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request, pk):
+    """The branch's standing documents of a year, each kept once: which the standards ask for, which
+    are on record (with their files), and a form to add one."""
+    branch = _branch(request.user, pk)
+    may_record = BranchDocument.objects.role_may_edit(request.user)
+    year = requested_year(request)
+    form = DocumentForm(request.POST or None, request.FILES or None, initial={"year": year})
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("您不能为该党支部记录。")
+        record = _save(
+            request,
+            form,
+            lambda data: services.document_record(branch=branch, actor=request.user, **data),
+            "已保存：{record}；用到它的评分表已随之更新。",
+        )
+        if record:
+            return redirect(f"{_url('documents', branch.pk)}?year={record.year}")
+    kept: dict[str, list] = {}
+    for document in branch.documents.filter(year=year).prefetch_related("photos"):
+        kept.setdefault(document.kind, []).append(document)
+    return _page(
+        request,
+        "records/documents.html",
+        branch,
+        "documents",
+        year,
+        form=form if may_record else None,
+        kinds=[(kind, label, kept.get(kind, [])) for kind, label in DocumentKind.choices],
+        kept_count=len(kept),
+    )

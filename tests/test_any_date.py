@@ -66,7 +66,8 @@ def test_the_demo_county_is_whole_on_the_day(db, day, client):
     facts, entries = sheet_facts(sheet), sheet_entries(sheet)
     for item in framework_spec(sheet.framework).items():
         if item.fact:
-            assert facts[item.fact].value is not None, item.code
+            # every fact has a value, but the ledger's count where 法泥村 has no problem on it that year
+            assert facts[item.fact].value is not None or item.fact == "ledger_items", item.code
             expected = prefilled_entry(item, facts[item.fact])
             if expected is not None:
                 got = entries[item.code]

@@ -33,6 +33,8 @@ from records.models import (
 
 from ..engine import Entry
 from ..spec import SHORTFALL_FACTS, ItemSpec
+from .activities import EDUCATION_KINDS, WINTER_KINDS
+from .documents import document_links
 from .families import facts_for_branches
 from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_ONE_KINDS, FactValue, Period, RecordLink
 
@@ -134,7 +136,10 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
     theme = by_kind.get(LifeKind.THEME_DAY, [])
     meetings = [link for kind in ATTENDANCE_KINDS for link in by_kind.get(kind, [])]
     disclosures = [link for kind in DISCLOSURE_KINDS for link in by_kind.get(kind, [])]
-    return {
+    return document_links(branch, period) | {
+        "relay_studies": by_kind.get(LifeKind.RELAY_STUDY, []),
+        "education_forms": [link for kind in EDUCATION_KINDS for link in by_kind.get(kind, [])],
+        "winter_training": [link for kind in WINTER_KINDS for link in by_kind.get(kind, [])],
         "member_appraisals": by_kind.get(LifeKind.MEMBER_APPRAISAL, []),
         "heart_to_heart_talks": by_kind.get(LifeKind.HEART_TO_HEART_TALK, []),
         "work_reports": by_kind.get(LifeKind.WORK_REPORT, []),

@@ -23,7 +23,11 @@ COUNTED_KINDS = {
     "work_reports": (LifeKind.WORK_REPORT, "向党员群众报告工作"),
     "dual_reviews": (LifeKind.DUAL_REVIEW, "开展“双述双评”述职评议"),
     "one_matter_discussions": (LifeKind.ONE_MATTER_DISCUSSION, "按“一事一议”议事"),
+    "relay_studies": (LifeKind.RELAY_STUDY, "传达学习上级决策部署"),
 }
+# the forms of members' education (标准化 5.4.1: 轮训培训、理论宣讲、生活锻炼等) and the winter training
+EDUCATION_KINDS = (LifeKind.CENTRAL_TRAINING, LifeKind.THEORY_TALK, LifeKind.WINTER_TRAINING, LifeKind.SKILLS_TRAINING)
+WINTER_KINDS = (LifeKind.WINTER_TRAINING, LifeKind.SKILLS_TRAINING)
 
 
 def life_rows(ids: list[int], period: Period) -> LifeRows:
@@ -70,8 +74,32 @@ def activity_facts(ids: list[int], period: Period, today: date, life: LifeRows) 
             + (f"{'、'.join(f'{m}月' for m in no_cleanup)}没有" if no_cleanup else "已过的每个月都有"),
         )
         facts.update(_disclosure_facts(held, due_quarters, period))
+        facts.update(_education_facts(n, period))
         result[branch_id] = facts
     return result
+
+
+def _education_facts(n: dict[str, int], period: Period) -> dict[str, FactValue]:
+    """How many forms of members' education were held, and the winter training (with practical skills)."""
+    forms = [kind for kind in EDUCATION_KINDS if n.get(kind)]
+    winter = bool(n.get(LifeKind.WINTER_TRAINING))
+    skills = winter and bool(n.get(LifeKind.SKILLS_TRAINING))
+    return {
+        "education_forms": FactValue(
+            Decimal(len(forms)),
+            f"组织生活记录：{period.label}党员教育形式 {len(forms)} 种"
+            + (f"（{'、'.join(LifeKind(kind).label for kind in forms)}）" if forms else ""),
+        ),
+        "winter_training": FactValue(
+            Decimal(int(winter) + int(skills)),
+            f"组织生活记录：{period.label}"
+            + (
+                "组织了党员冬训" + ("，含实用技能培训" if skills else "，未见实用技能培训记录")
+                if winter
+                else "未见党员冬训记录"
+            ),
+        ),
+    }
 
 
 def _disclosure_facts(held: dict[str, set], due_quarters: list, period: Period) -> dict[str, FactValue]:

@@ -21,6 +21,7 @@ from records.models import (
 )
 
 from .activities import LifeRows, activity_facts, life_rows, org_life_shortfalls, record_quality_facts
+from .documents import document_facts
 from .registry import registered_families
 from .values import (
     COMMITTEE_FROM_MEMBERS,
@@ -46,7 +47,7 @@ YOUNG_AGE = 35  # 年轻党员: 35 or younger when joining
 
 
 def facts_for_branches(branch_ids, period: Period, *, today: date | None = None) -> BranchFacts:
-    """Every fact of each branch in ``branch_ids`` over ``period``, in nine queries (and one or two
+    """Every fact of each branch in ``branch_ids`` over ``period``, in ten queries (and one or two
     more for each registered family) whatever their number."""
     today = today or local_today()
     ids = list(branch_ids)
@@ -71,6 +72,7 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
         _engagement_facts(ids, period, members, deeds, pledges),
         _points_facts(ids, period, members, deeds),
         _appraisal_facts(ids, period),
+        document_facts(ids, period),
         *(family(ids, period, today) for family in registered_families()),
     )
     facts = {

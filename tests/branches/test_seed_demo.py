@@ -92,12 +92,14 @@ def test_the_demo_standardization_sheet_opens_filled_from_a_year_of_records(db, 
     linked = [item for item in framework_spec(sheet.framework).items() if item.fact]
     decided = 0
     for item in linked:
+        if item.fact == "ledger_items" and facts[item.fact].value is None:
+            continue  # no problem on 法泥村's ledger: 7.4.1 is left to the filler
         assert facts[item.fact].value is not None, item.code  # a year of records gives every fact a value
         expected = prefilled_entry(item, facts[item.fact])
         entry = entries[item.code]
         assert (entry.met, entry.occurrences, entry.points) == (expected.met, expected.occurrences, expected.points)
         decided += 1
-    assert decided == len(linked) >= 17  # every linked item is decided by what the product holds
+    assert len(linked) - 1 <= decided == len(entries.keys() & {i.code for i in linked}) and decided >= 32
 
     client.force_login(User.objects.get(username="fani"))
     page = client.get(f"/scoring/sheets/{sheet.pk}/").content.decode()

@@ -23,8 +23,8 @@ def frameworks(db):
 
 # what the wuhao sheet of the one-member 法泥村 opens with: 2.1 (income, met: 6) and the items its
 # records decide — 1.1 (no secretary recorded: 1 vacancy, 2 of 3), 1.7 (0 %), 3.5, 5.2 and 5.4 (none held
-# in 2026's months and quarters that are over: 0) → 8 points
-PREFILLED = 6
+# in 2026's months and quarters that are over: 0), and 2.2, 2.4, 3.1, 4.1, 4.3 and 4.8 (no 台账资料 kept: 0) → 8 points
+PREFILLED = 12
 PREFILLED_TOTAL = D(8)
 
 

@@ -111,6 +111,7 @@ def world(transactional_db, settings, tmp_path):
         "records:pledge_resolve": ({"pk": pledge.pk}, b),
         "records:pledge_comment": ({"pk": pledge.pk}, b),
         "records:appraisals": ({"pk": branch.pk}, b),
+        "records:documents": ({"pk": branch.pk}, b),
         "scoring:framework_detail": ({"pk": framework.pk}, t),
         "scoring:framework_export": ({"pk": framework.pk}, t),
         "scoring:framework_export_yaml": ({"pk": framework.pk}, t),
