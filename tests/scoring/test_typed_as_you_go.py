@@ -58,9 +58,7 @@ def test_autosave_saves_what_is_valid_and_keeps_the_rest_as_typed(client_for, ca
     assert not SheetDraft.objects.filter(sheet=sheet).exists()
 
 
-def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_persons_save_is(
-    client_for, cast, sheet
-):
+def test_the_page_submitted_during_its_own_autosave_is_not_stale_but_another_persons_save_is(client_for, cast, sheet):
     secretary = cast.users["branch_secretary"]
     client = client_for(secretary)
     url = reverse("scoring:sheet_fill", args=[sheet.pk])
