@@ -14,6 +14,13 @@ def _total_becomes(page, text):
     page.wait_for_function(f"() => document.querySelector('[data-testid=total]').innerText === '{text}'")
 
 
+def shown(total) -> str:
+    """A total as the sheet shows it (``floatformat:"-2"``: 37.50, 41)."""
+    from django.template.defaultfilters import floatformat
+
+    return floatformat(total, "-2")
+
+
 def test_secretary_fills_a_sheet_on_a_phone(login):
     page = login("fani", mobile=True)
     page.get_by_role("link", name="查看本支部").click()
@@ -30,25 +37,25 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     # its demo appraisal (满意 27 + 基本满意 2 of 30 valid forms: 96.7 % ≥ 95) fills 5.5 with all 8 points
     assert "满意率 96.7%" in page.locator("[data-item='5.5']").inner_text()
     # and the items its records decide (1.1 committee, 1.7 pledges and deeds, 3.5 clean-ups, 5.2
-    # disclosures, 5.4 problems solved): on the demo's records 8 + 3 + 3 + 3 + 4 + 2 = 23 on 2 December,
-    # what the months and quarters over by today make of them on another day
+    # disclosures, 5.4 problems solved; 2.2, 2.4, 3.1, 4.1, 4.3, 4.8 from the 台账资料): what the demo's
+    # records, and the months and quarters over by today, make of them
     opened = ScoreSheet.objects.filter(branch__name="法泥村党支部", framework__code="wuhao").latest("pk").total
     assert "系统数据：党员名册" in page.locator("[data-item='1.1']").inner_text()
-    assert page.get_by_test_id("total").inner_text() == f"{opened.normalize():f}"
+    assert page.get_by_test_id("total").inner_text() == shown(opened)
 
     page.fill("input[name='1.2-value']", "3")
     page.locator("input[name='1.2-value']").blur()
-    _total_becomes(page, f"{(opened + 3).normalize():f}")
+    _total_becomes(page, shown(opened + 3))
     page.fill("input[name='1.6-value']", "1")  # one deduction of 1 point on a 2-point item: 1
     page.locator("input[name='1.6-value']").blur()
-    _total_becomes(page, f"{(opened + 4).normalize():f}")
+    _total_becomes(page, shown(opened + 4))
     assert page.get_by_test_id("grade").inner_text() == "不达标"
     shot(page, "secretary_sheet_mobile", full_page=False)
 
     page.get_by_role("button", name="保存", exact=True).click()
     assert "已保存" in page.content()
     assert page.locator("input[name='1.2-value']").input_value() == "3"
-    assert page.get_by_test_id("total").inner_text() == f"{(opened + 4).normalize():f}"
+    assert page.get_by_test_id("total").inner_text() == shown(opened + 4)
 
     # Claiming the income target against the record needs a reason; without one nothing is saved.
     page.locator("label[for='v-2.1-yes']").click()
