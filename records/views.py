@@ -360,7 +360,9 @@ def documents(request, pk):
     branch = _branch(request.user, pk)
     may_record = BranchDocument.objects.role_may_edit(request.user)
     year = requested_year(request)
-    form = DocumentForm(request.POST or None, request.FILES or None, initial={"year": year})
+    chosen = request.GET.get("kind", "")
+    initial = {"year": year, "kind": chosen if chosen in DocumentKind.values else ""}
+    form = DocumentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied("您不能为该党支部记录。")
@@ -384,4 +386,5 @@ def documents(request, pk):
         form=form if may_record else None,
         kinds=[(kind, label, kept.get(kind, [])) for kind, label in DocumentKind.choices],
         kept_count=len(kept),
+        chosen=initial["kind"],
     )

@@ -147,3 +147,17 @@ def test_the_ledger_decides_7_4_1_only_when_it_holds_problems(cast, frameworks, 
         actor=cast.users["township_staff"],
     )
     assert sheet_entries(opened())["7.4.1"].met is True
+
+
+def test_the_documents_page_lists_what_is_kept_and_offers_what_is_missing(cast, secretary, client_for):
+    document_record(branch=cast.branch, kind=K.GRID_MAP, year=YEAR, title="网格图", actor=secretary)
+    client = client_for(secretary)
+    url = f"/branches/{cast.branch.pk}/documents/?year={YEAR}"
+    page = client.get(url).content.decode()
+    assert "已有 1 / 36 种" in page and "网格图" in page
+    assert 'data-testid="add-grid_staff"' in page and 'data-testid="add-grid_map"' not in page
+    chosen = client.get(f"{url}&kind=grid_staff").content.decode()
+    assert 'value="grid_staff" selected' in chosen
+    # another branch's secretary does not see it
+    other = client_for(cast.users["other_branch_secretary"]).get(url)
+    assert other.status_code == 404
