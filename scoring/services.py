@@ -13,6 +13,7 @@ from audit.services import audit_changes
 from .engine import Entry, score
 from .entries import ParsedEntry, RawEntry, entry_words, parse_entries
 from .facts import FactValue, Period, fact_values, prefilled_entry
+from .facts.members import member_facts
 from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, ScoreSheet, Section, SheetDraft, Stage
 from .selectors import framework_spec
 from .spec import FrameworkSpec, _number_out
@@ -106,9 +107,9 @@ def sheet_period(sheet: ScoreSheet) -> Period:
 
 
 def sheet_facts(sheet: ScoreSheet) -> dict[str, FactValue]:
-    """The facts behind a branch sheet's linked items (member sheets have none yet)."""
-    if sheet.framework.subject != "branch":
-        return {}
+    """The facts behind a sheet's linked items: the branch's, or on a member sheet the member's own."""
+    if sheet.member_id:
+        return member_facts(sheet.member, sheet_period(sheet))
     return fact_values(sheet.branch, sheet.year, sheet_period(sheet))
 
 
@@ -122,14 +123,14 @@ def _same(entry: ScoreEntry, expected: Entry) -> bool:
 
 @transaction.atomic
 def sheets_follow_facts(*, branch, year: int, actor) -> int:
-    """After a record changes, move the linked items of the branch's open sheets
+    """After a record changes, move the linked items of the branch's open sheets (and its members' sheets)
     of ``year`` to what the facts now say, except items a person overrode with a
     reason (and items a returned sheet keeps closed). Each move is in the
     sheet's history. Returns the number of sheets changed."""
     changed_sheets = 0
     sheets = (
         ScoreSheet.objects.select_for_update(of=("self",))
-        .filter(branch=branch, year=year, locked=False, member=None, framework__subject="branch")
+        .filter(branch=branch, year=year, locked=False)
         # (no DISTINCT: PostgreSQL refuses it with FOR UPDATE)
         .filter(Exists(Item.objects.filter(framework=OuterRef("framework"), fact__gt="")))
         .select_related("framework")
@@ -215,9 +216,7 @@ def score_sheet_create(
         basis=basis,
     )
     spec = framework_spec(framework)
-    if framework.subject != "branch":
-        facts = {}
-    elif facts is None:
+    if facts is None:
         facts = sheet_facts(sheet)  # the sheet's own period: its year, or its inspection round's quarter
     items = {item.code: item for item in framework.items.all()}
     # a verification (review) sheet opens with the level below's entries, marked as carried over:

@@ -88,10 +88,17 @@ FACTS = {
     "promotion_plan": "标准化推进计划（有：1）",
     "venue_rules": "活动场所管理制度（有：1）",
     "ledger_items": "本年列入问题台账的问题（项）",
+    # a member's own records (member sheets)
+    "member_unexcused_absences": "党员无正当理由缺席组织生活次数",
+    "member_pledge_points": "党员公开承诺及兑现得分",
+    "member_service_points": "党员结对走访和办实事得分",
+    "member_services": "党员参加志愿服务次数",
+    "member_satisfaction_rate": "党员本人群众评议满意率（%）",
 }
 # Facts that count shortfalls: a deduction item linked to one loses one occurrence per case counted.
 SHORTFALL_FACTS = frozenset(
     {
+        "member_unexcused_absences",
         "sanitation_docs_missing",
         "left_behind_docs_missing",
         "theme_days_missing",

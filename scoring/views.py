@@ -27,6 +27,7 @@ from . import selectors
 from .entries import RawEntry
 from .evidence import EvidenceRefused, evidence_add
 from .facts import fact_records, prefilled_entry
+from .facts.members import member_records
 from .forms import FrameworkImportForm, SheetCreateForm
 from .framework_io import MAX_UPLOAD_BYTES, spec_from_xlsx, spec_from_yaml, spec_to_xlsx, spec_to_yaml
 from .hooks import sheet_panels
@@ -337,7 +338,15 @@ def sheet_fill(request, pk):
     editable = may_fill(request.user, sheet)
     spec = selectors.framework_spec(sheet.framework)
     facts = sheet_facts(sheet)
-    records = fact_records(sheet.branch, sheet_period(sheet)) if facts else {}
+    records = (
+        (
+            member_records(sheet.member, sheet_period(sheet))
+            if sheet.member_id
+            else fact_records(sheet.branch, sheet_period(sheet))
+        )
+        if facts
+        else {}
+    )
     panels = sheet_panels(sheet, request.user)
     raw, errors = None, {}
     if request.method == "POST":

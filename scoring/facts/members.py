@@ -1,0 +1,155 @@
+"""Facts about one member over a period, from the records the branch keeps: absences from the
+meetings without a reason that excuses them, pledges made and kept, households visited and deeds
+done for the masses, services, and the member's own appraisal. They fill the member sheets
+(创先争优 “五个模范”) as the branch facts fill the branch sheets.
+
+Each member fact carries its worked rule in its source, e.g. ``公开承诺：承诺 2 项，已兑现 1 项、
+未兑现 1 项 → 2 + 6 − 2 = 6 分``."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Sum
+from django.urls import reverse
+
+from records.models import (
+    ATTENDANCE_KINDS,
+    Absence,
+    AbsenceReason,
+    Appraisal,
+    DeedKind,
+    MemberDeed,
+    Pledge,
+    PledgeStatus,
+)
+
+from .values import FactValue, Period, RecordLink
+
+# 因病、因事请假、外出务工经商、年老体弱 excuse an absence (the framework: 请假并事后补学的不扣分); 其他 does not
+UNEXCUSED = (AbsenceReason.OTHER,)
+VISITS_DUE, DEEDS_FOR_FULL = 4, 2  # 五个模范 3.1: at least 4 visits a year, 2 deeds for the masses
+
+
+def member_facts(member, period: Period) -> dict[str, FactValue]:
+    """Every fact of ``member`` over ``period``, in four queries."""
+    label = period.label
+    unexcused = Absence.objects.filter(
+        member=member,
+        reason__in=UNEXCUSED,
+        life__kind__in=ATTENDANCE_KINDS,
+        life__held_on__range=(period.start, period.end),
+    ).count()
+    deeds = dict(
+        MemberDeed.objects.filter(
+            member=member,
+            confirmed_at__isnull=False,
+            done_on__range=(period.start, period.end),
+            done_on__gte=member.joined_on,
+        )
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    pledges = dict(
+        Pledge.objects.filter(member=member, year=period.end.year)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    appraisal = Appraisal.objects.filter(member=member, held_on__range=(period.start, period.end)).aggregate(
+        s=Sum("satisfied"), b=Sum("basically_satisfied"), d=Sum("dissatisfied")
+    )
+    return {
+        "member_unexcused_absences": FactValue(
+            Decimal(unexcused),
+            f"组织生活记录：{label}无正当理由缺席集中学习和组织生活 {unexcused} 次（因病、请假、外出务工、年老体弱不计）",
+        ),
+        "member_pledge_points": _pledge_points(pledges, label),
+        "member_service_points": _service_points(deeds, label),
+        "member_services": FactValue(
+            Decimal(deeds.get(DeedKind.SERVICE, 0)),
+            f"服务记录：{label}参加志愿服务 {deeds.get(DeedKind.SERVICE, 0)} 次（已确认）",
+        ),
+        "member_satisfaction_rate": _satisfaction(appraisal, label),
+    }
+
+
+def _pledge_points(pledges: dict[str, int], label: str) -> FactValue:
+    """五个模范 2.2: a public pledge 2 points; all kept 6 more, 2 fewer for each not kept (nor yet kept)."""
+    made = sum(pledges.values())
+    if not made:
+        return FactValue(Decimal(0), f"公开承诺：{label}未作承诺 → 0 分")
+    short = pledges.get(PledgeStatus.NOT_KEPT, 0) + pledges.get(PledgeStatus.OPEN, 0)
+    points = 2 + max(0, 6 - 2 * short)
+    return FactValue(
+        Decimal(points),
+        f"公开承诺：{label}承诺 {made} 项，已兑现 {pledges.get(PledgeStatus.KEPT, 0)} 项、"
+        f"未兑现或待兑现 {short} 项 → 2 + {max(0, 6 - 2 * short)} = {points} 分",
+    )
+
+
+def _service_points(deeds: dict[str, int], label: str) -> FactValue:
+    """五个模范 3.1: visits (一对一帮扶) 3 points less 1 for each short of 4; deeds: 2 or more 5, one 3."""
+    visits, done = deeds.get(DeedKind.PAIRING, 0), deeds.get(DeedKind.DEED, 0)
+    visit_points = max(0, 3 - max(0, VISITS_DUE - visits))
+    deed_points = 5 if done >= DEEDS_FOR_FULL else 3 if done == 1 else 0
+    return FactValue(
+        Decimal(visit_points + deed_points),
+        f"办实事和帮扶记录：{label}结对走访 {visits} 次 → {visit_points} 分，为群众办实事 {done} 件 → "
+        f"{deed_points} 分（已确认），共 {visit_points + deed_points} 分",
+    )
+
+
+def _satisfaction(appraisal: dict, label: str) -> FactValue:
+    if appraisal["s"] is None:
+        return FactValue(None, f"群众评议：{label}尚未对本人开展评议")
+    good = appraisal["s"] + appraisal["b"]
+    valid = good + appraisal["d"]
+    rate = (Decimal(100 * good) / valid).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if valid else None
+    return FactValue(rate, f"群众评议：{label}评议本人有效测评表 {valid} 份，满意和基本满意 {good} 份，满意率 {rate}%")
+
+
+def member_records(member, period: Period) -> dict[str, list[RecordLink]]:
+    """The records behind each member fact, each linked to where it is kept."""
+    branch = member.branch
+    year = period.end.year
+    life_url = reverse("records:life", args=[branch.pk]) + f"?year={year}"
+    deeds_url = reverse("records:deeds", args=[branch.pk]) + f"?year={year}"
+    pledges_url = reverse("records:pledges", args=[branch.pk]) + f"?year={year}"
+    absences = [
+        RecordLink(
+            f"{a.life.held_on:%Y-%m-%d} {a.life.get_kind_display()}：缺席（{a.get_reason_display()}）",
+            f"{life_url}#life-{a.life_id}",
+        )
+        for a in Absence.objects.filter(member=member, life__held_on__range=(period.start, period.end))
+        .select_related("life")
+        .order_by("life__held_on")
+    ]
+    deeds: dict[str, list[RecordLink]] = {}
+    for deed in MemberDeed.objects.filter(
+        member=member, confirmed_at__isnull=False, done_on__range=(period.start, period.end)
+    ).prefetch_related("photos"):
+        deeds.setdefault(deed.kind, []).append(
+            RecordLink(
+                f"{deed.done_on:%Y-%m-%d} {deed.get_kind_display()}：{deed.description}",
+                f"{deeds_url}#deed-{deed.pk}",
+                list(deed.photos.all()),
+            )
+        )
+    pledges = [
+        RecordLink(f"{p.content}（{p.get_status_display()}）", f"{pledges_url}#pledge-{p.pk}", list(p.photos.all()))
+        for p in Pledge.objects.filter(member=member, year=year).prefetch_related("photos")
+    ]
+    appraisals = [
+        RecordLink(
+            f"{a.held_on:%Y-%m-%d} 评议本人：满意 {a.satisfied}、基本满意 {a.basically_satisfied}、不满意 {a.dissatisfied}",
+            reverse("records:appraisals", args=[branch.pk]) + f"#appraisal-{a.pk}",
+        )
+        for a in Appraisal.objects.filter(member=member, held_on__range=(period.start, period.end))
+    ]
+    return {
+        "member_unexcused_absences": absences,
+        "member_pledge_points": pledges,
+        "member_service_points": deeds.get(DeedKind.PAIRING, []) + deeds.get(DeedKind.DEED, []),
+        "member_services": deeds.get(DeedKind.SERVICE, []),
+        "member_satisfaction_rate": appraisals,
+    }
