@@ -146,3 +146,80 @@ def level_comparison(participants, spec, *, differing_only=True) -> dict[int, li
                 rows.append(row)
         result[p.pk] = rows
     return result
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One branch's result in one campaign: the decided sheet's (county's, else township's, else its
+    own) total, grade and stars, and how it moved against the same kind of campaign the year before."""
+
+    participant: Participant
+    total: object
+    grade: str
+    stars: int | None
+    decided_by: str
+    trend: str = ""
+
+
+def _decided(participant) -> tuple:
+    for sheet, by in (
+        (participant.review_sheet, "县委复核"),
+        (participant.verification_sheet, "镇党委验收"),
+        (participant.self_sheet, "自评"),
+    ):
+        if sheet is not None:
+            return sheet.total, sheet.grade, sheet.stars, by
+    return None, "", None, ""
+
+
+def _trend(now: YearResult, before: YearResult | None) -> str:
+    if before is None or now.total is None or before.total is None:
+        return ""
+    if now.stars is not None and before.stars is not None and now.stars != before.stars:
+        return "升星" if now.stars > before.stars else "降星"
+    if now.total != before.total:
+        return "上升" if now.total > before.total else "下降"
+    return "持平"
+
+
+def branch_results(participations) -> list[YearResult]:
+    """A branch's results year by year (the branch itself, not its members), newest first, each with
+    its trend against the same kind of campaign the year before; one query."""
+    rows = sorted(
+        participations.filter(member__isnull=True).select_related(
+            "campaign", "self_sheet", "verification_sheet", "review_sheet"
+        ),
+        key=lambda p: (p.campaign.kind, p.campaign.year),
+    )
+    results, previous = [], {}
+    for participant in rows:
+        total, grade, stars, by = _decided(participant)
+        result = YearResult(participant, total, grade, stars, by)
+        kind = participant.campaign.kind
+        before = previous.get(kind)
+        if before is not None and before.participant.campaign.year < participant.campaign.year:
+            result = YearResult(participant, total, grade, stars, by, _trend(result, before))
+        previous[kind] = result
+        results.append(result)
+    return sorted(results, key=lambda r: (-r.participant.campaign.year, r.participant.campaign.kind))
+
+
+def stars_table(user, kind: str, year: int) -> list[dict]:
+    """Each branch the user sees, its result in ``kind`` campaigns of ``year`` against ``year`` − 1,
+    laggards (降星, 下降) first; one query."""
+    participants = (
+        Participant.objects.visible_to(user)
+        .filter(member__isnull=True, campaign__kind=kind, campaign__year__in=(year - 1, year))
+        .select_related("branch__township", "campaign", "self_sheet", "verification_sheet", "review_sheet")
+    )
+    by_branch: dict[int, dict] = {}
+    for participant in participants:
+        total, grade, stars, by = _decided(participant)
+        row = by_branch.setdefault(participant.branch_id, {"branch": participant.branch, "before": None, "now": None})
+        row["now" if participant.campaign.year == year else "before"] = YearResult(participant, total, grade, stars, by)
+    rows = []
+    for row in by_branch.values():
+        row["trend"] = _trend(row["now"], row["before"]) if row["now"] else ""
+        rows.append(row)
+    order = {"降星": 0, "下降": 1, "": 2, "持平": 3, "上升": 4, "升星": 5}
+    return sorted(rows, key=lambda r: (order.get(r["trend"], 2), r["branch"].township.name, r["branch"].name))

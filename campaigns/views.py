@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from branches.scoping import Role
-from common.dates import today
+from common.dates import recent_years, requested_year, today
 from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
@@ -389,4 +389,28 @@ def publicity_page(request, token):
             "received": request.GET.get("received") == "1",
         },
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def stars(request):
+    """Each branch's stars and grade this year against last, per kind of campaign (the laggards first)."""
+    if request.user.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER):
+        raise PermissionDenied("只有县、乡镇党委工作人员可以查看星级对比。")
+    kind = request.GET.get("kind", "standardization")
+    kinds = dict(Campaign._meta.get_field("kind").choices)
+    if kind not in kinds:
+        kind = "standardization"
+    year = requested_year(request)
+    return render(
+        request,
+        "campaigns/stars.html",
+        {
+            "rows": selectors.stars_table(request.user, kind, year),
+            "kind": kind,
+            "kind_label": kinds[kind],
+            "kinds": kinds,
+            "year": year,
+            "years": recent_years(),
+        },
     )

@@ -190,6 +190,7 @@ def branch_page(branch, user) -> dict:
     from branches.models import Member
     from branches.selectors import branch_figures, branch_members
     from campaigns.models import Participant, State
+    from campaigns.selectors import branch_results
     from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
     from scoring.models import ScoreSheet
 
@@ -206,6 +207,7 @@ def branch_page(branch, user) -> dict:
         .order_by("-year", "-updated_at"),
         "titles": participations.filter(state=State.NAMED, member__isnull=True).order_by("-named_on"),
         "participations": participations.order_by("-campaign__year"),
+        "results": branch_results(participations),
         "action_flags": SecretaryActionFlag.objects.visible_to(user).filter(branch=branch, resolved_at=None),
         "open_ledger": LedgerItem.objects.filter(branch=branch)
         .exclude(status=LedgerStatus.CLOSED)
