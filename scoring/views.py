@@ -420,9 +420,7 @@ def sheet_autosave(request, pk):
     except SheetEntryErrors as refused:
         errors, status = refused.errors, "有误，暂未保存"
     except (StaleSheet, SheetLocked) as refused:
-        SheetDraft.objects.update_or_create(
-            sheet=sheet, user=request.user, defaults={"raw": {code: vars(e) for code, e in raw.items()}}
-        )
+        # what was typed stays on this page; it is not kept as a draft to come back over the newer entries
         status = str(refused)
     sheet.refresh_from_db()
     result, _ = score_sheet_preview(sheet=sheet, raw={code: e for code, e in raw.items() if code in errors})

@@ -165,3 +165,16 @@ def test_the_verification_page_marks_carried_and_changed_items(client_for, cast,
     assert 'data-testid="carried-1.3"' not in page
     assert 'data-testid="differs-1.3">已改 · 自评 4 分' in page
     assert 'placeholder="与自评不同时，写明改动理由"' in page
+
+
+def test_a_stale_autosave_keeps_nothing_that_could_come_back_over_newer_entries(client_for, cast, sheet):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    client = client_for(secretary)
+    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    score_sheet_save(sheet=sheet, raw={"1.2": RawEntry(value="1")}, actor=staff, revision=seen)
+    answer = client.post(
+        reverse("scoring:sheet_autosave", args=[sheet.pk]), {"1.2-value": "3", "revision": seen, "page": "a" * 32}
+    )
+    assert "保存失败" in answer.content.decode()  # the stale tab says so; its typing stays on it
+    assert sheet.entries.get(item__code="1.2").points == 1
+    assert not SheetDraft.objects.filter(sheet=sheet, user=secretary).exists()
