@@ -375,7 +375,7 @@ def documents(request, pk):
         if record:
             return redirect(f"{_url('documents', branch.pk)}?year={record.year}")
     kept: dict[str, list] = {}
-    for document in branch.documents.filter(year=year).prefetch_related("photos"):
+    for document in branch.documents.filter(year=year).select_related("recorded_by").prefetch_related("photos"):
         kept.setdefault(document.kind, []).append(document)
     return _page(
         request,

@@ -53,7 +53,7 @@ def parse_entries(
     spec: FrameworkSpec,
     raw: dict[str, RawEntry],
     facts: dict[str, FactValue],
-    basis: dict[str, Entry] | None = None,
+    basis: dict[str, Entry] | None = None,  # None: a sheet scored on its own
     basis_label: str = "",
 ) -> tuple[dict[str, ParsedEntry], dict[str, str]]:
     """Parse and check every raw entry; returns (entries, errors by item code). An entry that
@@ -112,10 +112,13 @@ def parse_entries(
         entry = parsed_entry.entry
         if parsed_entry.reason:
             continue
-        below = (basis or {}).get(code)
-        if below is not None and not below.is_empty and _differs(entry, below):
-            errors.setdefault(code, ERROR_BASIS_REASON.format(label=basis_label, before=entry_words(below)))
-        elif below is None and expected is not None and _differs(replace(entry, veto_triggered=False), expected):
+        if basis is not None:
+            # on a verification (review) sheet every change from the level below needs a reason, a veto too
+            below = basis.get(code) or Entry()
+            if _differs(entry, below):
+                before = entry_words(below) or "未填"
+                errors.setdefault(code, ERROR_BASIS_REASON.format(label=basis_label, before=before))
+        elif expected is not None and _differs(replace(entry, veto_triggered=False), expected):
             errors.setdefault(code, ERROR_REASON.format(source=fact.source))
     return parsed, errors
 

@@ -130,7 +130,8 @@ def sheets_follow_facts(*, branch, year: int, actor) -> int:
     changed_sheets = 0
     sheets = (
         ScoreSheet.objects.select_for_update(of=("self",))
-        .filter(branch=branch, year=year, locked=False)
+        # a verification (review) sheet is judged against the sheet below, not the live records
+        .filter(branch=branch, year=year, locked=False, basis__isnull=True)
         # (no DISTINCT: PostgreSQL refuses it with FOR UPDATE)
         .filter(Exists(Item.objects.filter(framework=OuterRef("framework"), fact__gt="")))
         .select_related("framework")
@@ -221,7 +222,7 @@ def score_sheet_create(
     items = {item.code: item for item in framework.items.all()}
     # a verification (review) sheet opens with the level below's entries, marked as carried over:
     # the verifier changes only what differs, and gives a reason for each change
-    below = basis_entries(sheet)
+    below = basis_entries(sheet) or {}
     prefilled = []
     for item in spec.items():
         carried = below.get(item.code)
@@ -250,10 +251,10 @@ def sheet_entries(sheet: ScoreSheet) -> dict[str, ScoreEntry]:
     return {entry.item.code: entry for entry in sheet.entries.select_related("item")}
 
 
-def basis_entries(sheet: ScoreSheet) -> dict[str, Entry]:
-    """The entries of the sheet this one is scored beside (none for a self-assessment)."""
+def basis_entries(sheet: ScoreSheet) -> dict[str, Entry] | None:
+    """The entries of the sheet this one is scored beside (None for a self-assessment)."""
     if sheet.basis_id is None:
-        return {}
+        return None
     return {code: _engine_entry(entry) for code, entry in sheet_entries(sheet.basis).items()}
 
 
@@ -461,26 +462,40 @@ def _locked_for_write(sheet: ScoreSheet, revision: int | None, page: str = "") -
     return sheet
 
 
+@transaction.atomic
 def score_sheet_autosave(*, sheet: ScoreSheet, raw: dict[str, RawEntry], actor, revision: int, page: str = ""):
     """Save as it is typed: every valid entry is saved at once; what cannot be saved yet (a
     refused value, a missing reason) is kept as this person's draft, exactly as typed, and
-    shown again when the sheet is next opened. Returns (changed codes, errors by code)."""
+    shown again when the sheet is next opened. Returns (changed codes, errors by code, the
+    revision the page now holds: the one this save wrote, read while the row is still locked,
+    or the one it posted)."""
     spec = framework_spec(sheet.framework)
     _parsed, errors = _parse(spec, sheet, raw)
     valid = {code: entry for code, entry in raw.items() if code not in errors}
     changed = score_sheet_save(sheet=sheet, raw=valid, actor=actor, revision=revision, page=page) if valid else []
+    if valid:
+        revision = ScoreSheet.objects.values_list("revision", flat=True).get(pk=sheet.pk)
     kept = {code: vars(entry) for code, entry in raw.items() if code in errors}
     if kept:
         SheetDraft.objects.update_or_create(sheet=sheet, user=actor, defaults={"raw": kept})
     else:
         SheetDraft.objects.filter(sheet=sheet, user=actor).delete()
-    return changed, errors
+    return changed, errors, revision
 
 
 def sheet_draft(sheet: ScoreSheet, user) -> dict[str, RawEntry]:
-    """What ``user`` typed on the sheet and could not save yet (see ``score_sheet_autosave``)."""
+    """What ``user`` typed on the sheet and could not save yet (see ``score_sheet_autosave``): only
+    items still open to them and not saved by anyone since, so a draft never comes back over a
+    newer entry or onto an item the sheet has closed."""
     draft = SheetDraft.objects.filter(sheet=sheet, user=user).first()
-    return {code: RawEntry(**values) for code, values in (draft.raw if draft else {}).items()}
+    if draft is None:
+        return {}
+    newer = set(sheet.entries.filter(updated_at__gt=draft.updated_at).values_list("item__code", flat=True))
+    return {
+        code: RawEntry(**values)
+        for code, values in draft.raw.items()
+        if item_editable(sheet, code) and code not in newer
+    }
 
 
 FOLLOW_REASON = "沿用{label}：下一级修改后重新申报"
@@ -494,7 +509,7 @@ def sheet_follow_basis(*, sheet: ScoreSheet, codes, actor) -> list[str]:
     sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("basis").get(pk=sheet.pk)
     if sheet.locked or sheet.basis_id is None:
         return []
-    below, existing = basis_entries(sheet), sheet_entries(sheet)
+    below, existing = basis_entries(sheet) or {}, sheet_entries(sheet)
     items = {item.code: item for item in sheet.framework.items.all()}
     moved, history = [], []
     for code in codes:

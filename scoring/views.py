@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -353,6 +353,9 @@ def sheet_fill(request, pk):
         if not editable:
             raise PermissionDenied("您不能填写这一环节的评分表。")
         raw = _raw_from_post(request.POST, spec, sheet)
+        aspect = request.POST.get("affirm", "")
+        if aspect and aspect not in {section.code for section in spec.aspects}:
+            raise Http404("本评分表没有这一部分。")
         try:
             score_sheet_save(
                 sheet=sheet,
@@ -405,9 +408,9 @@ def sheet_autosave(request, pk):
     sheet = _get_sheet_for_user(request.user, pk, fill=True)
     spec = selectors.framework_spec(sheet.framework)
     raw = _raw_from_post(request.POST, spec, sheet)
-    status, errors = "", {}
+    status, errors, revision = "", {}, None
     try:
-        changed, errors = score_sheet_autosave(
+        changed, errors, revision = score_sheet_autosave(
             sheet=sheet,
             raw=raw,
             actor=request.user,
@@ -420,7 +423,8 @@ def sheet_autosave(request, pk):
     except SheetEntryErrors as refused:
         errors, status = refused.errors, "有误，暂未保存"
     except (StaleSheet, SheetLocked) as refused:
-        # what was typed stays on this page; it is not kept as a draft to come back over the newer entries
+        # what was typed stays on this page, and the page keeps its old revision: it is not told it is
+        # up to date (its next autosave would write its view over the newer entries), nor kept as a draft
         status = str(refused)
     sheet.refresh_from_db()
     result, _ = score_sheet_preview(sheet=sheet, raw={code: e for code, e in raw.items() if code in errors})
@@ -432,6 +436,7 @@ def sheet_autosave(request, pk):
             "result": result,
             "error_count": len(errors),
             "status": status,
+            "revision": revision,
             "item_errors": [(code, errors.get(code, "")) for code in raw],
         },
     )

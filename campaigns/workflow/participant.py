@@ -112,14 +112,21 @@ def _submit(participant, *, actor, **kwargs):
     )
     sheet.locked, sheet.editable_items, sheet.returned_reasons = True, None, {}
     sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
+    sheet.drafts.all().delete()  # what could not be saved before 申报 is not put back after it
     if participant.submitted_at is None:
         participant.submitted_at = timezone.now()
         participant.submitted_on_time = today() <= phase_deadline(participant, PhaseKind.SELF_ASSESSMENT)
     changed = sorted(code for code, values in entries.items() if previous and previous.entries.get(code) != values)
-    if changed and participant.verification_sheet_id:
-        # the verification sheet's carried-over items follow the resubmitted ones; the verifier's own stay
-        sheet_follow_basis(sheet=participant.verification_sheet, codes=changed, actor=actor)
+    scored = [code for code in changed if _score_of(previous.entries.get(code)) != _score_of(entries[code])]
+    if scored and participant.verification_sheet_id:
+        # the verification sheet's carried-over items follow the resubmitted scores; the verifier's own stay
+        sheet_follow_basis(sheet=participant.verification_sheet, codes=scored, actor=actor)
     return {"changed_items": changed, "total": str(sheet.total)} if previous else {"total": str(sheet.total)}
+
+
+def _score_of(values: dict | None) -> tuple:
+    """What a snapshot says an item scores (its comment aside)."""
+    return ((values or {}).get("value"), (values or {}).get("veto"))
 
 
 def _return(participant, *, actor, data, **kwargs):
@@ -133,6 +140,7 @@ def _return(participant, *, actor, data, **kwargs):
     sheet = participant.self_sheet
     sheet.locked, sheet.editable_items, sheet.returned_reasons = False, sorted(items), items
     sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
+    sheet.drafts.all().delete()
     return {"items": items}
 
 

@@ -178,3 +178,64 @@ def test_a_stale_autosave_keeps_nothing_that_could_come_back_over_newer_entries(
     assert "保存失败" in answer.content.decode()  # the stale tab says so; its typing stays on it
     assert sheet.entries.get(item__code="1.2").points == 1
     assert not SheetDraft.objects.filter(sheet=sheet, user=secretary).exists()
+
+
+def test_after_a_refused_autosave_the_page_stays_stale_and_never_writes_over_the_newer_entries(client_for, cast, sheet):
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    client = client_for(secretary)
+    page_token = "b" * 32
+    seen = ScoreSheet.objects.get(pk=sheet.pk).revision
+    score_sheet_save(
+        sheet=sheet, raw={"1.2": RawEntry(value="1"), "1.3": RawEntry(value="4")}, actor=staff, revision=seen
+    )
+    url = reverse("scoring:sheet_autosave", args=[sheet.pk])
+    stale = {"1.2-value": "", "1.3-value": "", "1.4-value": "2", "revision": seen, "page": page_token}
+    answer = client.post(url, stale).content.decode()
+    assert "保存失败" in answer and 'id="sheet-revision"' not in answer  # the page keeps its old revision
+    client.post(url, stale)  # its next keystroke is refused the same way
+    assert sheet.entries.get(item__code="1.2").points == 1 and sheet.entries.get(item__code="1.3").points == 4
+    assert not sheet.entries.filter(item__code="1.4").exists()
+
+
+def test_a_verifier_ticking_a_veto_must_give_a_reason(cast, sheet):
+    staff = cast.users["township_staff"]
+    verification = score_sheet_create(
+        framework=sheet.framework, branch=cast.branch, stage="verification", year=2026, actor=staff, basis=sheet
+    )
+    with pytest.raises(SheetEntryErrors) as refused:
+        score_sheet_save(sheet=verification, raw={"4.5": RawEntry(veto="是")}, actor=staff)
+    assert refused.value.errors == {"4.5": "所填与自评（未填）不同，请写明改动理由。"}
+    score_sheet_save(sheet=verification, raw={"4.5": RawEntry(veto="是", reason="核实有越级访")}, actor=staff)
+    assert verification.entries.get(item__code="4.5").veto_triggered
+
+
+def test_a_record_saved_later_moves_the_self_assessment_but_not_what_the_verifier_carried(cast, sheet):
+    from records.models import DocumentKind
+    from records.services import document_record
+
+    secretary, staff = cast.users["branch_secretary"], cast.users["township_staff"]
+    verification = score_sheet_create(
+        framework=sheet.framework, branch=cast.branch, stage="verification", year=2026, actor=staff, basis=sheet
+    )
+    carried = verification.entries.get(item__code="2.2")
+    assert carried.carried and carried.points == 0  # no plan kept when the sheets were opened
+    document_record(branch=cast.branch, kind=DocumentKind.ECONOMY_PLAN, year=2026, actor=secretary)
+    assert sheet.entries.get(item__code="2.2").points == 1  # the open self-assessment follows the record
+    carried.refresh_from_db()
+    assert carried.points == 0 and carried.carried  # the verification sheet reviews the self-assessment
+
+
+def test_a_draft_never_comes_back_onto_a_closed_item_or_over_a_newer_entry(client_for, cast, sheet):
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+    _autosave(client, sheet, {"1.3-value": "abc", "1.4-value": "xyz"})
+    sheet.editable_items = ["1.4"]
+    sheet.save(update_fields=["editable_items"])
+    page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert 'name="1.3-value" value="abc"' not in page  # 1.3 is closed now
+    assert 'name="1.4-value" value="xyz"' in page
+    sheet.editable_items = None
+    sheet.save(update_fields=["editable_items"])
+    score_sheet_save(sheet=sheet, raw={"1.4": RawEntry(value="2")}, actor=cast.users["township_staff"])
+    page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
+    assert 'name="1.4-value" value="xyz"' not in page  # saved by someone since: theirs stands
