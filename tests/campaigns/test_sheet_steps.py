@@ -12,7 +12,7 @@ from campaigns.services import campaign_create
 from campaigns.workflow import today, transition
 from scoring.builtin import load_builtin_frameworks
 from scoring.entries import RawEntry
-from scoring.models import Framework
+from scoring.models import Framework, SheetDraft
 from scoring.services import score_sheet_save
 from tests.campaigns.helpers import fill_sheet, open_phase
 
@@ -139,7 +139,9 @@ def test_a_resubmission_moves_the_carried_items_and_shows_the_verifier_what_chan
         actor=secretary,
         revision=own.revision,
     )
+    SheetDraft.objects.create(sheet=own, user=secretary, raw={"1.3": {"value": "x"}})
     transition(participant, "resubmit", actor=secretary)
+    assert not SheetDraft.objects.filter(sheet=own).exists()  # nothing unsaved comes back onto a locked sheet
     entries = {e.item.code: e for e in sheet.entries.select_related("item")}
     assert entries["1.2"].points == 5 and entries["1.2"].carried  # followed the resubmission
     assert entries["1.1"].points == 6 and not entries["1.1"].carried  # the verifier's own entry stays
