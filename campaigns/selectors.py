@@ -129,9 +129,11 @@ def level_comparison(participants, spec, *, differing_only=True) -> dict[int, li
             if sheet_id:
                 sheets[sheet_id] = (p.pk, level)
     found: dict[tuple, tuple[str, str]] = {}
-    for sheet_id, code, met, points, occurrences, veto, reason in ScoreEntry.objects.filter(
-        sheet_id__in=list(sheets)
-    ).values_list("sheet_id", "item__code", "met", "points", "occurrences", "veto_triggered", "override_reason"):
+    for sheet_id, code, met, points, occurrences, veto, reason in (
+        ScoreEntry.objects.filter(sheet_id__in=list(sheets))
+        .values_list("sheet_id", "item__code", "met", "points", "occurrences", "veto_triggered", "override_reason")
+        .iterator(chunk_size=5000)
+    ):
         entry = Entry(met=met, points=points, occurrences=occurrences, veto_triggered=veto)
         found[(*sheets[sheet_id], code)] = (entry_words(entry), reason)
     result = {}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -392,6 +393,9 @@ def publicity_page(request, token):
     )
 
 
+STARS_PER_PAGE = 100
+
+
 @login_required
 def stars(request):
     """Each branch's stars and grade this year against last, per kind of campaign (the laggards first)."""
@@ -402,11 +406,14 @@ def stars(request):
     if kind not in kinds:
         kind = "standardization"
     year = requested_year(request)
+    # a county sees every branch: a page at a time, the laggards first
+    page = Paginator(selectors.stars_table(request.user, kind, year), STARS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/stars.html",
         {
-            "rows": selectors.stars_table(request.user, kind, year),
+            "rows": page.object_list,
+            "page": page,
             "kind": kind,
             "kind_label": kinds[kind],
             "kinds": kinds,
