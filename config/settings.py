@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "records",  # 3
     "scoring",  # 4
     "inspections",  # 5
+    "ratings",  # 5
     "campaigns",  # 6
-    "reports",  # 7
-    "home",  # 8
-    "ops",  # 8
+    "duty_reports",  # 7
+    "awards",  # 8
+    "reports",  # 9
+    "home",  # 10
+    "ops",  # 10
 ]
 
 MIDDLEWARE = [

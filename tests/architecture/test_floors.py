@@ -20,10 +20,13 @@ FLOORS = {
     "records": 3,  # organisational life, deeds, problems, pledges, appraisals, their photos
     "scoring": 4,  # frameworks, sheets, evidence, the pure engine, facts read from records
     "inspections": 5,  # rounds, rankings, the problem ledger, notices
+    "ratings": 5,  # members' yearly star ratings, the branch meeting's decision, the township's approval
     "campaigns": 6,  # campaigns and their workflow (puts low verification scores on the ledger)
-    "reports": 7,  # document jobs, recovery, documents
-    "home": 8,  # every role's 工作台, gathered from the apps below
-    "ops": 8,  # demo seeding, backup and restore, the startup guard
+    "duty_reports": 7,  # 述职评议 rounds: duty reports drafted from the year's facts, votes, tiers, 约谈
+    "awards": 8,  # 评选表彰: selections, nominations, decision, publicity, commendation
+    "reports": 9,  # document jobs, recovery, documents
+    "home": 10,  # every role's 工作台, gathered from the apps below
+    "ops": 10,  # demo seeding, backup and restore, the startup guard
 }
 # config/ (settings, URLs, the Celery app) sits above every app and may import any of them.
 
