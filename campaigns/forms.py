@@ -2,6 +2,7 @@ from django import forms
 
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
+from branches.scoping import Role
 from common.dates import today
 from scoring.models import Framework
 from scoring.spec import KINDS
@@ -22,6 +23,12 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="默认本单位全部党支部。",
     )
+    county_review = forms.BooleanField(
+        label="报县委组织部抽查复核",
+        required=False,
+        initial=True,
+        help_text="不勾选：本乡镇验收通过后由乡镇党委直接公示、命名，不设县委复核阶段。",
+    )
     publicity_days = forms.IntegerField(label="公示天数", min_value=1, max_value=30, initial=5)
     sample_rate = forms.DecimalField(
         label="县委抽查比例", min_value=0, max_value=1, decimal_places=2, initial=0.3, help_text="如 0.3 表示抽查 30%。"
@@ -40,6 +47,9 @@ class CampaignForm(CrispyFormMixin, forms.Form):
             Framework.objects.visible_to(user).latest_versions().filter(kind__in=list(PHASE_TEMPLATES))
         )
         self.fields["year"].initial = today().year
+        if user.role != Role.TOWNSHIP_STAFF:
+            # a county campaign is always re-checked by the county that runs it
+            del self.fields["county_review"]
 
 
 class PhaseForm(forms.ModelForm):

@@ -42,6 +42,13 @@ class Campaign(models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（乡镇）"
     )
+    # A township may run a campaign of its own to the end: without the county's re-check it
+    # publishes and names what it verified itself. A county campaign is always re-checked.
+    county_review = models.BooleanField(
+        "报县委组织部抽查复核",
+        default=True,
+        help_text="不勾选：乡镇验收通过后由乡镇党委直接公示、命名。",
+    )
     publicity_days = models.PositiveSmallIntegerField("公示天数", default=5)
     sample_rate = models.DecimalField("抽查比例", max_digits=4, decimal_places=2, default=0.3)
     sample_min_per_township = models.PositiveSmallIntegerField("每个乡镇至少抽查", default=1)
@@ -65,6 +72,10 @@ class Campaign(models.Model):
                 | Q(county__isnull=False, township__isnull=True),
                 name="campaign_run_by_one_unit",
             ),
+            models.CheckConstraint(
+                condition=Q(county_review=True) | Q(township__isnull=False),
+                name="county_campaign_reviewed_by_county",
+            ),
         ]
 
     def __str__(self):
@@ -73,6 +84,18 @@ class Campaign(models.Model):
     @property
     def organiser(self):
         return self.township or self.county
+
+    @property
+    def publisher(self):
+        """Who publishes and names: the county, or the township running it without the county's re-check."""
+        if not self.county_review:
+            return self.township
+        return self.county or self.township.county
+
+    @property
+    def publisher_name(self) -> str:
+        """The body that publishes, as a notice names it: 青山县委组织部, or 关兴镇党委."""
+        return f"{self.township.name}党委" if not self.county_review else f"{self.publisher.name}委组织部"
 
 
 class PhaseKind(models.TextChoices):

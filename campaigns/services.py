@@ -57,12 +57,15 @@ PHASE_TEMPLATES = {
 ERROR_FRAMEWORK_KIND = "所选考核标准不属于「{kind}」类别。"
 ERROR_BRANCH_OUTSIDE = "所选党支部不在您的管理范围内。"
 ERROR_NO_BRANCHES = "请至少选择一个参加的党支部。"
+ERROR_COUNTY_ALWAYS_REVIEWS = "县委组织部组织的活动由县委组织部复核，不能取消复核。"
 
 
-def phase_plan(kind: str, year: int) -> list[dict]:
+def phase_plan(kind: str, year: int, *, county_review: bool = True) -> list[dict]:
+    """The kind's seed phases in ``year``; without the county's re-check there is no review phase."""
     return [
         {"kind": phase_kind, "title": title, "starts_on": date(year, *start), "ends_on": date(year, *end)}
         for phase_kind, title, start, end in PHASE_TEMPLATES[kind]
+        if county_review or phase_kind != PhaseKind.REVIEW
     ]
 
 
@@ -79,10 +82,12 @@ def campaign_create(
     sample_rate=0.3,
     sample_min_per_township=1,
     objection_contact="",
+    county_review=True,
 ) -> Campaign:
     """A campaign of the actor's unit, its phases pre-filled from the kind's
     seed plan, and one participant per branch (or per member, where the
-    framework scores members)."""
+    framework scores members). A township's campaign may go without the
+    county's re-check: then it has no review phase and the township publishes and names."""
     if framework.kind != kind:
         raise ValueError(ERROR_FRAMEWORK_KIND.format(kind=framework.get_kind_display()))
     branches = list(branches)
@@ -92,6 +97,8 @@ def campaign_create(
     if len(visible) != len(branches):
         raise ValueError(ERROR_BRANCH_OUTSIDE)
     owner = unit_owner(actor)
+    if not county_review and "township" not in owner:
+        raise ValueError(ERROR_COUNTY_ALWAYS_REVIEWS)
     campaign = Campaign.objects.create(
         kind=kind,
         year=year,
@@ -102,10 +109,12 @@ def campaign_create(
         sample_rate=sample_rate,
         sample_min_per_township=sample_min_per_township,
         objection_contact=objection_contact,
+        county_review=county_review,
         **owner,
     )
+    plan = phase_plan(kind, year, county_review=county_review)
     Phase.objects.bulk_create(
-        Phase(campaign=campaign, position=position, **phase) for position, phase in enumerate(phase_plan(kind, year))
+        Phase(campaign=campaign, position=position, **phase) for position, phase in enumerate(plan)
     )
     if framework.subject == "member":
         members = Member.objects.filter(branch__in=branches).order_by("branch_id", "pk")

@@ -61,6 +61,11 @@ def _is_organiser(user, campaign) -> bool:
     return user.role == Role.COUNTY_REVIEWER and user.county_id == campaign.county_id
 
 
+def _is_publisher(user, campaign) -> bool:
+    """Whether the page offers the user publicity, objections and naming (the workflow decides again)."""
+    return user.is_superuser or user.role == workflow.publisher_role(campaign)
+
+
 @login_required
 def campaign_list(request):
     may_create = request.user.is_superuser or request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
@@ -101,6 +106,7 @@ def campaign_detail(request, pk):
             "participants": selectors.campaign_participants(campaign, request.user),
             "is_organiser": _is_organiser(request.user, campaign),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
+            "is_publisher": _is_publisher(request.user, campaign),
             "documents": CAMPAIGN_DOCUMENTS,
             "open_objections": Objection.objects.filter(
                 participant__campaign=campaign, resolution=Objection.Resolution.OPEN
@@ -155,6 +161,7 @@ def participant_detail(request, pk):
             "objection_form": ObjectionForm(initial={"received_on": today()}),
             "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
+            "is_publisher": _is_publisher(request.user, participant.campaign),
             "documents": PARTICIPANT_DOCUMENTS
             + ([("certificate", "命名证书（PDF）")] if participant.state == State.NAMED else []),
         },
@@ -334,6 +341,8 @@ CAMPAIGN_STEPS = {
 @_refusable
 def campaign_step(request, pk, step):
     campaign = _get_campaign_for_user(request.user, pk)
+    if step not in CAMPAIGN_STEPS:
+        raise Http404("没有这个操作。")
     function, message = CAMPAIGN_STEPS[step]
     outcome = function(campaign, actor=request.user)
     messages.success(request, message.format(n=len(outcome) if isinstance(outcome, list) else outcome))
@@ -356,7 +365,9 @@ def rate_limited(request, exception):
 def publicity_page(request, token):
     """The public notice (公示): no login, only what a notice on a wall would say,
     and a form to raise an objection while it runs (rate-limited per address, CSRF-checked)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("county", "township", "framework"), public_token=token)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("county", "township__county", "framework"), public_token=token
+    )
     listed = (
         campaign.participants.filter(state__in=(State.PUBLICIZED, State.NAMED))
         .select_related("branch__township", "member")

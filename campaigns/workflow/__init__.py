@@ -22,6 +22,7 @@ from .machine import (
     WorkflowError,
     allowed_actions,
     phase_open,
+    publisher_role,
 )
 from .participant import (
     REVIEW,
@@ -51,6 +52,7 @@ __all__ = [
     "objection_submit_public",
     "phase_extend",
     "phase_open",
+    "publisher_role",
     "publicity_start",
     "review_close",
     "review_open",

@@ -40,13 +40,20 @@ TRANSITIONS: dict[str, Rule] = rule_table(
     rule("adjust", "复核调整分数", {State.RECOMMENDED}, State.REVIEWED, {COUNTY}, PhaseKind.REVIEW),
     rule("reject", "复核不予通过", {State.RECOMMENDED}, State.REJECTED, {COUNTY}, PhaseKind.REVIEW),
     rule("publicize", "公示", {State.REVIEWED}, State.PUBLICIZED, {COUNTY}, PhaseKind.PUBLICITY),
-    rule("withdraw", "异议成立，取消", {State.PUBLICIZED}, State.WITHDRAWN, {COUNTY}, PhaseKind.PUBLICITY),
-    rule("name", "命名", {State.PUBLICIZED}, State.NAMED, {COUNTY}, PhaseKind.NAMING),
+    # a township campaign without the county's re-check: the township publishes what it verified
+    rule("publicize_verified", "公示", {State.VERIFIED}, State.PUBLICIZED, {STAFF}, PhaseKind.PUBLICITY),
+    rule("withdraw", "异议成立，取消", {State.PUBLICIZED}, State.WITHDRAWN, {COUNTY, STAFF}, PhaseKind.PUBLICITY),
+    rule("name", "命名", {State.PUBLICIZED}, State.NAMED, {COUNTY, STAFF}, PhaseKind.NAMING),
 )
 # taken for a whole campaign at once (publicity_start, naming, objection_resolve), not from a participant's page
-CAMPAIGN_LEVEL = ("publicize", "withdraw", "name")
+CAMPAIGN_LEVEL = ("publicize", "publicize_verified", "withdraw", "name")
 # open only to the recommendations the county drew for review
 SAMPLED_ONLY = ("confirm", "adjust", "reject")
+# steps of the county's re-check, and the one step that replaces them when a township campaign goes without it
+COUNTY_REVIEW_ONLY = ("recommend", "confirm", "adjust", "reject", "publicize")
+WITHOUT_COUNTY_REVIEW_ONLY = ("publicize_verified",)
+# taken by whoever publishes the campaign's results (``publisher_role``), not by every role the rule lists
+PUBLISHER_STEPS = ("withdraw", "name")
 
 ERROR_STATE = "「{subject}」当前为「{state}」，不能{action}。"
 ERROR_ROLE = "您的角色不能{action}。"
@@ -69,6 +76,9 @@ ERROR_REVIEW_OPEN = "还有 {count} 个推荐单位未完成复核，不能开�
 ERROR_PUBLICITY_RUNNING = "公示期至 {end} 结束，公示期满后才能命名。"
 ERROR_OBJECTIONS_OPEN = "还有 {count} 件异议未处理，不能命名。"
 ERROR_NOTHING = "没有可以{action}的单位。"
+ERROR_NO_COUNTY_REVIEW = "本活动由乡镇党委验收后直接公示、命名，不报县委组织部复核，不能{action}。"
+ERROR_COUNTY_REVIEWS = "本活动报县委组织部抽查复核，由县委组织部公示，不能{action}。"
+ERROR_VERIFICATION_OPEN = "还有 {count} 个已申报单位未作出验收结论，不能开始公示。"
 
 
 class WorkflowError(Exception):
@@ -129,6 +139,32 @@ def check_actor(actor, roles, label, participant_or_none=None, campaign=None):
         raise WorkflowError(ERROR_UNIT.format(subject=campaign.title))
 
 
+def publisher_role(campaign: Campaign) -> str:
+    """Who publishes, hears objections and names: the county reviewer, unless a township runs its
+    campaign without the county's re-check, when its own staff do."""
+    return COUNTY if campaign.county_review else STAFF
+
+
+def step_roles(step: Rule, campaign: Campaign) -> frozenset[str]:
+    """The roles that may take ``step`` in ``campaign`` (the rule's, narrowed to the publisher's for its steps)."""
+    return frozenset({publisher_role(campaign)}) if step.action in PUBLISHER_STEPS else step.roles
+
+
+def step_applies(action: str, campaign: Campaign) -> bool:
+    """Whether ``action`` belongs to ``campaign``'s way: with or without the county's re-check."""
+    if action in COUNTY_REVIEW_ONLY:
+        return campaign.county_review
+    if action in WITHOUT_COUNTY_REVIEW_ONLY:
+        return not campaign.county_review
+    return True
+
+
+def check_step_applies(action: str, campaign: Campaign, label: str):
+    if not step_applies(action, campaign):
+        error = ERROR_COUNTY_REVIEWS if campaign.county_review else ERROR_NO_COUNTY_REVIEW
+        raise WorkflowError(error.format(action=label))
+
+
 def require_comment(participant, *, comment, **kwargs):
     if not comment.strip():
         raise WorkflowError(ERROR_COMMENT)
@@ -138,8 +174,11 @@ def require_comment(participant, *, comment, **kwargs):
 def allowed_actions(participant: Participant, actor) -> list[str]:
     """The actions ``actor`` may take on ``participant`` now (for the buttons)."""
     actions = []
+    campaign = participant.campaign
     for action, step in TRANSITIONS.items():
-        if participant.state not in step.sources or not step.permits(actor):
+        if participant.state not in step.sources or not step_applies(action, campaign):
+            continue
+        if not (actor.is_superuser or actor.role in step_roles(step, campaign)):
             continue
         if action in SAMPLED_ONLY and not participant.sampled:
             continue

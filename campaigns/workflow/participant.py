@@ -34,10 +34,12 @@ from .machine import (
     WorkflowError,
     check_actor,
     check_phase,
+    check_step_applies,
     phase_deadline,
     phase_of,
     record_event,
     require_comment,
+    step_roles,
     take_step,
 )
 
@@ -51,7 +53,8 @@ def transition(participant: Participant, action: str, *, actor, comment: str = "
         .select_related("campaign__township", "branch")
         .get(pk=participant.pk)
     )
-    check_actor(actor, step.roles, step.label, participant)
+    check_actor(actor, step_roles(step, participant.campaign), step.label, participant)
+    check_step_applies(action, participant.campaign, step.label)
 
     def prepare(row):
         check_phase(row.campaign, step.phases, step.label, participant=row)

@@ -1,6 +1,7 @@
 """Publicity (公示) and naming: the county puts the reviewed units on public notice, objections
 are registered (or raised on the public page) and resolved, and once the notice has run the
-county names the units still on it."""
+county names the units still on it. A township campaign run without the county's re-check is
+published and named by the township itself, from what it verified (``publisher_role``)."""
 
 from datetime import date, timedelta
 
@@ -11,20 +12,22 @@ from common.dates import today
 
 from ..models import Campaign, Objection, Participant, State
 from .machine import (
-    COUNTY,
     ERROR_COMMENT,
     ERROR_NOTHING,
     ERROR_OBJECTIONS_OPEN,
     ERROR_PUBLICITY_RUNNING,
     ERROR_REVIEW_OPEN,
     ERROR_STATE,
+    ERROR_VERIFICATION_OPEN,
     TRANSITIONS,
     WorkflowError,
     campaign_level_step,
     campaign_locked,
     check_actor,
     check_phase,
+    publisher_role,
     record_event,
+    step_roles,
 )
 from .participant import transition
 
@@ -32,12 +35,18 @@ from .participant import transition
 @transaction.atomic
 def publicity_start(campaign: Campaign, *, actor) -> int:
     campaign = campaign_locked(campaign)
-    step = TRANSITIONS["publicize"]
-    check_actor(actor, step.roles, step.label, campaign=campaign)
+    action = "publicize" if campaign.county_review else "publicize_verified"
+    step = TRANSITIONS[action]
+    check_actor(actor, step_roles(step, campaign), step.label, campaign=campaign)
     check_phase(campaign, step.phases, step.label)
-    pending = campaign.participants.filter(state=State.RECOMMENDED).count()
+    if campaign.county_review:
+        pending = campaign.participants.filter(state=State.RECOMMENDED).count()
+        error = ERROR_REVIEW_OPEN
+    else:  # the township publishes once it has decided on every sheet submitted to it
+        pending = campaign.participants.filter(state__in=(State.SUBMITTED, State.RETURNED)).count()
+        error = ERROR_VERIFICATION_OPEN
     if pending:
-        raise WorkflowError(ERROR_REVIEW_OPEN.format(count=pending))
+        raise WorkflowError(error.format(count=pending))
     participants = list(campaign.participants.filter(state__in=step.sources))
     if not participants:
         raise WorkflowError(ERROR_NOTHING.format(action="公示"))
@@ -46,15 +55,15 @@ def publicity_start(campaign: Campaign, *, actor) -> int:
     campaign.save(update_fields=["publicity_starts_on", "publicity_ends_on"])
     for participant in participants:
         campaign_level_step(
-            participant, "publicize", actor, f"公示 {campaign.publicity_days} 天，至 {campaign.publicity_ends_on}。"
+            participant, action, actor, f"公示 {campaign.publicity_days} 天，至 {campaign.publicity_ends_on}。"
         )
     return len(participants)
 
 
 @transaction.atomic
 def objection_record(participant: Participant, *, content: str, contact: str, received_on: date, actor) -> Objection:
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    check_actor(actor, {COUNTY}, "登记异议", participant)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=participant.pk)
+    check_actor(actor, {publisher_role(participant.campaign)}, "登记异议", participant)
     if participant.state != State.PUBLICIZED:
         raise WorkflowError(
             ERROR_STATE.format(
@@ -88,7 +97,7 @@ def objection_submit_public(participant: Participant, *, content: str, contact: 
     if participant.state != State.PUBLICIZED:
         raise WorkflowError(ERROR_PUBLIC_NOT_LISTED)
     if not (campaign.publicity_starts_on and campaign.publicity_starts_on <= today() <= campaign.publicity_ends_on):
-        raise WorkflowError(ERROR_PUBLIC_CLOSED.format(body=campaign.county or campaign.township))
+        raise WorkflowError(ERROR_PUBLIC_CLOSED.format(body=campaign.publisher_name))
     objection = Objection.objects.create(
         participant=participant,
         content=content.strip(),
@@ -103,9 +112,11 @@ def objection_submit_public(participant: Participant, *, content: str, contact: 
 
 @transaction.atomic
 def objection_resolve(objection: Objection, *, upheld: bool, note: str, actor) -> Objection:
-    objection = Objection.objects.select_for_update(of=("self",)).select_related("participant").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",)).select_related("participant__campaign").get(pk=objection.pk)
+    )
     participant = objection.participant
-    check_actor(actor, {COUNTY}, "处理异议", participant)
+    check_actor(actor, {publisher_role(participant.campaign)}, "处理异议", participant)
     if objection.resolution != Objection.Resolution.OPEN:
         raise WorkflowError("该异议已处理。")
     if not note.strip():
@@ -124,7 +135,7 @@ def objection_resolve(objection: Objection, *, upheld: bool, note: str, actor) -
 def naming(campaign: Campaign, *, actor) -> int:
     campaign = campaign_locked(campaign)
     step = TRANSITIONS["name"]
-    check_actor(actor, step.roles, step.label, campaign=campaign)
+    check_actor(actor, step_roles(step, campaign), step.label, campaign=campaign)
     check_phase(campaign, step.phases, step.label)
     if campaign.publicity_ends_on is None or today() <= campaign.publicity_ends_on:
         end = campaign.publicity_ends_on or "—"

@@ -20,6 +20,7 @@ from .machine import (
     campaign_locked,
     check_actor,
     check_phase,
+    check_step_applies,
     record_event,
 )
 
@@ -43,6 +44,7 @@ def review_sample(campaign: Campaign, *, actor, seed: str | None = None) -> list
     """Draw and record the county's sample of the recommendations (once)."""
     campaign = campaign_locked(campaign)
     check_actor(actor, {COUNTY}, "抽样", campaign=campaign)
+    check_step_applies("confirm", campaign, "抽样")
     check_phase(campaign, (PhaseKind.REVIEW,), "抽样")
     if campaign.sampled_at:
         raise WorkflowError(
@@ -71,6 +73,7 @@ def review_close(campaign: Campaign, *, actor) -> int:
     """Confirm every recommendation that was not sampled; returns how many."""
     campaign = campaign_locked(campaign)
     check_actor(actor, {COUNTY}, "结束复核", campaign=campaign)
+    check_step_applies("confirm", campaign, "结束复核")
     if not campaign.sampled_at:
         raise WorkflowError(ERROR_NOT_YET_SAMPLED)
     open_sampled = campaign.participants.filter(state=State.RECOMMENDED, sampled=True).count()
