@@ -81,7 +81,7 @@ def test_a_hand_made_sheet_with_every_method_imports():
 
 def test_every_builtin_loads_exports_and_reimports_identical(db):
     outcome = load_builtin_frameworks()
-    assert len(outcome) == 7 and all(created for _name, _version, created in outcome)
+    assert len(outcome) == 8 and all(created for _name, _version, created in outcome)
     assert load_builtin_frameworks() == [(name, 1, False) for name, _v, _c in outcome]  # idempotent
     for framework in Framework.objects.all():
         spec = framework_spec(framework)
@@ -89,7 +89,7 @@ def test_every_builtin_loads_exports_and_reimports_identical(db):
         from_xlsx = spec_from_xlsx(SimpleUploadedFile("x.xlsx", spec_to_xlsx(spec)))
         assert from_xlsx == spec, framework.code
         assert spec_from_yaml(spec_to_yaml(spec)) == spec
-    assert Framework.objects.count() == 7
+    assert Framework.objects.count() == 8
 
 
 def test_builtins_follow_the_seeds_shape():
