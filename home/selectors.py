@@ -193,6 +193,7 @@ def branch_page(branch, user) -> dict:
     from campaigns.models import Participant, State
     from campaigns.selectors import branch_results
     from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+    from ratings.selectors import branch_card
     from scoring.models import ScoreSheet
 
     participations = Participant.objects.visible_to(user).filter(branch=branch).select_related("campaign", "member")
@@ -210,6 +211,7 @@ def branch_page(branch, user) -> dict:
         "participations": participations.order_by("-campaign__year"),
         "results": branch_results(participations),
         "action_flags": SecretaryActionFlag.objects.visible_to(user).filter(branch=branch, resolved_at=None),
+        "member_ratings": branch_card(branch),
         "open_ledger": LedgerItem.objects.filter(branch=branch)
         .exclude(status=LedgerStatus.CLOSED)
         .order_by("deadline")[:10],

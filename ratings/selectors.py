@@ -207,6 +207,14 @@ def branch_distribution(branch) -> list[YearDistribution]:
     return _distributions(decided)
 
 
+def branch_card(branch) -> dict:
+    """What the branch's page shows of the ratings: the year being assessed (to prepare or read) and the
+    stars of every year decided, newest first (two queries)."""
+    from common.dates import demo_year
+
+    return {"year": demo_year(), "years": branch_distribution(branch)}
+
+
 def township_overview(user, year: int):
     """Every branch the user sees with its rating of ``year`` (status and stars), waiting ones first."""
     branches = list(Branch.objects.visible_to(user).select_related("township").order_by("township__name", "name"))
@@ -219,3 +227,33 @@ def township_overview(user, year: int):
     rows = [(b, ratings.get(b.pk), by_rating.get(getattr(ratings.get(b.pk), "pk", None))) for b in branches]
     rows.sort(key=lambda row: order.get(row[1].status, 4) if row[1] else 5)
     return rows
+
+
+@dataclass
+class BranchList:
+    """One branch's rating of a year, for the documents: its step and its members' rows."""
+
+    branch: Branch
+    rating: BranchRating | None
+    rows: list[MemberRating]
+
+
+def rating_lists(branches, year: int) -> list[BranchList]:
+    """The year's decided or approved ratings of ``branches`` with each member's row (three queries;
+    a branch not yet decided is listed with no rows: its draft moves with the records)."""
+    branches = list(branches)
+    ratings = {
+        r.branch_id: r
+        for r in BranchRating.objects.filter(branch__in=[b.pk for b in branches], year=year).select_related(
+            "approved_by", "decided_by"
+        )
+    }
+    decided = [r.pk for r in ratings.values() if r.status in (RatingStatus.DECIDED, RatingStatus.APPROVED)]
+    rows: dict[int, list[MemberRating]] = {}
+    for row in (
+        MemberRating.objects.filter(branch_rating__in=decided)
+        .select_related("member")
+        .order_by("-total", "member__name")
+    ):
+        rows.setdefault(row.branch_rating_id, []).append(row)
+    return [BranchList(b, ratings.get(b.pk), rows.get(getattr(ratings.get(b.pk), "pk", None), [])) for b in branches]

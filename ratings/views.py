@@ -44,7 +44,9 @@ def index(request):
         return redirect("ratings:branch_year", branch_id=request.user.branch_id, year=year)
     rows = selectors.township_overview(request.user, year)
     years = list(range(today().year, today().year - 4, -1))
-    return render(request, "ratings/index.html", {"rows": rows, "year": year, "years": years})
+    townships = list(dict.fromkeys(branch.township for branch, _rating, _counts in rows))
+    context = {"rows": rows, "year": year, "years": years, "townships": townships}
+    return render(request, "ratings/index.html", context)
 
 
 @login_required
