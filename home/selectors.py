@@ -41,6 +41,8 @@ def _branches_with_flags(user, year):
 def home_overview(user) -> dict:
     """What the user's home page (工作台) shows: the units below them and
     the register gaps that need their attention. Constant query count."""
+    from ratings.selectors import rating_tasks
+
     year = today().year
     branches = list(_branches_with_flags(user, year))
     attention = [
@@ -81,6 +83,7 @@ def home_overview(user) -> dict:
         "campaign_tasks": campaign_tasks,
         "inspection_tasks": _inspection_tasks(user),
         "record_gaps": _record_gaps(user),
+        "rating_tasks": rating_tasks(user),
     }
 
 

@@ -76,8 +76,12 @@ def _seed_branch(branch, year, framework, spec, secretary, staff) -> int:
     MemberRating.objects.bulk_create(rows)
     RatingStep.objects.bulk_create(
         [
-            RatingStep(branch_rating=rating, action="decide", from_status="draft", to_status="decided", actor=secretary),
-            RatingStep(branch_rating=rating, action="approve", from_status="decided", to_status="approved", actor=staff),
+            RatingStep(
+                branch_rating=rating, action="decide", from_status="draft", to_status="decided", actor=secretary
+            ),
+            RatingStep(
+                branch_rating=rating, action="approve", from_status="decided", to_status="approved", actor=staff
+            ),
         ]
     )
     return len(rows)

@@ -37,7 +37,9 @@ class DecisionForm(CrispyFormMixin, forms.Form):
 class ReturnForm(CrispyFormMixin, forms.Form):
     submit_label = "退回党支部"
     reason = forms.CharField(
-        label="退回理由", max_length=300, error_messages={"required": "请写明退回理由。", "max_length": "不能超过 300 字。"}
+        label="退回理由",
+        max_length=300,
+        error_messages={"required": "请写明退回理由。", "max_length": "不能超过 300 字。"},
     )
 
 

@@ -126,6 +126,9 @@ class MemberRatingChange(models.Model):
         verbose_name = verbose_name_plural = "党员星级评定修改记录"
         ordering = ["changed_at", "pk"]
 
+    def __str__(self):
+        return f"{self.item_code}：{self.before} → {self.after}"
+
 
 class RatingStep(models.Model):
     """A step of the year's rating: decided by the branch meeting, approved or returned by the township."""
@@ -141,3 +144,6 @@ class RatingStep(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "党员星级评定流程记录"
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

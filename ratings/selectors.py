@@ -97,6 +97,10 @@ def rating_page(branch, year: int, *, typed=None, errors=None) -> RatingPage:
     rating = BranchRating.objects.filter(branch=branch, year=year).select_related("framework").first()
     framework = rating.framework if rating else rating_framework()
     spec = framework_spec(framework)
+    if rating is not None and not rating.is_open:
+        # decided: the members the meeting rated, as it rated them (one who left since stays listed)
+        decided = rating.member_rows.select_related("member").order_by("member__joined_on", "member__name")
+        return RatingPage(branch, year, rating, spec, [_frozen_row(spec, row.member, row) for row in decided])
     members = list(eligible_members(branch, year))
     saved = {
         row.member_id: row
@@ -104,12 +108,9 @@ def rating_page(branch, year: int, *, typed=None, errors=None) -> RatingPage:
             "branch_rating__branch"
         )
     }
-    frozen = rating is not None and not rating.is_open
-    facts = {} if frozen else members_facts(members, Period.year(year))
+    facts = members_facts(members, Period.year(year))
     rows = [
-        _frozen_row(spec, member, saved.get(member.pk))
-        if frozen
-        else _open_row(spec, member, saved.get(member.pk), facts[member.pk], typed.get(member.pk, {}), errors)
+        _open_row(spec, member, saved.get(member.pk), facts[member.pk], typed.get(member.pk, {}), errors)
         for member in members
     ]
     return RatingPage(branch, year, rating, spec, rows)
@@ -164,6 +165,7 @@ def member_history(member):
     return (
         MemberRating.objects.filter(member=member)
         .select_related("branch_rating__branch", "branch_rating__approved_by")
+        .prefetch_related("changes__changed_by")
         .order_by("-year")
     )
 
@@ -257,3 +259,31 @@ def rating_lists(branches, year: int) -> list[BranchList]:
     ):
         rows.setdefault(row.branch_rating_id, []).append(row)
     return [BranchList(b, ratings.get(b.pk), rows.get(getattr(ratings.get(b.pk), "pk", None), [])) for b in branches]
+
+
+def rating_tasks(user) -> list[tuple[str, str]]:
+    """The home page's ratings work, each with where to do it: for township staff the ratings the branch
+    meetings sent up; for a secretary this year's rating until it is sent up (two queries at most)."""
+    from django.urls import reverse
+
+    from branches.scoping import Role
+    from common.dates import demo_year
+
+    if user.role == Role.TOWNSHIP_STAFF:
+        waiting = BranchRating.objects.visible_to(user).filter(status=RatingStatus.DECIDED).select_related("branch")
+        return [
+            (
+                f"{r.branch.name}{r.year}年度党员星级评定待审批",
+                reverse("ratings:branch_year", args=[r.branch_id, r.year]),
+            )
+            for r in waiting.order_by("decided_at")[:20]
+        ]
+    if user.role == Role.BRANCH_SECRETARY and user.branch_id:
+        year = demo_year()
+        rating = BranchRating.objects.filter(branch_id=user.branch_id, year=year).first()
+        link = reverse("ratings:branch_year", args=[user.branch_id, year])
+        if rating is None or rating.status == RatingStatus.DRAFT:
+            return [(f"{year}年度党员星级评定：逐人初评后提交支部党员大会评定", link)]
+        if rating.status == RatingStatus.RETURNED:
+            return [(f"{year}年度党员星级评定被镇党委退回：{rating.returned_reason}", link)]
+    return []

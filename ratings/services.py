@@ -77,7 +77,9 @@ def _check_members(branch, year: int, member_ids) -> dict:
             errors[(member_id, "")] = ERROR_NOT_MEMBER.format(year=year)
     elsewhere = MemberRating.objects.filter(member_id__in=eligible, year=year).exclude(branch_rating__branch=branch)
     for row in elsewhere.select_related("member", "branch_rating__branch"):
-        errors[(row.member_id, "")] = ERROR_TWICE.format(name=row.member.name, year=year, branch=row.branch_rating.branch)
+        errors[(row.member_id, "")] = ERROR_TWICE.format(
+            name=row.member.name, year=year, branch=row.branch_rating.branch
+        )
     return errors
 
 
@@ -206,7 +208,9 @@ def _meeting_errors(rating, meeting_on, attendance, result: str, members: int) -
 
 
 @transaction.atomic
-def branch_rating_decide(*, branch, year: int, meeting_on, attendance, result: str, revision: int, actor) -> BranchRating:
+def branch_rating_decide(
+    *, branch, year: int, meeting_on, attendance, result: str, revision: int, actor
+) -> BranchRating:
     """Record the branch meeting's decision and send the year's ratings to the township. Guarantees:
     the meeting has a date in the year (or after it, up to today), an attendance no larger than the
     members rated and a result; every member's values are valid; then each member's sheet is fixed
@@ -232,7 +236,13 @@ def branch_rating_decide(*, branch, year: int, meeting_on, attendance, result: s
         for row in page.rows:
             _freeze(row_rating, row, actor)
 
-    _take(rating, "decide", actor, note=f"{meeting_on:%Y-%m-%d} 支部党员大会，到会 {attendance} 人：{result.strip()}", prepare=prepare)
+    _take(
+        rating,
+        "decide",
+        actor,
+        note=f"{meeting_on:%Y-%m-%d} 支部党员大会，到会 {attendance} 人：{result.strip()}",
+        prepare=prepare,
+    )
     return rating
 
 

@@ -60,7 +60,17 @@ def ratings_table(job, campaign, progress) -> bytes:
         workbook,
         "党员星级",
         title=f"{job.title}（{today():%Y年%m月%d日}）",
-        headers=["乡镇", "党支部", "姓名", *(code for code, _text in codes), "总分", "星级", "等次", "调整及理由", "状态"],
+        headers=[
+            "乡镇",
+            "党支部",
+            "姓名",
+            *(code for code, _text in codes),
+            "总分",
+            "星级",
+            "等次",
+            "调整及理由",
+            "状态",
+        ],
         rows=(
             [
                 entry.branch.township.name,
@@ -79,14 +89,27 @@ def ratings_table(job, campaign, progress) -> bytes:
             for row in entry.rows
         ),
         widths=[10, 16, 10] + [6] * len(codes) + [8, 12, 8, 36, 14],
-        number_formats={3 + len(codes) + 1: "0.0#"},
-        wrap_columns={3 + len(codes) + 4},
+        number_formats={3 + len(codes): "0.0#"},
+        wrap_columns={3 + len(codes) + 3},
     )
     write_report_sheet(
         workbook,
         "各支部进度",
         title=f"{job.title}·各党支部进度",
-        headers=["乡镇", "党支部", "状态", "支部党员大会", "到会人数", "大会决定", "审批", "五星", "四星", "三星", "二星", "一星"],
+        headers=[
+            "乡镇",
+            "党支部",
+            "状态",
+            "支部党员大会",
+            "到会人数",
+            "大会决定",
+            "审批",
+            "五星",
+            "四星",
+            "三星",
+            "二星",
+            "一星",
+        ],
         rows=([*_branch_cells(entry)] for entry in lists),
         widths=[10, 16, 14, 14, 9, 30, 20, 6, 6, 6, 6, 6],
     )

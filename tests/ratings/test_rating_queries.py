@@ -28,7 +28,11 @@ def _branch_of(township, size):
     secretary = branch_secretary(branch)
     for month in (3, 6, 9):
         life = OrganisationalLife.objects.create(
-            branch=branch, kind=LifeKind.THEME_DAY, held_on=date(YEAR, month, 1), topic="主题党日", recorded_by=secretary
+            branch=branch,
+            kind=LifeKind.THEME_DAY,
+            held_on=date(YEAR, month, 1),
+            topic="主题党日",
+            recorded_by=secretary,
         )
         life.attendees.set(members[1:])
         Absence.objects.create(life=life, member=members[0], reason=AbsenceReason.ILLNESS)

@@ -45,7 +45,12 @@ def form(members, revision=0, changes=None):
 
 
 def decide(client, cast, revision, **fields):
-    data = {"revision": revision, "meeting_on": f"{YEAR}-12-20", "meeting_attendance": "3", "meeting_result": "表决通过"}
+    data = {
+        "revision": revision,
+        "meeting_on": f"{YEAR}-12-20",
+        "meeting_attendance": "3",
+        "meeting_result": "表决通过",
+    }
     return client.post(url(cast, "decide"), data | fields)
 
 
@@ -95,7 +100,12 @@ def test_an_adjustment_without_a_reason_saves_nothing_and_keeps_what_was_typed(c
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("9", "得分不能超过分值 5 分。"), ("2.5", "得分应以 1 分为档。"), ("99999999999", "请填写数字。"), ("五", "请填写数字。")],
+    [
+        ("9", "得分不能超过分值 5 分。"),
+        ("2.5", "得分应以 1 分为档。"),
+        ("99999999999", "请填写数字。"),
+        ("五", "请填写数字。"),
+    ],
 )
 def test_a_score_outside_the_range_or_off_the_step_is_refused(cast, members, client_for, value, message):
     data = form(members, changes={(cast.member, "1.2"): (value, "有理由")})
@@ -186,3 +196,48 @@ def test_roles_and_units(cast, members, client_for):
         assert client.get(url(cast)).status_code == 404
         assert client.get(reverse("ratings:member", args=[cast.member.pk])).status_code == 404
     assert client_for(cast.users["county_reviewer"]).get(url(cast)).status_code == 200
+
+
+def test_a_draft_follows_the_records_and_a_decided_rating_does_not(cast, members, client_for):
+    """A volunteer service confirmed after the first save lifts 张三's 4.2 from 0 to 6 (1 service → 6)
+    while the rating is a draft; once the meeting decided, a second service changes nothing."""
+    from records.models import DeedKind
+    from records.services import deed_confirm, deed_record
+
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+
+    def service(day):
+        record = deed_record(
+            branch=cast.branch,
+            member=cast.member,
+            kind=DeedKind.SERVICE,
+            done_on=date(YEAR, 6, day),
+            description="清扫村道",
+            beneficiary="二组",
+            actor=secretary,
+        )
+        deed_confirm(record, actor=secretary)
+
+    client.post(url(cast), form(members))
+    service(1)
+    from ratings.selectors import rating_page
+
+    def points():
+        row = next(r for r in rating_page(cast.branch, YEAR).rows if r.member == cast.member)
+        return next(i.points for i in row.items if i.item.code == "4.2")
+
+    assert points() == 6
+    decide(client, cast, 1)
+    service(2)
+    assert points() == 6  # 2 services would give 12: the decision is fixed
+
+
+def test_the_members_page_and_the_branch_page_show_the_stars(cast, members, client_for):
+    """Approved last year 4 stars (history) → the member's page and the branch page's distribution."""
+    staff = cast.users["township_staff"]
+    approved_member_rating(cast.member, YEAR, stars=4, total=85, actor=staff)
+    page = client_for(staff).get(reverse("ratings:member", args=[cast.member.pk])).content.decode()
+    assert f'data-year="{YEAR}"' in page and "★★★★（4星）" in page
+    branch_page = client_for(staff).get(reverse("home:branch", args=[cast.branch.pk])).content.decode()
+    assert f"{YEAR}年</a>" in branch_page and "镇党委已审批 · 1 人" in branch_page

@@ -55,7 +55,13 @@ def test_the_township_list_in_excel_reads_back_with_every_items_points(cast, dec
     book = load_workbook(io.BytesIO(job.file.read()))
     rows = list(book["党员星级"].iter_rows(values_only=True))
     header = rows[1]
-    assert header[:4] == ("乡镇", "党支部", "姓名", "1.1") and header[-5:] == ("总分", "星级", "等次", "调整及理由", "状态")
+    assert header[:4] == ("乡镇", "党支部", "姓名", "1.1") and header[-5:] == (
+        "总分",
+        "星级",
+        "等次",
+        "调整及理由",
+        "状态",
+    )
     by_name = {row[2]: dict(zip(header, row, strict=True)) for row in rows[2:]}
     assert set(by_name) == {"张三", "王五"}
     wang = by_name["王五"]
@@ -81,5 +87,7 @@ def test_the_branch_list_as_a_pdf_names_the_meeting_and_each_members_stars(cast,
 def test_others_cannot_ask_for_the_list_of_a_unit_they_do_not_see(cast, decided, client_for):
     client = client_for(cast.users["other_township_staff"])
     with mock.patch("reports.services._enqueue"):
-        response = client.post("/reports/jobs/new/", {"kind": "member_ratings_xlsx", "year": YEAR, "branch": cast.branch.pk})
+        response = client.post(
+            "/reports/jobs/new/", {"kind": "member_ratings_xlsx", "year": YEAR, "branch": cast.branch.pk}
+        )
     assert response.status_code == 404
