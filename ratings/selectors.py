@@ -78,6 +78,7 @@ class RatingPage:
     rating: BranchRating | None
     spec: FrameworkSpec
     rows: list[MemberRow]
+    rated_elsewhere: list[MemberRating] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -92,7 +93,7 @@ def rating_page(branch, year: int, *, typed=None, errors=None) -> RatingPage:
     """The year's rating of every member of ``branch``: each item pre-filled from the member's records
     (or the standard), the secretary's adjustments with their reasons, what was ``typed`` on a refused
     save with its ``errors`` ((member id, code) → message), and each member's total and stars.
-    Queries: the rating, its framework (3), the members, their rows, their facts (5) — constant."""
+    Queries: the rating, its framework (2), the members, their rows, their records (5) — constant."""
     typed, errors = typed or {}, errors or {}
     rating = BranchRating.objects.filter(branch=branch, year=year).select_related("framework").first()
     framework = rating.framework if rating else rating_framework()
@@ -105,15 +106,18 @@ def rating_page(branch, year: int, *, typed=None, errors=None) -> RatingPage:
     saved = {
         row.member_id: row
         for row in MemberRating.objects.filter(year=year, member__in=[m.pk for m in members]).select_related(
-            "branch_rating__branch"
+            "branch_rating__branch", "member"
         )
     }
+    # a member rated this year in another branch (before a transfer) is not rated again here
+    elsewhere = [row for row in saved.values() if row.branch_rating.branch_id != branch.pk]
+    members = [m for m in members if m.pk not in {row.member_id for row in elsewhere}]
     facts = members_facts(members, Period.year(year))
     rows = [
         _open_row(spec, member, saved.get(member.pk), facts[member.pk], typed.get(member.pk, {}), errors)
         for member in members
     ]
-    return RatingPage(branch, year, rating, spec, rows)
+    return RatingPage(branch, year, rating, spec, rows, elsewhere)
 
 
 def _open_row(spec, member, saved, facts, typed, errors) -> MemberRow:

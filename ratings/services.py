@@ -75,7 +75,9 @@ def _check_members(branch, year: int, member_ids) -> dict:
             errors[(member_id, "")] = ERROR_LEFT.format(name=member.name, left_on=member.left_on, year=year)
         else:
             errors[(member_id, "")] = ERROR_NOT_MEMBER.format(year=year)
-    elsewhere = MemberRating.objects.filter(member_id__in=eligible, year=year).exclude(branch_rating__branch=branch)
+    elsewhere = MemberRating.objects.filter(member_id__in=set(member_ids), year=year).exclude(
+        branch_rating__branch=branch
+    )
     for row in elsewhere.select_related("member", "branch_rating__branch"):
         errors[(row.member_id, "")] = ERROR_TWICE.format(
             name=row.member.name, year=year, branch=row.branch_rating.branch

@@ -56,6 +56,7 @@ def test_the_rating_page_costs_the_same_for_20_and_200_members(cast, client, sav
             branch_rating_save(branch=branch, year=YEAR, typed={}, revision=0, actor=secretary)
         client.force_login(secretary)
         counts.append(_queries(client, branch))
-    # session, user and scoping (5); the rating, its framework and its sheet (4); the members, their
-    # rows and their records (7); the page's own lookups (4)
+    # the session and the user (2), the branch, the framework and the rating (3), the framework's sections
+    # and items (2), the members and their rows (2), all their records in five aggregate reads (5), the
+    # menu's units (2), the steps (1), the session's renewal for the idle timeout (3)
     assert counts == [20, 20]

@@ -135,10 +135,17 @@ def test_a_member_rated_twice_in_a_year_is_refused(cast, members, client_for):
     MemberRating.objects.filter(member=moved).update(branch_rating=BranchRating.objects.create(
         branch=elsewhere, year=YEAR, framework=BranchRating.objects.get().framework))  # fmt: skip
     BranchRating.objects.filter(branch=cast.branch).delete()
-    response = client_for(cast.users["branch_secretary"]).post(url(cast), form(members))
+    client = client_for(cast.users["branch_secretary"])
+    page = client.get(url(cast)).content.decode()
+    assert f"{moved.name}{YEAR}年度已在新村党支部评定，一名党员一年只评定一次，本支部不再评定。" in page
+    assert f'name="v-{moved.pk}-1.2"' not in page  # not on this branch's list
+    data = form(members) | {f"v-{moved.pk}-1.2": "4", f"p-{moved.pk}-1.2": "5", f"r-{moved.pk}-1.2": "再评"}
+    response = client.post(url(cast), data)
     assert response.status_code == 400
     assert f"{moved.name}{YEAR}年度已在新村党支部评定，一名党员一年只评定一次。" in response.content.decode()
     assert MemberRating.objects.count() == 1
+    assert client.post(url(cast), form(members)).status_code == 302  # the others are rated as usual
+    assert MemberRating.objects.count() == 4
 
 
 @pytest.mark.parametrize(
