@@ -11,10 +11,11 @@ from common.dates import today
 from ratings import rules
 from ratings.selectors import rating_framework, rating_page
 from records.models import AbsenceReason, DeedKind, LifeKind, PledgeStatus
-from records.services import deed_confirm, deed_record, organisational_life_record, pledge_record, pledge_resolve
+from records.services import organisational_life_record, pledge_record, pledge_resolve
 from scoring.builtin import load_builtin_frameworks
 from scoring.selectors import framework_spec
 from tests.factories import MemberFactory
+from tests.scoring.test_member_links import _deed as deed  # a confirmed deed in May of YEAR
 
 YEAR = today().year - 1
 
@@ -35,19 +36,6 @@ def meeting(cast, kind, day, *, present=(), away=None):
         absences=away or {},
         actor=cast.users["branch_secretary"],
     )
-
-
-def deed(member, actor, kind, day):
-    record = deed_record(
-        branch=member.branch,
-        member=member,
-        kind=kind,
-        done_on=date(YEAR, 5, day),
-        description="帮扶",
-        beneficiary="三组",
-        actor=actor,
-    )
-    deed_confirm(record, actor=actor)
 
 
 def row_of(cast, member):

@@ -11,21 +11,11 @@ from openpyxl import load_workbook
 
 from common.dates import today
 from ratings.services import branch_rating_approve, branch_rating_decide, branch_rating_save
-from reports.models import JobStatus
-from reports.services import job_execute, job_request
 from scoring.builtin import load_builtin_frameworks
 from tests.factories import MemberFactory
+from tests.reports.test_record_documents import _produce
 
 YEAR = today().year - 1
-
-
-def _produce(user, kind, **params):
-    with mock.patch("reports.services._enqueue"):  # run in this process
-        job, _how = job_request(user=user, kind=kind, params=params)
-    job_execute(job.pk, worker="test")
-    job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED, job.error
-    return job
 
 
 @pytest.fixture
