@@ -17,6 +17,7 @@ def test_secretary_prepares_the_meeting_decides_the_township_approves(login, dem
     branch = Branch.objects.get(name="法泥村党支部")
     year = demo_year()
     page = login("fani", mobile=True)
+    assert f"{year}年度党员星级评定" in page.get_by_test_id("rating-tasks").inner_text()  # on her 工作台
     page.goto(f"{demo_site}/branches/{branch.pk}/")
     card = page.get_by_test_id("member-ratings")
     assert f"{year - 1}年" in card.inner_text()  # the year before, approved (demo history)
@@ -52,6 +53,9 @@ def test_secretary_prepares_the_meeting_decides_the_township_approves(login, dem
     shot(page, "ratings-decided-phone")
 
     staff = login("guanxing")
+    waiting = staff.get_by_test_id("rating-tasks")
+    assert f"{branch.name}{year}年度党员星级评定待审批" in waiting.inner_text()  # on the township's 工作台
+    shot(staff, "ratings-township-home")
     staff.goto(f"{demo_site}/ratings/")
     overview = staff.get_by_test_id("rating-overview")
     assert "支部大会已决定" in overview.locator("tbody tr").nth(0).inner_text()  # waiting ones first
