@@ -109,6 +109,11 @@ class MemberRating(models.Model):
     def __str__(self):
         return f"{self.member.name}{self.year}年星级评定"
 
+    @property
+    def adjustments(self) -> list[tuple[str, str]]:
+        """(item code, reason) of what the secretary set apart from the records or the standard, as decided."""
+        return [(code, item.get("reason", "")) for code, item in self.items.items() if item.get("origin") == "entered"]
+
 
 class MemberRatingChange(models.Model):
     """Who changed which item of a member's rating, from what to what, and why (kept, never edited)."""

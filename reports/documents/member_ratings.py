@@ -80,9 +80,7 @@ def ratings_table(job, campaign, progress) -> bytes:
                 row.total,
                 stars_label(row.stars),
                 row.grade,
-                "；".join(
-                    f"{code}：{item['reason']}" for code, item in row.items.items() if item.get("origin") == "entered"
-                ),
+                "；".join(f"{code}：{reason}" for code, reason in row.adjustments),
                 _status(entry),
             ]
             for entry in lists
