@@ -56,8 +56,11 @@ class AnnualFigureForm(CrispyFormMixin, forms.ModelForm):
 class MemberForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "gender", "birth_year", "joined_on", "post", "phone"]
-        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["name", "gender", "birth_year", "joined_on", "post", "phone", "left_on"]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class RegisterImportForm(CrispyFormMixin, forms.Form):

@@ -1,9 +1,12 @@
 """Organisations (county → township → branch), party members and accounts."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+
+from common.dates import today
 
 from .scoping import ADMIN_ROLES, BranchScopedQuerySet, Role, ScopedQuerySet
 
@@ -223,6 +226,9 @@ class Member(models.Model):
     joined_on = models.DateField("入党日期")
     post = models.CharField("支部职务", max_length=20, choices=Post.choices, default=Post.ORDINARY)
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[phone_validator])
+    # 转出或离开本支部 (transferred out, died, left): the member stays on the register for the years
+    # before, but is no longer rated or counted from that day
+    left_on = models.DateField("转出/离开本支部日期", null=True, blank=True, help_text="仍在本支部的党员不填。")
 
     objects = MemberQuerySet.as_manager()
 
@@ -241,6 +247,19 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.left_on is None:
+            return
+        if self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": "转出/离开本支部日期不能早于入党日期。"})
+        if self.left_on > today():
+            raise ValidationError({"left_on": "转出/离开本支部日期不能晚于今天。"})
+
+    def in_branch_during(self, year: int) -> bool:
+        """Whether the member belonged to the branch in some part of ``year`` and had not left by its end."""
+        return self.joined_on.year <= year and (self.left_on is None or self.left_on.year > year)
 
     @property
     def masked_phone(self) -> str:

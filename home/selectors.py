@@ -41,6 +41,8 @@ def _branches_with_flags(user, year):
 def home_overview(user) -> dict:
     """What the user's home page (工作台) shows: the units below them and
     the register gaps that need their attention. Constant query count."""
+    from ratings.selectors import rating_tasks
+
     year = today().year
     branches = list(_branches_with_flags(user, year))
     attention = [
@@ -81,6 +83,7 @@ def home_overview(user) -> dict:
         "campaign_tasks": campaign_tasks,
         "inspection_tasks": _inspection_tasks(user),
         "record_gaps": _record_gaps(user),
+        "rating_tasks": rating_tasks(user),
     }
 
 
@@ -193,6 +196,7 @@ def branch_page(branch, user) -> dict:
     from campaigns.models import Participant, State
     from campaigns.selectors import branch_results
     from inspections.models import LedgerItem, LedgerStatus, SecretaryActionFlag
+    from ratings.selectors import branch_card
     from scoring.models import ScoreSheet
 
     participations = Participant.objects.visible_to(user).filter(branch=branch).select_related("campaign", "member")
@@ -210,6 +214,7 @@ def branch_page(branch, user) -> dict:
         "participations": participations.order_by("-campaign__year"),
         "results": branch_results(participations),
         "action_flags": SecretaryActionFlag.objects.visible_to(user).filter(branch=branch, resolved_at=None),
+        "member_ratings": branch_card(branch),
         "open_ledger": LedgerItem.objects.filter(branch=branch)
         .exclude(status=LedgerStatus.CLOSED)
         .order_by("deadline")[:10],

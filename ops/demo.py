@@ -303,9 +303,11 @@ def _seed_the_work(county, created) -> None:
     """A year of records, the built-in frameworks, the demo campaigns and a quarter of inspections."""
     from campaigns.demo import seed_demo_campaign, seed_demo_standardization
     from inspections.demo import seed_demo_inspections
+    from ratings.demo import seed_demo_ratings
     from records.demo import seed_demo_records
 
     created["records"] = sum(seed_demo_records(t) for t in Township.objects.filter(county=county).order_by("pk"))
     created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
     created["campaigns"] = int(seed_demo_campaign()) + int(seed_demo_standardization())
     created["inspections"] = int(seed_demo_inspections())
+    created["member_ratings"] = seed_demo_ratings()

@@ -7,4 +7,9 @@ class RatingsConfig(AppConfig):
     name = "ratings"
     verbose_name = "党员星级评定"
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
-    audited_models = {}
+    audited_models = {
+        "BranchRating": (),
+        "MemberRating": ("updated_at",),
+        "MemberRatingChange": (),
+        "RatingStep": (),
+    }

@@ -94,6 +94,9 @@ FACTS = {
     "member_service_points": "党员结对走访和办实事得分",
     "member_services": "党员参加志愿服务次数",
     "member_satisfaction_rate": "党员本人群众评议满意率（%）",
+    "member_meeting_rate": "党员参加三会和主题党日的参加率（%，请假视同参加）",
+    "member_lecture_rate": "党员参加党课的参加率（%，请假视同参加）",
+    "member_reviews_attended": "党员参加组织生活会和民主评议党员次数",
 }
 # Facts that count shortfalls: a deduction item linked to one loses one occurrence per case counted.
 SHORTFALL_FACTS = frozenset(

@@ -71,3 +71,21 @@ def township_staff(township, **kwargs):
 
 def branch_secretary(branch, **kwargs):
     return UserFactory(role=Role.BRANCH_SECRETARY, branch=branch, **kwargs)
+
+
+# --- members' yearly ratings (ratings/) ---------------------------------------------------------
+
+
+def approved_member_rating(member, year, *, stars, total, actor):
+    """A member's rating of ``year`` as the township approved it (history, without its items)."""
+    from ratings.models import BranchRating, MemberRating, RatingStatus
+    from ratings.selectors import rating_framework
+
+    rating, _ = BranchRating.objects.get_or_create(
+        branch=member.branch,
+        year=year,
+        defaults={"framework": rating_framework(), "status": RatingStatus.APPROVED, "approved_by": actor},
+    )
+    return MemberRating.objects.create(
+        branch_rating=rating, member=member, year=year, stars=stars, total=total, updated_by=actor
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from branches.scoping import Role
 
-from . import audit_trail, campaign, facts, inspection
+from . import audit_trail, campaign, facts, inspection, member_ratings
 
 # Families: how a request is scoped and what a job read (see access.py)
 CAMPAIGN = "campaign"  # one campaign: all of it, one township of it, or one participant
@@ -77,6 +77,24 @@ DOCUMENTS = {
         Document("facts_grid_xlsx", "党支部工作实绩表", facts.facts_grid_table, RECORDS, facts.fingerprint, xlsx=True),
         Document(
             "annual_summary", "述职评议年度实绩", facts.annual_summary, RECORDS, facts.fingerprint, per_branch=True
+        ),
+        # members' yearly star ratings: a branch's or a township's list (scoped like a year of records)
+        Document(
+            "member_ratings_xlsx",
+            "党员星级评定名册",
+            member_ratings.ratings_table,
+            RECORDS,
+            member_ratings.fingerprint,
+            per_branch=True,
+            xlsx=True,
+        ),
+        Document(
+            "member_ratings_pdf",
+            "党员星级评定结果",
+            member_ratings.ratings_list,
+            RECORDS,
+            member_ratings.fingerprint,
+            per_branch=True,
         ),
     )
 }

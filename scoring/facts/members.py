@@ -8,7 +8,7 @@ Each member fact carries its worked rule in its source, e.g. ``公开承诺：�
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 
 from records.models import (
@@ -17,52 +17,104 @@ from records.models import (
     AbsenceReason,
     Appraisal,
     DeedKind,
+    LifeKind,
     MemberDeed,
+    OrganisationalLife,
     Pledge,
     PledgeStatus,
 )
 
-from .values import FactValue, Period, RecordLink
+from .values import FactValue, Period, RecordLink, fmt, percent
 
 # 因病、因事请假、外出务工经商、年老体弱 excuse an absence (the framework: 请假并事后补学的不扣分); 其他 does not
 UNEXCUSED = (AbsenceReason.OTHER,)
 VISITS_DUE, DEEDS_FOR_FULL = 4, 2  # 五个模范 3.1: at least 4 visits a year, 2 deeds for the masses
 
 
+# 党员星级评定: the meetings a member's attendance is counted at (三会一课 and 主题党日; 党课 apart, under 学习)
+MEETING_KINDS = (LifeKind.GENERAL_MEETING, LifeKind.COMMITTEE_MEETING, LifeKind.GROUP_MEETING, LifeKind.THEME_DAY)
+LECTURE_KINDS = (LifeKind.PARTY_LECTURE,)
+REVIEW_KINDS = (LifeKind.LIFE_MEETING, LifeKind.MEMBER_APPRAISAL)
+
+
 def member_facts(member, period: Period) -> dict[str, FactValue]:
-    """Every fact of ``member`` over ``period``, in four queries."""
-    label = period.label
-    unexcused = Absence.objects.filter(
-        member=member,
-        reason__in=UNEXCUSED,
-        life__kind__in=ATTENDANCE_KINDS,
-        life__held_on__range=(period.start, period.end),
-    ).count()
-    deeds = dict(
-        MemberDeed.objects.filter(
-            member=member,
-            confirmed_at__isnull=False,
-            done_on__range=(period.start, period.end),
-            done_on__gte=member.joined_on,
+    """Every fact of ``member`` over ``period`` (the same five queries as for many members)."""
+    return members_facts([member], period)[member.pk]
+
+
+def members_facts(members, period: Period) -> dict[int, dict[str, FactValue]]:
+    """Every fact of each of ``members`` over ``period``, member id → fact → value: five aggregate
+    queries whatever the number of members (a branch's yearly rating reads them all at once)."""
+    members = list(members)
+    ids = [m.pk for m in members]
+    within = (period.start, period.end)
+    attended: dict[int, dict[str, int]] = {}
+    through = OrganisationalLife.attendees.through
+    for member_id, kind, n in (
+        through.objects.filter(
+            member_id__in=ids, organisationallife__kind__in=ATTENDANCE_KINDS, organisationallife__held_on__range=within
         )
-        .values("kind")
+        .values("member_id", "organisationallife__kind")
         .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
-    pledges = dict(
-        Pledge.objects.filter(member=member, year=period.end.year)
-        .values("status")
+        .values_list("member_id", "organisationallife__kind", "n")
+    ):
+        attended.setdefault(member_id, {})[kind] = n
+    absent: dict[int, dict[tuple[str, str], int]] = {}
+    for member_id, kind, reason, n in (
+        Absence.objects.filter(member_id__in=ids, life__kind__in=ATTENDANCE_KINDS, life__held_on__range=within)
+        .values("member_id", "life__kind", "reason")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    appraisal = Appraisal.objects.filter(member=member, held_on__range=(period.start, period.end)).aggregate(
-        s=Sum("satisfied"), b=Sum("basically_satisfied"), d=Sum("dissatisfied")
-    )
+        .values_list("member_id", "life__kind", "reason", "n")
+    ):
+        absent.setdefault(member_id, {})[(kind, reason)] = n
+    deeds: dict[int, dict[str, int]] = {}
+    for member_id, kind, n in (
+        MemberDeed.objects.filter(
+            member_id__in=ids, confirmed_at__isnull=False, done_on__range=within, done_on__gte=F("member__joined_on")
+        )
+        .values("member_id", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "kind", "n")
+    ):
+        deeds.setdefault(member_id, {})[kind] = n
+    pledges: dict[int, dict[str, int]] = {}
+    for member_id, status, n in (
+        Pledge.objects.filter(member_id__in=ids, year=period.end.year)
+        .values("member_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "status", "n")
+    ):
+        pledges.setdefault(member_id, {})[status] = n
+    appraisals = {
+        row["member_id"]: row
+        for row in Appraisal.objects.filter(member_id__in=ids, held_on__range=within)
+        .values("member_id")
+        .annotate(s=Sum("satisfied"), b=Sum("basically_satisfied"), d=Sum("dissatisfied"))
+    }
+    no_appraisal = {"s": None, "b": None, "d": None}
+    return {
+        member_id: _one_member(
+            period.label,
+            attended.get(member_id, {}),
+            absent.get(member_id, {}),
+            deeds.get(member_id, {}),
+            pledges.get(member_id, {}),
+            appraisals.get(member_id, no_appraisal),
+        )
+        for member_id in ids
+    }
+
+
+def _one_member(label, attended, absent, deeds, pledges, appraisal) -> dict[str, FactValue]:
+    unexcused = sum(n for (_kind, reason), n in absent.items() if reason in UNEXCUSED)
     return {
         "member_unexcused_absences": FactValue(
             Decimal(unexcused),
             f"组织生活记录：{label}无正当理由缺席集中学习和组织生活 {unexcused} 次（因病、请假、外出务工、年老体弱不计）",
         ),
+        "member_meeting_rate": _attendance(attended, absent, MEETING_KINDS, "三会和主题党日", label),
+        "member_lecture_rate": _attendance(attended, absent, LECTURE_KINDS, "党课", label),
+        "member_reviews_attended": _reviews(attended, absent, label),
         "member_pledge_points": _pledge_points(pledges, label),
         "member_service_points": _service_points(deeds, label),
         "member_services": FactValue(
@@ -71,6 +123,36 @@ def member_facts(member, period: Period) -> dict[str, FactValue]:
         ),
         "member_satisfaction_rate": _satisfaction(appraisal, label),
     }
+
+
+def _attendance(attended, absent, kinds, what: str, label: str) -> FactValue:
+    """Attendance in percent of the meetings the member was due at (listed as present or away);
+    an absence for 因病、因事请假、外出务工经商、年老体弱 counts as attended (请假视同参加)."""
+    present = sum(attended.get(kind, 0) for kind in kinds)
+    excused = sum(n for (kind, reason), n in absent.items() if kind in kinds and reason not in UNEXCUSED)
+    unexcused = sum(n for (kind, reason), n in absent.items() if kind in kinds and reason in UNEXCUSED)
+    due = present + excused + unexcused
+    if not due:
+        return FactValue(None, f"组织生活记录：{label}本人没有应参加的{what}记录")
+    rate = percent(present + excused, due)
+    return FactValue(
+        rate,
+        f"组织生活记录：{label}应参加{what} {due} 次，参加 {present} 次、请假 {excused} 次（视同参加）、"
+        f"无故缺席 {unexcused} 次 → 参加率 {fmt(rate)}%",
+    )
+
+
+def _reviews(attended, absent, label: str) -> FactValue:
+    """组织生活会 and 民主评议党员 the member took part in (an excused absence counts as taking part)."""
+    present = sum(attended.get(kind, 0) for kind in REVIEW_KINDS)
+    excused = sum(n for (kind, reason), n in absent.items() if kind in REVIEW_KINDS and reason not in UNEXCUSED)
+    unexcused = sum(n for (kind, reason), n in absent.items() if kind in REVIEW_KINDS and reason in UNEXCUSED)
+    if not present + excused + unexcused:
+        return FactValue(None, f"组织生活记录：{label}本支部尚未召开组织生活会或民主评议党员")
+    return FactValue(
+        Decimal(present + excused),
+        f"组织生活记录：{label}组织生活会和民主评议党员参加 {present} 次、请假 {excused} 次、无故缺席 {unexcused} 次",
+    )
 
 
 def _pledge_points(pledges: dict[str, int], label: str) -> FactValue:
@@ -148,6 +230,9 @@ def member_records(member, period: Period) -> dict[str, list[RecordLink]]:
     ]
     return {
         "member_unexcused_absences": absences,
+        "member_meeting_rate": absences,
+        "member_lecture_rate": absences,
+        "member_reviews_attended": absences,
         "member_pledge_points": pledges,
         "member_service_points": deeds.get(DeedKind.PAIRING, []) + deeds.get(DeedKind.DEED, []),
         "member_services": deeds.get(DeedKind.SERVICE, []),

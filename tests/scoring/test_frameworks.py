@@ -81,7 +81,7 @@ def test_a_hand_made_sheet_with_every_method_imports():
 
 def test_every_builtin_loads_exports_and_reimports_identical(db):
     outcome = load_builtin_frameworks()
-    assert len(outcome) == 7 and all(created for _name, _version, created in outcome)
+    assert len(outcome) == 8 and all(created for _name, _version, created in outcome)
     assert load_builtin_frameworks() == [(name, 1, False) for name, _v, _c in outcome]  # idempotent
     for framework in Framework.objects.all():
         spec = framework_spec(framework)
@@ -89,7 +89,7 @@ def test_every_builtin_loads_exports_and_reimports_identical(db):
         from_xlsx = spec_from_xlsx(SimpleUploadedFile("x.xlsx", spec_to_xlsx(spec)))
         assert from_xlsx == spec, framework.code
         assert spec_from_yaml(spec_to_yaml(spec)) == spec
-    assert Framework.objects.count() == 7
+    assert Framework.objects.count() == 8
 
 
 def test_builtins_follow_the_seeds_shape():
@@ -102,6 +102,7 @@ def test_builtins_follow_the_seeds_shape():
         "chuangxian-member",
         "demonstration",
         "inspection-organisational-life",
+        "member-rating",
     }
     assert [a.title for a in specs["wuhao"].aspects[:5]] == [
         "示范引领能力好",
@@ -126,6 +127,9 @@ def test_builtins_follow_the_seeds_shape():
     assert sum(len(a.standards) for a in standardization.aspects[:7]) == 42
     assert standardization.stars and standardization.caps[0].max_stars == 2
     assert specs["chuangxian-member"].subject == "member"
+    rating = specs["member-rating"]  # 党员星级评定 (seed 003): 学习、组织生活、践诺、服务群众、遵纪守法, stars by total
+    assert [a.title for a in rating.aspects] == ["学习", "组织生活", "践诺", "服务群众", "遵纪守法"]
+    assert rating.subject == "member" and [s.min for s in rating.stars] == [90, 80, 70, 60, 0]
     assert len([a for a in specs["demonstration"].aspects if a.title != "加分项"]) == 8
     income_items = [i for s in specs.values() for i in s.items() if i.fact == "collective_income"]
     # 5万元 where the seed says so; 标准化 6.5.1 asks only for some income

@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from branches.models import Branch, User
 from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
+from common.dates import demo_year, today
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
 from records.photos import photo_store
@@ -149,6 +150,9 @@ def world(transactional_db, settings, tmp_path):
         "reports:notice_issue": ({"pk": ranking.pk}, t),
         "inspections:ledger_item": ({"pk": ledger.pk}, b),
         "publicity": ({"token": campaign.public_token}, None),
+        "ratings:branch_year": ({"branch_id": branch.pk, "year": demo_year()}, b),
+        "ratings:step": ({"branch_id": branch.pk, "year": demo_year() - 1, "action": "return"}, b),
+        "ratings:member": ({"member_id": member.pk}, b),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
@@ -172,6 +176,7 @@ def world(transactional_db, settings, tmp_path):
         "campaign": campaign,
         "participant": participant,
         "inspection": inspection,
+        "branch": branch,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -268,6 +273,12 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("campaigns:step", args=[t["campaign"].pk, "sample"]), {}, {"county"}),
         (reverse("campaigns:action", args=[t["participant"].pk, "pass"]), {"methods": ["report"]}, {"staff"}),
         (reverse("inspections:round_close", args=[t["inspection"].pk]), {}, {"staff", "county"}),
+        (
+            reverse("ratings:step", args=[t["branch"].pk, demo_year(), "decide"]),
+            {"revision": "0", "meeting_on": str(today()), "meeting_attendance": "1", "meeting_result": "通过"},
+            {"secretary"},
+        ),
+        (reverse("ratings:step", args=[t["branch"].pk, demo_year() - 1, "return"]), {"reason": "请核实"}, {"staff"}),
     ]
     leaks = []
     for url, data, allowed in actions:
