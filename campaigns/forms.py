@@ -3,6 +3,7 @@ from django import forms
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
 from branches.scoping import Role
+from ratings.models import BUILTIN_FRAMEWORK as MEMBER_RATING_FRAMEWORK
 from common.dates import today
 from scoring.models import Framework
 from scoring.spec import KINDS
@@ -44,7 +45,11 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         self.fields["branches"].queryset = branches
         self.fields["branches"].initial = list(branches.values_list("pk", flat=True))
         self.fields["framework"].queryset = (
-            Framework.objects.visible_to(user).latest_versions().filter(kind__in=list(PHASE_TEMPLATES))
+            Framework.objects.visible_to(user)
+            .latest_versions()
+            .filter(kind__in=list(PHASE_TEMPLATES))
+            # the members' yearly rating has its own way (the branch meeting, the township's approval), not a campaign's
+            .exclude(code=MEMBER_RATING_FRAMEWORK)
         )
         self.fields["year"].initial = today().year
         if user.role != Role.TOWNSHIP_STAFF:

@@ -183,3 +183,13 @@ def test_an_unknown_campaign_step_is_not_found(cast, client_for):
     campaign = _campaign(cast, county_review=False)
     response = client_for(cast.users["township_staff"]).post(reverse("campaigns:step", args=[campaign.pk, "bogus"]))
     assert response.status_code == 404
+
+
+def test_the_members_yearly_rating_is_not_offered_as_a_campaigns_framework(cast):
+    from campaigns.forms import CampaignForm
+
+    load_builtin_frameworks()
+    codes = set(
+        CampaignForm(user=cast.users["township_staff"]).fields["framework"].queryset.values_list("code", flat=True)
+    )
+    assert "standardization" in codes and "member-rating" not in codes
