@@ -24,7 +24,8 @@ def _facts(year) -> str:
 
 
 def _unit(label: str) -> str:
-    return label.split("（")[1].rstrip("）") if "（" in label else ""
+    unit = label.split("（")[1].rstrip("）") if "（" in label else ""
+    return {"月": " 个月", "%": "%"}.get(unit, f" {unit}")
 
 
 def _campaigns(year) -> str:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from branches.models import Branch, BranchKind, Member, Post
@@ -236,21 +236,28 @@ def rounds_for(user):
     )
 
 
-def interviews_due(user) -> list[ReportRow]:
-    """The reports under the user's unit whose 约谈 is due and not yet recorded (rounds not open)."""
-    reports = (
+def _due_reports(user):
+    """Reports under the user's unit, in rounds past writing, whose 约谈 is due and not yet recorded:
+    rated 一般/差, or the branch flagged two quarters running and not yet dealt with."""
+    flagged = Exists(SecretaryActionFlag.objects.filter(branch=OuterRef("branch"), resolved_at=None))
+    talked = Exists(Interview.objects.filter(report=OuterRef("pk")))
+    return (
         DutyReport.objects.visible_to(user)
         .exclude(duty_round__status=RoundStatus.OPEN)
+        .filter(Q(tier__in=BAD_TIERS) | flagged)
+        .exclude(talked)
+    )
+
+
+def interviews_due(user) -> list[ReportRow]:
+    """The 约谈 still due under the user's unit, newest round first: two queries."""
+    reports = list(
+        _due_reports(user)
         .select_related("branch", "duty_round__township")
         .order_by("-duty_round__year", "branch__name")
     )
-    flagged = set(
-        SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).values_list("branch_id", flat=True)
-    )
-    candidates = [r for r in reports.filter(Q(tier__in=BAD_TIERS) | Q(branch_id__in=flagged))]
-    held = set(Interview.objects.filter(report__in=candidates).values_list("report_id", flat=True))
-    flags = open_flags([r.branch_id for r in candidates])
-    return [ReportRow(r, flags=flags.get(r.branch_id, [])) for r in candidates if r.pk not in held]
+    flags = open_flags([r.branch_id for r in reports])
+    return [ReportRow(r, flags=flags.get(r.branch_id, [])) for r in reports]
 
 
 def home_card(user) -> dict:

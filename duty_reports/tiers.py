@@ -98,14 +98,19 @@ def poor_share(by_group: dict[str, Ballots], weights: dict[str, int]) -> Decimal
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def plain(number: Decimal) -> str:
+    """80.00 → 80, 33.30 → 33.3: a threshold as people write it."""
+    return format(Decimal(number).normalize(), "f")
+
+
 def tier_of(score: Decimal, share: Decimal, rule: TierRule) -> tuple[str, str]:
     """The tier and the words that say why (``加权得分 86.50 ≥ 80：较好``)."""
     if share > rule.poor_share:
-        return "poor", f"「差」票加权占比 {share}% > {rule.poor_share}%：差"
+        return "poor", f"「差」票加权占比 {share}% > {plain(rule.poor_share)}%：差"
     for tier, threshold in (("good", rule.good), ("fair", rule.fair), ("average", rule.average)):
         if score >= threshold:
-            return tier, f"加权得分 {score} ≥ {threshold}：{LABELS[tier]}"
-    return "poor", f"加权得分 {score} < {rule.average}：差"
+            return tier, f"加权得分 {score} ≥ {plain(threshold)}：{LABELS[tier]}"
+    return "poor", f"加权得分 {score} < {plain(rule.average)}：差"
 
 
 def judge(by_group: dict[str, Ballots], weights: dict[str, int], rule: TierRule) -> Result:
