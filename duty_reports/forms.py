@@ -50,7 +50,7 @@ class RoundForm(CrispyFormMixin, forms.Form):
     report_deadline = forms.DateField(
         label="述职报告提交截止日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"invalid": "请填写有效的日期。"},
     )
 
@@ -86,7 +86,7 @@ class MeetingForm(CrispyFormMixin, forms.Form):
     submit_label = "记录评议会已召开（述职报告随即锁定）"
     meeting_on = forms.DateField(
         label="评议会日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"invalid": "请填写有效的日期。", "required": "请填写评议会日期。"},
     )
     meeting_place = forms.CharField(
@@ -155,7 +155,7 @@ class InterviewForm(CrispyFormMixin, forms.Form):
     submit_label = "记录约谈"
     held_on = forms.DateField(
         label="约谈日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"invalid": "请填写有效的日期。", "required": "请填写约谈日期。"},
     )
     interviewers = forms.CharField(label="约谈人", max_length=100, error_messages={"required": "请填写约谈人。"})
