@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
     branch_secretary,
     county_reviewer,
+    duty_round_held,
 )
 
 PNG = (
@@ -96,6 +97,8 @@ def world(transactional_db, settings, tmp_path):
     ranking = QuarterRanking.objects.filter(township=township).first()
     flag = SecretaryActionFlag.objects.create(branch=branch, ranking=ranking, year=2026, quarter=3)
     ledger = LedgerItem.objects.filter(branch__township=township).first()
+    duty_round = duty_round_held(township, staff)
+    duty_report = duty_round.reports.get(branch=branch)
     b, t = "branch", "township"
     objects = {
         "home:branch": ({"pk": branch.pk}, b),
@@ -149,6 +152,11 @@ def world(transactional_db, settings, tmp_path):
         "reports:notice_issue": ({"pk": ranking.pk}, t),
         "inspections:ledger_item": ({"pk": ledger.pk}, b),
         "publicity": ({"token": campaign.public_token}, None),
+        "duty_reports:round": ({"pk": duty_round.pk}, t),
+        "duty_reports:round_advance": ({"pk": duty_round.pk}, t),
+        "duty_reports:report": ({"pk": duty_report.pk}, b),
+        "duty_reports:votes": ({"pk": duty_report.pk}, b),
+        "duty_reports:interview": ({"pk": duty_report.pk}, b),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
@@ -172,6 +180,8 @@ def world(transactional_db, settings, tmp_path):
         "campaign": campaign,
         "participant": participant,
         "inspection": inspection,
+        "duty_round": duty_round,
+        "duty_report": duty_report,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -234,6 +244,12 @@ def test_lists_and_pages_without_an_id_show_nothing_of_the_unit_to_outsiders(wor
     assert leaks == []
 
 
+# a count that works: each group 5 present of 5, all 好
+DUTY_VOTES = {
+    f"{g}_{name}": v
+    for g in ("members", "masses", "committee")
+    for name, v in (("group_size", 5), ("present", 5), ("good", 5), ("fair", 0), ("average", 0), ("poor", 0))
+}
 ADMIN_PAGES_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
 
@@ -268,6 +284,9 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("campaigns:step", args=[t["campaign"].pk, "sample"]), {}, {"county"}),
         (reverse("campaigns:action", args=[t["participant"].pk, "pass"]), {"methods": ["report"]}, {"staff"}),
         (reverse("inspections:round_close", args=[t["inspection"].pk]), {}, {"staff", "county"}),
+        (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, {"staff"}),
+        (reverse("duty_reports:round_advance", args=[t["duty_round"].pk]), {}, {"staff"}),
+        (reverse("duty_reports:report", args=[t["duty_report"].pk]), {"text": "述" * 60, "revision": 1}, {"secretary"}),
     ]
     leaks = []
     for url, data, allowed in actions:
@@ -284,6 +303,7 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("records:deed_confirm", args=[t["deed"].pk]), {}, "secretary"),
         (reverse("records:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
         (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, "staff"),
+        (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, "staff"),
     ]:
         before = _model_changes()
         _client(world.insiders[who]).post(url, data)
