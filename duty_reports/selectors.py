@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from branches.models import Branch, BranchKind, Member, Post
@@ -236,17 +237,17 @@ def rounds_for(user):
     )
 
 
-def _due_reports(user):
-    """Reports under the user's unit, in rounds past writing, whose 约谈 is due and not yet recorded:
-    rated 一般/差, or the branch flagged two quarters running and not yet dealt with."""
+def _still_due(reports):
+    """Those of ``reports`` whose 约谈 is due and not yet recorded: rated 一般/差, or the branch
+    flagged two quarters running and not yet dealt with."""
     flagged = Exists(SecretaryActionFlag.objects.filter(branch=OuterRef("branch"), resolved_at=None))
     talked = Exists(Interview.objects.filter(report=OuterRef("pk")))
-    return (
-        DutyReport.objects.visible_to(user)
-        .exclude(duty_round__status=RoundStatus.OPEN)
-        .filter(Q(tier__in=BAD_TIERS) | flagged)
-        .exclude(talked)
-    )
+    return reports.filter(Q(tier__in=BAD_TIERS) | flagged).exclude(talked)
+
+
+def _due_reports(user):
+    """The 约谈 due under the user's unit, in rounds past writing."""
+    return _still_due(DutyReport.objects.visible_to(user).exclude(duty_round__status=RoundStatus.OPEN))
 
 
 def interviews_due(user) -> list[ReportRow]:
@@ -274,10 +275,20 @@ def home_card(user) -> dict:
         )
         return {"report": report}
     if user.role == Role.TOWNSHIP_STAFF:
-        return {
-            "rounds": list(rounds_for(user).exclude(status=RoundStatus.PUBLISHED)[:3]),
-            "due": len(interviews_due(user)),
-        }
+        # one query: the rounds under way or with a 约谈 still due, each with that count
+        due = (
+            _still_due(DutyReport.objects.filter(duty_round=OuterRef("pk")))
+            .order_by()
+            .values("duty_round")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        rounds = list(
+            rounds_for(user)
+            .annotate(due=Coalesce(Subquery(due), 0))
+            .filter(~Q(status=RoundStatus.PUBLISHED) | Q(due__gt=0))[:3]
+        )
+        return {"rounds": rounds, "due": sum(r.due for r in rounds if r.status != RoundStatus.OPEN)}
     return {}
 
 

@@ -297,3 +297,23 @@ def test_the_list_and_the_interviews_due_cost_the_same_queries_for_one_round_and
 
 
 LIST_QUERIES = {"rounds": 7, "due": 8}  # the session, the user and the page's frame, then one or two queries
+
+
+def test_the_home_cards_show_the_report_to_write_and_the_rounds_progress(cast, staff, client_for):
+    """The secretary's card while her round is open; the staff card with the progress and the 约谈 due,
+    which leaves once the round is published and every 约谈 recorded."""
+    duty_round = services.round_open(township=cast.township, year=YEAR, actor=staff)
+    secretary = client_for(cast.users["branch_secretary"]).get(reverse("home")).content.decode()
+    report = _report(duty_round, cast.branch)
+    assert "撰写述职报告" in secretary and reverse("duty_reports:report", args=[report.pk]) in secretary
+    page = client_for(staff)
+    assert "述职报告已提交 0/2" in page.get(reverse("home")).content.decode()
+    services.round_advance(duty_round=duty_round, meeting_on=today(), meeting_place="镇会议室", actor=staff)
+    services.votes_record(report=report, ballots=WEAK, actor=staff)
+    services.votes_record(report=_report(duty_round, cast.sibling_branch), ballots=GOOD, actor=staff)
+    services.round_advance(duty_round=duty_round, actor=staff)
+    assert "1 名书记待约谈" in page.get(reverse("home")).content.decode()
+    _interview(report, staff)
+    home = page.get(reverse("home")).content.decode()
+    assert "待约谈" not in home and 'data-testid="duty-round-card"' not in home
+    assert "撰写述职报告" not in client_for(cast.users["branch_secretary"]).get(reverse("home")).content.decode()
