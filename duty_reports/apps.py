@@ -14,4 +14,5 @@ class DutyReportsConfig(AppConfig):
         "ReportVersion": (),
         "Vote": (),
         "Interview": (),
+        "ReportFile": (),
     }

@@ -1,6 +1,7 @@
 """述职评议 (双述双评): a township's yearly round, each branch secretary's 述职报告 with every
 version kept, the meeting's votes by group, the tier that follows, and the 约谈 it may call for."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -227,3 +228,42 @@ class Interview(models.Model):
 
     def __str__(self):
         return f"{self.report_id} 约谈 {self.held_on}"
+
+
+def _report_file_path(instance, filename):
+    # a random name: the stored file can never be guessed from the upload
+    from common.files import EXTENSIONS
+
+    return f"evidence/duty_reports/{instance.report_id}/{uuid.uuid4().hex}{EXTENSIONS.get(instance.content_type, '')}"
+
+
+class ReportFileQuerySet(BranchScopedQuerySet):
+    scope_lookups = {
+        "county": "report__branch__township__county",
+        "township": "report__branch__township",
+        "branch": "report__branch",
+    }
+
+
+class ReportFile(models.Model):
+    """A file the secretary uploads with her report (a signed scan, a PDF she wrote elsewhere):
+    checked by content like all uploads (``common.files``), never replaced, its SHA-256 kept."""
+
+    report = models.ForeignKey(DutyReport, on_delete=models.PROTECT, related_name="files")
+    revision = models.PositiveIntegerField("所附稿次")
+    file = models.FileField("文件", upload_to=_report_file_path)
+    display = models.FileField("显示用副本", upload_to=_report_file_path, blank=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

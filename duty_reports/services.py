@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from branches.models import Township
 from branches.scoping import Role
+from common.files import UploadRefused, read_checked, save_with_files
 from inspections.services import InspectionError, flag_resolve
 
 from . import selectors, tiers
@@ -18,6 +20,7 @@ from .models import (
     DutyReport,
     DutyRound,
     Interview,
+    ReportFile,
     ReportStatus,
     ReportVersion,
     RoundStatus,
@@ -108,6 +111,48 @@ def round_open(
     return duty_round
 
 
+REPORT_FILES_MAX = 5
+REPORT_FILES_MAX_BYTES = 50 * 1024 * 1024
+ERROR_FILES_COUNT = "每份述职报告最多附 {n} 个文件。"
+ERROR_FILES_SIZE = "本份述职报告的附件已达 {limit} MB 上限。"
+
+
+def _editable(report: DutyReport, actor) -> DutyReport:
+    """The report locked for a change by its own secretary while the round is open, or refused."""
+    if not (actor.role == Role.BRANCH_SECRETARY and actor.branch_id == report.branch_id):
+        raise PermissionDenied(ERROR_NOT_SECRETARY)
+    locked = DutyReport.objects.select_for_update().select_related("duty_round").get(pk=report.pk)
+    duty_round = locked.duty_round
+    if duty_round.status != RoundStatus.OPEN:
+        on = duty_round.meeting_on.strftime("%Y年%-m月%-d日") if duty_round.meeting_on else "此前"
+        raise DutyError(ERROR_AFTER_MEETING.format(on=on), "text")
+    return locked
+
+
+@transaction.atomic
+def report_file_store(*, report: DutyReport, upload, actor) -> ReportFile:
+    """Keep a file with the report (JPEG, PNG or PDF, checked by content; at most 5 files and
+    50 MB a report), beside its current version. Only its secretary, only while the round is open."""
+    locked = _editable(report, actor)
+    if locked.files.count() >= REPORT_FILES_MAX:
+        raise DutyError(ERROR_FILES_COUNT.format(n=REPORT_FILES_MAX), "upload")
+    used = locked.files.aggregate(total=Sum("size"))["total"] or 0
+    try:
+        checked = read_checked(upload, used=used, limit=REPORT_FILES_MAX_BYTES, over_limit=ERROR_FILES_SIZE)
+        stored = ReportFile(
+            report=locked,
+            revision=locked.revision,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=len(checked.data),
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        return save_with_files(stored, checked)
+    except UploadRefused as refused:
+        raise DutyError(str(refused), "upload") from None
+
+
 def _check_text(text: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     if len(text) > REPORT_MAX_CHARS:
@@ -122,13 +167,7 @@ def report_save(*, report: DutyReport, text: str, revision: int, submit: bool, a
     """Save the secretary's text as the next version (every version is kept) and, if ``submit``,
     mark the report submitted. Only her own branch's, only while the round is open, only over the
     version she opened (``revision``)."""
-    if not (actor.role == Role.BRANCH_SECRETARY and actor.branch_id == report.branch_id):
-        raise PermissionDenied(ERROR_NOT_SECRETARY)
-    locked = DutyReport.objects.select_for_update().select_related("duty_round").get(pk=report.pk)
-    duty_round = locked.duty_round
-    if duty_round.status != RoundStatus.OPEN:
-        on = duty_round.meeting_on.strftime("%Y年%-m月%-d日") if duty_round.meeting_on else "此前"
-        raise DutyError(ERROR_AFTER_MEETING.format(on=on), "text")
+    locked = _editable(report, actor)
     if revision != locked.revision:
         raise DutyError(ERROR_STALE.format(revision=locked.revision), "text")
     locked.text = _check_text(text)

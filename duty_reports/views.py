@@ -6,10 +6,12 @@ from django.views.decorators.http import require_POST
 
 from branches.models import Township
 from branches.scoping import Role
+from branches.signals import file_served
+from common.files import stored_file_response
 
 from . import selectors, services
 from .forms import InterviewForm, MeetingForm, ReportForm, RoundForm, VotesForm
-from .models import DutyReport, DutyRound, RoundStatus, VoteGroup
+from .models import DutyReport, DutyRound, ReportFile, RoundStatus, VoteGroup
 
 ERROR_STAFF_ONLY = "只有镇党委工作人员可以{action}。"
 
@@ -152,6 +154,7 @@ def report_detail(request, pk):
             "form": form,
             "may_edit": may_edit,
             "versions": report.versions.select_related("saved_by"),
+            "files": report.files.all(),
             "is_staff": request.user.role == Role.TOWNSHIP_STAFF,
             "votes_open": report.duty_round.status == RoundStatus.MEETING_HELD,
         },
@@ -204,3 +207,32 @@ def interview_record(request, pk):
 @login_required
 def interviews_due(request):
     return render(request, "duty_reports/interviews_due.html", {"rows": selectors.interviews_due(request.user)})
+
+
+@login_required
+@require_POST
+def report_upload(request, pk):
+    """The secretary adds a file (a signed scan, a PDF) to her report; refused files leave nothing."""
+    report = _report_for(request.user, pk)
+    try:
+        stored = services.report_file_store(report=report, upload=request.FILES.get("upload"), actor=request.user)
+    except services.DutyError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"已上传「{stored.original_name}」。")
+    return redirect("duty_reports:report", pk)
+
+
+@login_required
+def report_file(request, pk):
+    """A report's file, only to users who see its branch, never from a public path."""
+    stored = get_object_or_404(ReportFile.objects.visible_to(request.user), pk=pk)
+    file_served.send(
+        sender=ReportFile,
+        request=request,
+        obj=stored,
+        filename=stored.original_name,
+        data=None,
+        detail={"sha256": stored.sha256},
+    )
+    return stored_file_response(stored)

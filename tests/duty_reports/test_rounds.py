@@ -317,3 +317,32 @@ def test_the_home_cards_show_the_report_to_write_and_the_rounds_progress(cast, s
     home = page.get(reverse("home")).content.decode()
     assert "待约谈" not in home and 'data-testid="duty-round-card"' not in home
     assert "撰写述职报告" not in client_for(cast.users["branch_secretary"]).get(reverse("home")).content.decode()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_secretary_uploads_a_file_with_her_report_and_a_disguised_one_is_refused(cast, opened, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from duty_reports.models import ReportFile
+
+    report = _report(opened, cast.branch)
+    page = client_for(cast.users["branch_secretary"])
+    url = reverse("duty_reports:report_upload", args=[report.pk])
+    page.post(url, {"upload": SimpleUploadedFile("述职报告（签字）.pdf", PDF)})
+    stored = ReportFile.objects.get()
+    assert (stored.original_name, stored.content_type, stored.revision) == (
+        "述职报告（签字）.pdf",
+        "application/pdf",
+        1,
+    )
+    served = page.get(reverse("duty_reports:report_file", args=[stored.pk]))
+    assert b"".join(served.streaming_content) == PDF and served["X-Content-Type-Options"] == "nosniff"
+    refused = page.post(url, {"upload": SimpleUploadedFile("报告.pdf", b"MZ\x90\x00 not a pdf")}, follow=True)
+    assert "只能上传 JPEG、PNG 照片或 PDF 文件；「报告.pdf」的内容不是这几种格式。" in refused.content.decode()
+    assert ReportFile.objects.count() == 1
+    other = client_for(cast.users["other_branch_secretary"])
+    assert other.get(reverse("duty_reports:report_file", args=[stored.pk])).status_code == 404
+    assert other.post(url, {"upload": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+    assert ReportFile.objects.count() == 1

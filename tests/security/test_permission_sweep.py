@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from branches.models import Branch, User
 from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
+from duty_reports.services import report_file_store, round_advance, round_open
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
 from records.photos import photo_store
@@ -28,7 +29,6 @@ from tests.factories import (
     UserFactory,
     branch_secretary,
     county_reviewer,
-    duty_round_held,
 )
 
 PNG = (
@@ -97,8 +97,10 @@ def world(transactional_db, settings, tmp_path):
     ranking = QuarterRanking.objects.filter(township=township).first()
     flag = SecretaryActionFlag.objects.create(branch=branch, ranking=ranking, year=2026, quarter=3)
     ledger = LedgerItem.objects.filter(branch__township=township).first()
-    duty_round = duty_round_held(township, staff)
+    duty_round = round_open(township=township, year=2026, actor=staff)
     duty_report = duty_round.reports.get(branch=branch)
+    duty_file = report_file_store(report=duty_report, upload=SimpleUploadedFile("r.png", PNG), actor=secretary)
+    round_advance(duty_round=duty_round, meeting_on=date(2026, 12, 1), meeting_place="镇会议室", actor=staff)
     b, t = "branch", "township"
     objects = {
         "home:branch": ({"pk": branch.pk}, b),
@@ -157,6 +159,8 @@ def world(transactional_db, settings, tmp_path):
         "duty_reports:report": ({"pk": duty_report.pk}, b),
         "duty_reports:votes": ({"pk": duty_report.pk}, b),
         "duty_reports:interview": ({"pk": duty_report.pk}, b),
+        "duty_reports:report_upload": ({"pk": duty_report.pk}, b),
+        "duty_reports:report_file": ({"pk": duty_file.pk}, b),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
