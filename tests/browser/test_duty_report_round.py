@@ -29,6 +29,9 @@ FAIR = {"members": (12, 10, 5, 4, 1, 0), "masses": (10, 10, 5, 4, 1, 0), "commit
 WEAK = {"members": (12, 10, 1, 2, 6, 1), "masses": (10, 10, 0, 3, 6, 1), "committee": (5, 5, 0, 1, 4, 0)}
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def _enter_votes(page, counts):
     for group in GROUPS:
         for name, value in zip(FIELDS, counts[group], strict=True):
@@ -65,6 +68,15 @@ def test_a_duty_report_round(login, demo_site, tmp_path):
     secretary.get_by_role("button", name="提交述职报告").click()
     assert "述职报告已提交" in secretary.content()
     expect(secretary.get_by_test_id("report-status")).to_have_text("已提交 · 第 2 稿")
+    # and her signed page as a PDF beside it
+    secretary.set_input_files(
+        "input[name=upload]", files=[{"name": "述职报告签字页.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    secretary.get_by_role("button", name="上传").click()
+    expect(secretary.get_by_test_id("report-files")).to_contain_text("述职报告签字页.pdf · 第 2 稿时上传")
+    shot(secretary, "duty_report_submitted")
+    staff.goto(f"{demo_site}/")
+    expect(staff.get_by_test_id("duty-round-card")).to_contain_text("述职报告已提交 1/10")
 
     # the meeting: the reports freeze
     staff.goto(f"{demo_site}/duty-reports/{duty_round.pk}/")
