@@ -163,7 +163,9 @@ class ReportVersion(models.Model):
         return f"{self.report_id} 第{self.revision}稿"
 
 
-class VoteQuerySet(BranchScopedQuerySet):
+class ReportPartQuerySet(BranchScopedQuerySet):
+    """Votes, 约谈 and files: scoped through their report's branch."""
+
     scope_lookups = {
         "county": "report__branch__township__county",
         "township": "report__branch__township",
@@ -185,7 +187,7 @@ class Vote(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VoteQuerySet.as_manager()
+    objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "group", "-pk"]
@@ -197,14 +199,6 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.group} {self.good}/{self.fair}/{self.average}/{self.poor}"
-
-
-class InterviewQuerySet(BranchScopedQuerySet):
-    scope_lookups = {
-        "county": "report__branch__township__county",
-        "township": "report__branch__township",
-        "branch": "report__branch",
-    }
 
 
 class Interview(models.Model):
@@ -221,7 +215,7 @@ class Interview(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InterviewQuerySet.as_manager()
+    objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -235,14 +229,6 @@ def _report_file_path(instance, filename):
     from common.files import EXTENSIONS
 
     return f"evidence/duty_reports/{instance.report_id}/{uuid.uuid4().hex}{EXTENSIONS.get(instance.content_type, '')}"
-
-
-class ReportFileQuerySet(BranchScopedQuerySet):
-    scope_lookups = {
-        "county": "report__branch__township__county",
-        "township": "report__branch__township",
-        "branch": "report__branch",
-    }
 
 
 class ReportFile(models.Model):
@@ -260,7 +246,7 @@ class ReportFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = ReportFileQuerySet.as_manager()
+    objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
