@@ -3,8 +3,8 @@ from django import forms
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
 from branches.scoping import Role
-from ratings.models import BUILTIN_FRAMEWORK as MEMBER_RATING_FRAMEWORK
 from common.dates import today
+from ratings.models import BUILTIN_FRAMEWORK as MEMBER_RATING_FRAMEWORK
 from scoring.models import Framework
 from scoring.spec import KINDS
 

@@ -7,4 +7,12 @@ class DutyReportsConfig(AppConfig):
     name = "duty_reports"
     verbose_name = "述职评议"
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
-    audited_models = {}
+    audited_models = {
+        "DutyRound": (),
+        "RoundStep": (),
+        "DutyReport": (),
+        "ReportVersion": (),
+        "Vote": (),
+        "Interview": (),
+        "ReportFile": (),
+    }

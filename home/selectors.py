@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
 from branches.scoping import Role
 from common.dates import today
+from duty_reports.selectors import home_card as duty_home_card
 
 
 @dataclass
@@ -84,6 +85,7 @@ def home_overview(user) -> dict:
         "inspection_tasks": _inspection_tasks(user),
         "record_gaps": _record_gaps(user),
         "rating_tasks": rating_tasks(user),
+        "duty_card": duty_home_card(user),
     }
 
 

@@ -89,3 +89,23 @@ def approved_member_rating(member, year, *, stars, total, actor):
     return MemberRating.objects.create(
         branch_rating=rating, member=member, year=year, stars=stars, total=total, updated_by=actor
     )
+
+
+# --- 述职评议 (duty_reports) ---------------------------------------------------------------------
+
+
+def ballots(present, good, fair=0, average=0, poor=0, *, group_size=None):
+    """One group's count for a 述职评议 vote."""
+    from duty_reports.tiers import Ballots
+
+    return Ballots(group_size or present, present, good, fair, average, poor)
+
+
+def duty_round_held(township, staff, *, year=2026, meeting_on=None):
+    """A township's 述职评议 round opened by its staff and its meeting held (reports frozen, votes open)."""
+    from duty_reports.services import round_advance, round_open
+
+    duty_round = round_open(township=township, year=year, actor=staff)
+    return round_advance(
+        duty_round=duty_round, meeting_on=meeting_on or date(year, 12, 1), meeting_place="镇会议室", actor=staff
+    )

@@ -6,7 +6,7 @@
 - one module per family of builders, sharing the data gathering (``reports.gather``) between
   PDF (``reports.pdf``) and Excel (``common.workbooks``): ``campaign`` (verification report,
   score sheets, certificate, score matrix, standard ledger, progress table), ``inspection``
-  (督查通报, problem ledger), ``audit_trail``, ``facts`` (facts grid, annual summary).
+  (督查通报, problem ledger), ``audit_trail``, ``facts`` (facts grid, annual summary), ``duty_round`` (述职评议结果).
 """
 
 from .access import data_fingerprint, job_visible_to, resolve

@@ -19,9 +19,10 @@ from branches.models import Branch, County, Township
 from branches.scoping import unit_scope
 from campaigns.models import Campaign, Participant, State
 from common.dates import today
+from duty_reports.models import DutyRound, RoundStatus
 from inspections.models import Notice
 
-from .registry import AUDIT, CAMPAIGN, DOCUMENTS, LEDGER, NOTICE, RECORDS
+from .registry import AUDIT, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS
 
 OUT_OF_SCOPE = "{}不存在或不在您的管理范围内。"
 
@@ -178,12 +179,25 @@ def _resolve_records(user, document, params) -> tuple[dict, str]:
     return {"township": township.pk, "year": year}, f"{township.name}·{year}年{document.label}"
 
 
+def _resolve_duty_round(user, document, params) -> tuple[dict, str]:
+    """A round the user sees (its township's staff, the county), once its result is published."""
+    duty_round = (
+        DutyRound.objects.visible_to(user).select_related("township").filter(pk=_pk(params.get("duty_round"))).first()
+    )
+    if duty_round is None:
+        raise Http404(OUT_OF_SCOPE.format("述职评议"))
+    if duty_round.status != RoundStatus.PUBLISHED:
+        raise PermissionDenied("述职评议结果公布后才能生成。")
+    return {"duty_round": duty_round.pk}, f"{duty_round}·{document.label}"
+
+
 RESOLVERS = {
     CAMPAIGN: _resolve_campaign,
     NOTICE: _resolve_notice,
     LEDGER: _resolve_ledger,
     AUDIT: _resolve_audit,
     RECORDS: _resolve_records,
+    DUTY_ROUND: _resolve_duty_round,
 }
 
 
@@ -228,6 +242,9 @@ VISIBILITY = {
     LEDGER: _unit_job_visible,
     AUDIT: lambda job, user, document: True,  # its roles are the whole check
     RECORDS: _unit_job_visible,
+    DUTY_ROUND: lambda job, user, document: (
+        DutyRound.objects.visible_to(user).filter(pk=job.params.get("duty_round")).exists()
+    ),
 }
 
 

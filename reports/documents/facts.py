@@ -7,9 +7,9 @@ import json
 
 from common.dates import today
 from common.workbooks import workbook_bytes, write_only_workbook, write_report_sheet
+from duty_reports.selectors import branch_years
 
 from .. import pdf
-from ..gather import branch_years
 
 
 def record_branches(params):

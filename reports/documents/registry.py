@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from branches.scoping import Role
 
-from . import audit_trail, campaign, facts, inspection, member_ratings
+from . import audit_trail, campaign, duty_round, facts, inspection, member_ratings
 
 # Families: how a request is scoped and what a job read (see access.py)
 CAMPAIGN = "campaign"  # one campaign: all of it, one township of it, or one participant
@@ -19,6 +19,7 @@ NOTICE = "notice"  # one issued 督查通报
 LEDGER = "ledger"  # the problem ledger of a branch, a township or the county
 AUDIT = "audit"  # the audit trail, filtered
 RECORDS = "records"  # a township's or one branch's year of records
+DUTY_ROUND = "duty_round"  # one township's 述职评议 round, once its result is published
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ DOCUMENTS = {
             member_ratings.fingerprint,
             per_branch=True,
         ),
+        Document("duty_round_result", "述职评议结果", duty_round.round_result, DUTY_ROUND, duty_round.fingerprint),
     )
 }
 

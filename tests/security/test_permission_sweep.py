@@ -16,6 +16,7 @@ from branches.models import Branch, User
 from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
 from common.dates import demo_year, today
+from duty_reports.services import report_file_store, round_advance, round_open
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
 from records.photos import photo_store
@@ -97,6 +98,10 @@ def world(transactional_db, settings, tmp_path):
     ranking = QuarterRanking.objects.filter(township=township).first()
     flag = SecretaryActionFlag.objects.create(branch=branch, ranking=ranking, year=2026, quarter=3)
     ledger = LedgerItem.objects.filter(branch__township=township).first()
+    duty_round = round_open(township=township, year=2026, actor=staff)
+    duty_report = duty_round.reports.get(branch=branch)
+    duty_file = report_file_store(report=duty_report, upload=SimpleUploadedFile("r.png", PNG), actor=secretary)
+    round_advance(duty_round=duty_round, meeting_on=date(2026, 12, 1), meeting_place="镇会议室", actor=staff)
     b, t = "branch", "township"
     objects = {
         "home:branch": ({"pk": branch.pk}, b),
@@ -153,6 +158,13 @@ def world(transactional_db, settings, tmp_path):
         "ratings:branch_year": ({"branch_id": branch.pk, "year": demo_year()}, b),
         "ratings:step": ({"branch_id": branch.pk, "year": demo_year() - 1, "action": "return"}, b),
         "ratings:member": ({"member_id": member.pk}, b),
+        "duty_reports:round": ({"pk": duty_round.pk}, t),
+        "duty_reports:round_advance": ({"pk": duty_round.pk}, t),
+        "duty_reports:report": ({"pk": duty_report.pk}, b),
+        "duty_reports:votes": ({"pk": duty_report.pk}, b),
+        "duty_reports:interview": ({"pk": duty_report.pk}, b),
+        "duty_reports:report_upload": ({"pk": duty_report.pk}, b),
+        "duty_reports:report_file": ({"pk": duty_file.pk}, b),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
@@ -177,6 +189,8 @@ def world(transactional_db, settings, tmp_path):
         "participant": participant,
         "inspection": inspection,
         "branch": branch,
+        "duty_round": duty_round,
+        "duty_report": duty_report,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -239,6 +253,12 @@ def test_lists_and_pages_without_an_id_show_nothing_of_the_unit_to_outsiders(wor
     assert leaks == []
 
 
+# a count that works: each group 5 present of 5, all 好
+DUTY_VOTES = {
+    f"{g}_{name}": v
+    for g in ("members", "masses", "committee")
+    for name, v in (("group_size", 5), ("present", 5), ("good", 5), ("fair", 0), ("average", 0), ("poor", 0))
+}
 ADMIN_PAGES_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
 
@@ -279,6 +299,9 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
             {"secretary"},
         ),
         (reverse("ratings:step", args=[t["branch"].pk, demo_year() - 1, "return"]), {"reason": "请核实"}, {"staff"}),
+        (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, {"staff"}),
+        (reverse("duty_reports:round_advance", args=[t["duty_round"].pk]), {}, {"staff"}),
+        (reverse("duty_reports:report", args=[t["duty_report"].pk]), {"text": "述" * 60, "revision": 1}, {"secretary"}),
     ]
     leaks = []
     for url, data, allowed in actions:
@@ -295,6 +318,7 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("records:deed_confirm", args=[t["deed"].pk]), {}, "secretary"),
         (reverse("records:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
         (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, "staff"),
+        (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, "staff"),
     ]:
         before = _model_changes()
         _client(world.insiders[who]).post(url, data)
