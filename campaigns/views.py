@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from branches.scoping import Role
 from common.dates import recent_years, requested_year, today
+from common.numbers import plain_int
 from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
@@ -199,8 +200,7 @@ def participant_action(request, pk, action):
     if action in ("pass", "fail"):
         data["methods"] = request.POST.getlist("methods")
         for key in ("satisfied", "basic", "unsatisfied"):
-            value = request.POST.get(key, "")
-            data[key] = int(value) if value.isdigit() else None
+            data[key] = plain_int(request.POST.get(key, ""))
     workflow.transition(participant, action, actor=request.user, comment=request.POST.get("comment", ""), data=data)
     messages.success(request, f"已{workflow.TRANSITIONS[action].label}：{participant.subject_label}。")
     if action == "start":

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from common.numbers import plain_int
+
 
 def today() -> date:
     """Today's date in the project's time zone (Asia/Shanghai), never the server's.
@@ -21,9 +23,9 @@ def recent_years() -> list[int]:
 
 def requested_year(request) -> int:
     """The ``?year=`` a page was asked for, this year when absent or out of range (never an error)."""
-    text = request.GET.get("year", "")
+    year = plain_int(request.GET.get("year", ""), max_digits=4)
     this = today().year
-    return int(text) if text.isdigit() and 2000 <= int(text) <= this + 1 else this
+    return year if year is not None and 2000 <= year <= this + 1 else this
 
 
 def demo_year(on: date | None = None) -> int:

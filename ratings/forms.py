@@ -12,7 +12,13 @@ MAX_ATTENDANCE = 100000  # a branch has far fewer members; larger numbers would 
 
 class DecisionForm(CrispyFormMixin, forms.Form):
     submit_label = "记录大会决定并报镇党委审批"
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    # rendered inside the rating form (its revision and every member's values go with it), not a form of its own
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
     meeting_on = forms.DateField(
         label="支部党员大会日期",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

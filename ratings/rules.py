@@ -8,6 +8,7 @@ points (``8``, ``7.5``); 扣分 the number of occurrences (``2``); 否决 ``1`` 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from common.numbers import plain_int
 from scoring.engine import Entry, EntryError, SheetResult, item_points, score
 from scoring.facts import FactValue, prefilled_entry
 from scoring.spec import FrameworkSpec, ItemSpec
@@ -75,9 +76,9 @@ def entry_from(item: ItemSpec, value: str) -> Entry:
     if len(value) > MAX_VALUE_LENGTH:
         raise EntryError(item.code, ERROR_NOT_A_NUMBER if item.method != "deduction" else ERROR_NOT_A_COUNT)
     if item.method == "deduction":
-        if not value.isdigit():
+        if plain_int(value) is None:
             raise EntryError(item.code, ERROR_NOT_A_COUNT)
-        return Entry(occurrences=int(value))
+        return Entry(occurrences=plain_int(value))
     try:
         points = Decimal(value)
     except InvalidOperation:

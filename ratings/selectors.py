@@ -100,7 +100,11 @@ def rating_page(branch, year: int, *, typed=None, errors=None) -> RatingPage:
     spec = framework_spec(framework)
     if rating is not None and not rating.is_open:
         # decided: the members the meeting rated, as it rated them (one who left since stays listed)
-        decided = rating.member_rows.select_related("member").order_by("member__joined_on", "member__name")
+        decided = (
+            rating.member_rows.filter(total__isnull=False)
+            .select_related("member")
+            .order_by("member__joined_on", "member__name")
+        )
         return RatingPage(branch, year, rating, spec, [_frozen_row(spec, row.member, row) for row in decided])
     members = list(eligible_members(branch, year))
     saved = {
@@ -257,7 +261,7 @@ def rating_lists(branches, year: int) -> list[BranchList]:
     decided = [r.pk for r in ratings.values() if r.status in (RatingStatus.DECIDED, RatingStatus.APPROVED)]
     rows: dict[int, list[MemberRating]] = {}
     for row in (
-        MemberRating.objects.filter(branch_rating__in=decided)
+        MemberRating.objects.filter(branch_rating__in=decided, total__isnull=False)
         .select_related("member")
         .order_by("-total", "member__name")
     ):

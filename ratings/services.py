@@ -68,6 +68,7 @@ def _check_members(branch, year: int, member_ids) -> dict:
     """Refusals for members not to be rated here: not of the branch, left it, rated elsewhere this year."""
     errors = {}
     eligible = set(eligible_members(branch, year).values_list("pk", flat=True))
+    # only this branch's own members are looked up elsewhere: another unit's names are not to be learnt here
     others = {m.pk: m for m in Member.objects.filter(pk__in=set(member_ids) - eligible)}
     for member_id in set(member_ids) - eligible:
         member = others.get(member_id)
@@ -75,7 +76,7 @@ def _check_members(branch, year: int, member_ids) -> dict:
             errors[(member_id, "")] = ERROR_LEFT.format(name=member.name, left_on=member.left_on, year=year)
         else:
             errors[(member_id, "")] = ERROR_NOT_MEMBER.format(year=year)
-    elsewhere = MemberRating.objects.filter(member_id__in=set(member_ids), year=year).exclude(
+    elsewhere = MemberRating.objects.filter(member_id__in=set(member_ids) & eligible, year=year).exclude(
         branch_rating__branch=branch
     )
     for row in elsewhere.select_related("member", "branch_rating__branch"):
@@ -211,14 +212,19 @@ def _meeting_errors(rating, meeting_on, attendance, result: str, members: int) -
 
 @transaction.atomic
 def branch_rating_decide(
-    *, branch, year: int, meeting_on, attendance, result: str, revision: int, actor
+    *, branch, year: int, meeting_on, attendance, result: str, revision: int, actor, typed: dict | None = None
 ) -> BranchRating:
     """Record the branch meeting's decision and send the year's ratings to the township. Guarantees:
-    the meeting has a date in the year (or after it, up to today), an attendance no larger than the
-    members rated and a result; every member's values are valid; then each member's sheet is fixed
-    as decided (values, points, sources, reasons, total, stars) and no longer follows the records."""
+    what the page sent with it (``typed``, as for ``branch_rating_save``) is saved first, in the same
+    transaction, so nothing typed is decided away; the meeting has a date in the year (or after it, up
+    to today), an attendance no larger than the members rated and a result; every member's values are
+    valid; then each member's sheet is fixed as decided (values, points, sources, reasons, total,
+    stars) and no longer follows the records. A member saved in a draft who has left the branch since
+    keeps the draft's adjustments but no decided total or stars."""
     if actor.role != Role.BRANCH_SECRETARY and not actor.is_superuser:
         raise PermissionDenied("支部党员大会的决定由党支部书记记录。")
+    if typed:
+        revision = branch_rating_save(branch=branch, year=year, typed=typed, revision=revision, actor=actor).revision
     rating = _locked_rating(branch, year, actor)
     if revision != rating.revision:
         raise RatingStale([str(rating.prepared_by or "")], rating.revision)
@@ -237,6 +243,12 @@ def branch_rating_decide(
         row_rating.revision += 1
         for row in page.rows:
             _freeze(row_rating, row, actor)
+        rated = {row.member.pk for row in page.rows}
+        for gone in row_rating.member_rows.exclude(member_id__in=rated):
+            # left the branch since the draft (or since a decision now returned): not rated this year
+            gone.items, gone.total, gone.stars, gone.grade, gone.stars_rule = {}, None, None, "", ""
+            gone.updated_by = actor
+            gone.save()
 
     _take(
         rating,

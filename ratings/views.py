@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch, Member
 from branches.scoping import Role
 from common.dates import demo_year, today
+from common.numbers import plain_int
 
 from . import selectors, services
 from .forms import DecisionForm, ReturnForm, typed_values
@@ -22,9 +23,14 @@ from .models import BranchRating, RatingStatus
 def _rating_year(text) -> int:
     """The year asked for; by default the year being assessed: the one under way from November
     (when the year-end ratings are prepared), until then the year before."""
-    text = str(text or "")
-    this = today().year
-    return int(text) if text.isdigit() and 2000 <= int(text) <= this else demo_year()
+    year = plain_int(text, max_digits=4)
+    return year if year is not None and 2000 <= year <= today().year else demo_year()
+
+
+def _posted_revision(request) -> int:
+    """The revision the page was drawn at; -1 (never the current one) when missing or not a number."""
+    revision = plain_int(request.POST.get("revision", ""))
+    return -1 if revision is None else revision
 
 
 def _branch(user, branch_id) -> Branch:
@@ -65,8 +71,7 @@ def _save(request, branch, year):
     if request.user.role != Role.BRANCH_SECRETARY and not request.user.is_superuser:
         raise PermissionDenied("党员星级评定由党支部书记初评。")
     typed = typed_values(request.POST)
-    revision = request.POST.get("revision", "")
-    revision = int(revision) if revision.isdigit() and len(revision) < 10 else -1
+    revision = _posted_revision(request)
     try:
         services.branch_rating_save(branch=branch, year=year, typed=typed, revision=revision, actor=request.user)
     except services.RatingStale as stale:
@@ -93,8 +98,7 @@ def _render(request, branch, year, *, typed=None, errors=None, revision=None, st
     rating = page.rating
     current = revision if revision is not None else (rating.revision if rating else 0)
     known = {row.member.pk for row in page.rows}
-    decision = decision or DecisionForm(initial={"revision": current, "meeting_on": today()})
-    decision.helper.form_action = reverse("ratings:step", args=[branch.pk, year, "decide"])
+    decision = decision or DecisionForm(initial={"meeting_on": today()})
     context = {
         "page": page,
         "branch": branch,
@@ -105,6 +109,7 @@ def _render(request, branch, year, *, typed=None, errors=None, revision=None, st
         and rating.status == RatingStatus.DECIDED
         and request.user.role == Role.TOWNSHIP_STAFF,
         "decision_form": decision,
+        "decide_url": reverse("ratings:step", args=[branch.pk, year, "decide"]),
         "other_errors": [m for (mid, code), m in item_errors.items() if code == "" or mid not in known]
         + [m for key, m in (errors or {}).items() if not isinstance(key, tuple)],
         "steps": rating.steps.select_related("actor") if rating else [],
@@ -143,6 +148,8 @@ def _decide(request, branch, year):
     if request.user.role != Role.BRANCH_SECRETARY and not request.user.is_superuser:
         raise PermissionDenied("支部党员大会的决定由党支部书记记录。")
     form = DecisionForm(request.POST)
+    typed = typed_values(request.POST)  # the members' values go with the decision: saved first, never lost
+    item_errors = {}
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -152,23 +159,30 @@ def _decide(request, branch, year):
                 meeting_on=data["meeting_on"],
                 attendance=data["meeting_attendance"],
                 result=data["meeting_result"],
-                revision=data["revision"],
+                revision=_posted_revision(request),
+                typed=typed,
                 actor=request.user,
             )
-        except services.RatingStale:
-            messages.warning(request, "您打开本页后他人已保存过修改，请核对评定结果后再报审。")
-            return _render(request, branch, year, decision=form, status=409)
+        except services.RatingStale as stale:
+            messages.warning(
+                request,
+                f"您打开本页后，{'、'.join(stale.changed) or '他人'}已保存过修改。您填写的内容仍在页面上，没有保存；"
+                "请核对后再次提交（将以您填写的为准）。",
+            )
+            return _render(request, branch, year, typed=typed, revision=stale.revision, decision=form, status=409)
         except services.RatingErrors as refused:
             for field, message in refused.errors.items():
-                if isinstance(field, str) and field in form.fields:
+                if isinstance(field, tuple):
+                    item_errors[field] = message
+                elif field in form.fields:
                     form.add_error(field, message)
                 else:
                     form.add_error(None, message)
         else:
             messages.success(request, "已记录支部党员大会的决定，报镇党委审批。")
             return redirect("ratings:branch_year", branch_id=branch.pk, year=year)
-    messages.error(request, "支部党员大会的决定没有记录，请改正后再提交。")
-    return _render(request, branch, year, decision=form, status=400)
+    messages.error(request, "支部党员大会的决定没有记录，填写的内容保留在页面上，请改正后再提交。")
+    return _render(request, branch, year, typed=typed, errors=item_errors, decision=form, status=400)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from branches.models import Branch, BranchKind, Township
 from branches.scoping import Role
 from common.dates import recent_years, requested_year
+from common.numbers import plain_int
 
 
 @login_required
@@ -21,7 +22,7 @@ def facts_grid(request):
     townships = Township.objects.visible_to(request.user).order_by("name")
     wanted = request.GET.get("township", "")
     # staff see their own township; the county picks one of theirs (the first by default)
-    township = get_object_or_404(townships, pk=wanted) if wanted.isdigit() else townships.first()
+    township = get_object_or_404(townships, pk=plain_int(wanted)) if plain_int(wanted) else townships.first()
     if township is None:
         raise Http404("没有可查看的乡镇。")
     year = requested_year(request)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from common.numbers import plain_int
 from common.workbooks import (
     WorkbookRefused,
     new_workbook,
@@ -151,10 +152,10 @@ def raw_from_xlsx(file, sheet, spec: FrameworkSpec, entries: dict) -> tuple[dict
 
 
 def _check_revision(sheet, info: dict) -> None:
-    revision = str(info.get(REVISION_LABEL, "")).strip()
-    if not revision.isdigit():
+    revision = plain_int(info.get(REVISION_LABEL, ""))
+    if revision is None:
         raise SheetUploadError([ERROR_NO_REVISION])
-    if int(revision) == sheet.revision:
+    if revision == sheet.revision:
         return
     errors = [
         ERROR_STALE_FILE.format(

@@ -21,6 +21,7 @@ from branches.models import Branch
 from branches.scoping import Role, unit_owner
 from common.dates import today
 from common.files import ALLOWED_TYPES, stored_file_response
+from common.numbers import plain_int
 from common.workbooks import XLSX_CONTENT_TYPE
 
 from . import selectors
@@ -302,11 +303,11 @@ def _rows(sheet, spec, entries, facts, raw=None, errors=None, records=None):
 
 
 def _posted_revision(request) -> int:
-    revision = request.POST.get("revision", "")
-    if not revision.isdigit():
+    revision = plain_int(request.POST.get("revision", ""))
+    if revision is None:
         # a save must say which version it was typed on, or it could overwrite a newer one
         raise StaleSheet(ERROR_NO_REVISION)
-    return int(revision)
+    return revision
 
 
 def _posted_page(request) -> str:

@@ -19,6 +19,7 @@ from branches.models import Branch, County, Township
 from branches.scoping import unit_scope
 from campaigns.models import Campaign, Participant, State
 from common.dates import today
+from common.numbers import plain_int
 from duty_reports.models import DutyRound, RoundStatus
 from inspections.models import Notice
 
@@ -79,10 +80,10 @@ def _pk(value) -> int:
 def _year(params) -> int:
     """The year asked for: this year when none is given; 2000 to next year, else a bad request."""
     this = today().year
-    text = str(params.get("year") or this).strip()
-    if not text.isdigit() or not 2000 <= int(text) <= this + 1:
+    year = plain_int(params.get("year") or this, max_digits=4)
+    if year is None or not 2000 <= year <= this + 1:
         raise BadRequest(f"年度应为 2000 年至 {this + 1} 年之间的年份。")
-    return int(text)
+    return year
 
 
 # --- Resolving a request ---------------------------------------------------------------------

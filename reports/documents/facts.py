@@ -12,14 +12,16 @@ from duty_reports.selectors import branch_years
 from .. import pdf
 
 
-def record_branches(params):
-    """The branches a 实绩 document covers: one branch, or a township's branches but its own office."""
+def record_branches(params, *, with_office: bool = False):
+    """The branches a 实绩 document covers: one branch, or a township's branches but its own office
+    (``with_office``: its office too, whose members are rated like any other's)."""
     from branches.models import Branch, BranchKind
 
     branches = Branch.objects.select_related("township").order_by("name")
     if params.get("branch"):
         return branches.filter(pk=params["branch"])
-    return branches.filter(township=params["township"]).exclude(kind=BranchKind.TOWNSHIP_OFFICE)
+    branches = branches.filter(township=params["township"])
+    return branches if with_office else branches.exclude(kind=BranchKind.TOWNSHIP_OFFICE)
 
 
 def _grid(params):

@@ -15,7 +15,7 @@ from .facts import record_branches
 def _lists(params):
     from ratings.selectors import rating_lists
 
-    return rating_lists(record_branches(params), params["year"])
+    return rating_lists(record_branches(params, with_office=True), params["year"])
 
 
 def _codes():

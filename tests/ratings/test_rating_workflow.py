@@ -9,18 +9,9 @@ from django.urls import reverse
 from common.dates import today
 from ratings.models import BranchRating, MemberRating, MemberRatingChange, RatingStatus
 from ratings.selectors import member_stars
-from scoring.builtin import load_builtin_frameworks
-from tests.factories import BranchFactory, MemberFactory, approved_member_rating
+from tests.factories import BranchFactory, approved_member_rating
 
 YEAR = today().year - 1
-
-
-@pytest.fixture
-def members(cast):
-    load_builtin_frameworks()
-    return [cast.member] + [
-        MemberFactory(branch=cast.branch, name=f"党员{n}", joined_on=date(YEAR - 5, 1, n + 1)) for n in range(3)
-    ]
 
 
 def url(cast, action=""):
