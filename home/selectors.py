@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from awards.selectors import home_tasks as award_home_tasks
 from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
 from branches.scoping import Role
 from common.dates import today
@@ -81,6 +82,7 @@ def home_overview(user) -> dict:
         "campaign_tasks": campaign_tasks,
         "inspection_tasks": _inspection_tasks(user),
         "record_gaps": _record_gaps(user),
+        "award_tasks": award_home_tasks(user),
     }
 
 

@@ -301,6 +301,7 @@ def _ensure_township_users(spec, township, *, village_name: str, created) -> lis
 
 def _seed_the_work(county, created) -> None:
     """A year of records, the built-in frameworks, the demo campaigns and a quarter of inspections."""
+    from awards.demo import seed_demo_selection
     from campaigns.demo import seed_demo_campaign, seed_demo_standardization
     from inspections.demo import seed_demo_inspections
     from records.demo import seed_demo_records
@@ -309,3 +310,4 @@ def _seed_the_work(county, created) -> None:
     created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
     created["campaigns"] = int(seed_demo_campaign()) + int(seed_demo_standardization())
     created["inspections"] = int(seed_demo_inspections())
+    created["selections"] = int(seed_demo_selection())

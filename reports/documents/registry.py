@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from branches.scoping import Role
 
-from . import audit_trail, campaign, facts, inspection
+from . import audit_trail, awards, campaign, facts, inspection
 
 # Families: how a request is scoped and what a job read (see access.py)
 CAMPAIGN = "campaign"  # one campaign: all of it, one township of it, or one participant
@@ -19,6 +19,7 @@ NOTICE = "notice"  # one issued 督查通报
 LEDGER = "ledger"  # the problem ledger of a branch, a township or the county
 AUDIT = "audit"  # the audit trail, filtered
 RECORDS = "records"  # a township's or one branch's year of records
+AWARDS = "awards"  # one commended selection (评选表彰)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ DOCUMENTS = {
         Document(
             "annual_summary", "述职评议年度实绩", facts.annual_summary, RECORDS, facts.fingerprint, per_branch=True
         ),
+        Document("award_certificates", "荣誉证书", awards.certificates, AWARDS, awards.fingerprint),
     )
 }
 

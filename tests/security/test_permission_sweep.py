@@ -14,6 +14,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from branches.models import Branch, User
 from branches.scoping import Role
+from awards.models import AwardObjection, Selection
+from awards.services import nomination_create
 from campaigns.models import Campaign, Objection, Participant
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
@@ -36,7 +38,7 @@ PNG = (
 )
 
 # pages anyone may open; everything else needs a login
-PUBLIC = {"login", "healthz", "publicity", "password_change_done"}
+PUBLIC = {"login", "healthz", "publicity", "award_publicity", "password_change_done"}
 # the administrators' own pages list accounts and the trail of the whole county by design
 ADMIN_PAGES = {"audit", "accounts_system", "accounts_security", "accounts_unlock"}
 
@@ -96,6 +98,17 @@ def world(transactional_db, settings, tmp_path):
     ranking = QuarterRanking.objects.filter(township=township).first()
     flag = SecretaryActionFlag.objects.create(branch=branch, ranking=ranking, year=2026, quarter=3)
     ledger = LedgerItem.objects.filter(branch__township=township).first()
+    # 关兴镇's own selection (the demo's), 法泥村's nomination of its secretary, and an objection to it
+    selection = Selection.objects.get(township=township)
+    nomination = nomination_create(
+        selection=selection,
+        candidate_id=branch.members.get(post="secretary").pk,
+        reason="带领群众发展产业，成效明显。",
+        actor=secretary,
+    )
+    award_objection = AwardObjection.objects.create(
+        nomination=nomination, content="有异议", received_on=date(2026, 11, 1)
+    )
     b, t = "branch", "township"
     objects = {
         "home:branch": ({"pk": branch.pk}, b),
@@ -149,6 +162,12 @@ def world(transactional_db, settings, tmp_path):
         "reports:notice_issue": ({"pk": ranking.pk}, t),
         "inspections:ledger_item": ({"pk": ledger.pk}, b),
         "publicity": ({"token": campaign.public_token}, None),
+        "awards:detail": ({"pk": selection.pk}, t),
+        "awards:nominate": ({"pk": selection.pk}, t),
+        "awards:decide": ({"pk": selection.pk}, t),
+        "awards:step": ({"pk": selection.pk, "step": "publicize"}, t),
+        "awards:objection_resolve": ({"pk": award_objection.pk}, t),
+        "award_publicity": ({"token": selection.public_token}, None),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
@@ -172,6 +191,7 @@ def world(transactional_db, settings, tmp_path):
         "campaign": campaign,
         "participant": participant,
         "inspection": inspection,
+        "selection": selection,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -268,6 +288,15 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("campaigns:step", args=[t["campaign"].pk, "sample"]), {}, {"county"}),
         (reverse("campaigns:action", args=[t["participant"].pk, "pass"]), {"methods": ["report"]}, {"staff"}),
         (reverse("inspections:round_close", args=[t["inspection"].pk]), {}, {"staff", "county"}),
+        (
+            reverse("awards:nominate", args=[t["selection"].pk]),
+            {
+                "candidate": t["participant"].branch.members.get(post="secretary").pk,
+                "reason": "带领群众发展产业，成效明显。",
+            },
+            {"secretary"},
+        ),
+        (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
     ]
     leaks = []
     for url, data, allowed in actions:
