@@ -169,6 +169,19 @@ class Nomination(models.Model):
         return self.state in (NominationState.CHOSEN, NominationState.COMMENDED)
 
 
+STEP_LABELS = {
+    "create": "发起评选",
+    "nominate": "推荐",
+    "decide": "记录评审决定",
+    "publicize": "开始公示",
+    "objection": "收到异议",
+    "objection_dismissed": "异议不成立",
+    "objection_upheld": "异议成立，取消表彰资格",
+    "fail": "公示未通过",
+    "commend": "表彰",
+}
+
+
 class SelectionStep(models.Model):
     """Who moved a selection (or one of its candidates) from one status to the next, when and why."""
 
@@ -185,7 +198,11 @@ class SelectionStep(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.selection}：{self.action}"
+        return f"{self.selection}：{self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        return STEP_LABELS.get(self.action, self.action)
 
 
 class AwardObjection(models.Model):

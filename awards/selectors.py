@@ -21,7 +21,7 @@ class ResultLine:
 
 def _campaign_line(result, prefix: str = "") -> ResultLine:
     campaign = result.participant.campaign
-    parts = [f"{result.total:g} 分" if result.total is not None else "未评分"]
+    parts = [f"{float(result.total):g} 分" if result.total is not None else "未评分"]
     if result.grade:
         parts.append(result.grade)
     if result.stars:

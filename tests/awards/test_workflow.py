@@ -13,7 +13,7 @@ from awards.models import AwardObjection, Nomination, NominationState, Selection
 from awards.rules import Vote
 from branches.models import Post
 from common.dates import today
-from tests.factories import BranchFactory, MemberFactory, SelectionFactory
+from tests.factories import MemberFactory, SelectionFactory
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from branches.models import Branch, User
-from branches.scoping import Role
 from awards.models import AwardObjection, Selection
 from awards.services import nomination_create
+from branches.models import Branch, User
+from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
