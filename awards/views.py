@@ -1,13 +1,13 @@
 """Selection pages. Each action validates a form, calls one service and redirects; a refusal comes
 back beside the field (or at the top) in Chinese and saves nothing."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
+
+from campaigns.views import public_notice
 
 from . import selectors, services
 from .forms import DecisionForm, NominationForm, ObjectionResolveForm, PublicAwardObjectionForm, SelectionForm
@@ -171,15 +171,7 @@ def objection_resolve(request, pk):
     return redirect("awards:detail", pk=selection.pk)
 
 
-@ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)
-@ratelimit(
-    group="public-objection",
-    key="ip",
-    rate=lambda group, request: settings.PUBLIC_OBJECTION_RATE,
-    method="POST",
-    block=True,
-)
-@require_http_methods(["GET", "POST"])
+@public_notice
 def publicity_page(request, token):
     """The public notice (公示) of a selection: no login, names and units only, and a form to raise
     an objection while it runs (rate-limited per address with the campaigns' budget, CSRF-checked)."""
