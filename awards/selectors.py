@@ -117,6 +117,15 @@ def public_list(selection):
     )
 
 
+def branch_honours(branch):
+    """The honours a branch, its secretary or its members were commended with, newest first (one query)."""
+    return (
+        Nomination.objects.filter(branch=branch, state=NominationState.COMMENDED)
+        .select_related("selection__county", "selection__township", "member")
+        .order_by("-selection__commended_on", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class Task:
     selection: Selection

@@ -266,3 +266,15 @@ def test_an_upheld_objection_removes_the_awardee_and_an_empty_list_fails(world):
         "objection_upheld",
         "fail",
     ]
+
+
+def test_the_branch_page_shows_its_secretarys_honour_once_commended(world, client_for):
+    cast, selection, secretaries, county, staff = world
+    _decided(world, secretaries[cast.branch.pk])
+    services.selection_publicize(selection=selection, actor=county)
+    page = reverse("home:branch", args=[cast.branch.pk])
+    assert 'data-testid="honours"' not in client_for(staff).get(page).content.decode()  # on notice, not yet commended
+    Selection.objects.filter(pk=selection.pk).update(publicity_ends_on=today() - timedelta(days=1))
+    services.selection_commend(selection=selection, actor=county)
+    body = client_for(cast.users["branch_secretary"]).get(page).content.decode()
+    assert f"{secretaries[cast.branch.pk].name}同志被青山县评为「优秀党支部书记」" in body
