@@ -237,7 +237,7 @@ def selection_decide(
         raise AwardError(ERROR_STATE.format(status=selection.get_status_display(), action="记录评审决定"))
     if met_on > today():
         raise AwardError(ERROR_MET_ON, "met_on")
-    nominations = list(selection.nominations.select_related("branch__township", "member").select_for_update())
+    nominations = list(selection.nominations.select_related("branch__township", "member").select_for_update(of=("self",)))
     known = {n.pk for n in nominations}
     if set(votes) - known:
         raise AwardError(ERROR_UNKNOWN_CANDIDATE)
