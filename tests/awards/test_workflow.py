@@ -278,3 +278,31 @@ def test_the_branch_page_shows_its_secretarys_honour_once_commended(world, clien
     services.selection_commend(selection=selection, actor=county)
     body = client_for(cast.users["branch_secretary"]).get(page).content.decode()
     assert f"{secretaries[cast.branch.pk].name}同志被青山县评为「优秀党支部书记」" in body
+
+
+def test_the_notice_runs_its_full_days_across_the_new_year(world, time_machine):
+    """公示 5 天 from 29 December: 29 December + 5 = 3 January is its last day; objections are taken
+    on 3 January and commending is refused; on 4 January the notice is over: no more objections,
+    and the county commends."""
+    from tests import clock
+
+    cast, selection, secretaries, county, staff = world
+    time_machine.move_to(clock.destination("2026-12-29"), tick=True)
+    Selection.objects.filter(pk=selection.pk).update(publicity_days=5, nomination_deadline="2026-12-29")
+    _decided(world, secretaries[cast.branch.pk])
+    services.selection_publicize(selection=selection, actor=county)
+    selection.refresh_from_db()
+    assert (selection.publicity_starts_on.isoformat(), selection.publicity_ends_on.isoformat()) == (
+        "2026-12-29",
+        "2027-01-03",
+    )
+    chosen = selection.nominations.get(state=NominationState.CHOSEN)
+    time_machine.move_to(clock.destination("2027-01-03"), tick=True)
+    objection = services.objection_submit_public(nomination=chosen, content="最后一天反映的问题请核实", contact="")
+    services.objection_resolve(objection=objection, upheld=False, note="经核实不属实。", actor=county)
+    with pytest.raises(services.AwardError, match="公示期至 2027-01-03 结束"):
+        services.selection_commend(selection=selection, actor=county)
+    time_machine.move_to(clock.destination("2027-01-04"), tick=True)
+    with pytest.raises(services.AwardError, match="公示期已结束"):
+        services.objection_submit_public(nomination=chosen, content="期满后反映的问题请核实", contact="")
+    assert services.selection_commend(selection=selection, actor=county) == 1
