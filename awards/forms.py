@@ -172,3 +172,23 @@ class ObjectionResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写处理说明。", "max_length": "处理说明不能超过 500 字。"},
     )
+
+
+class ObjectionRecordForm(forms.Form):
+    """An objection received by letter, telephone or in person (来信来电), registered by the organiser."""
+
+    nomination = forms.ModelChoiceField(
+        label="反映对象",
+        queryset=Nomination.objects.none(),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "所选对象不在本次公示名单中。", "required": "请选择反映对象。"},
+    )
+    received_on = _date("收到日期")
+    content = PublicObjectionForm.base_fields["content"]
+    contact = PublicObjectionForm.base_fields["contact"]
+
+    def __init__(self, *args, listed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = listed
+        self.fields["nomination"].label_from_instance = lambda n: n.candidate_label
+        self.fields["received_on"].initial = today()

@@ -237,7 +237,9 @@ def selection_decide(
         raise AwardError(ERROR_STATE.format(status=selection.get_status_display(), action="记录评审决定"))
     if met_on > today():
         raise AwardError(ERROR_MET_ON, "met_on")
-    nominations = list(selection.nominations.select_related("branch__township", "member").select_for_update(of=("self",)))
+    nominations = list(
+        selection.nominations.select_related("branch__township", "member").select_for_update(of=("self",))
+    )
     known = {n.pk for n in nominations}
     if set(votes) - known:
         raise AwardError(ERROR_UNKNOWN_CANDIDATE)
@@ -312,6 +314,35 @@ def objection_submit_public(*, nomination, content: str, contact: str) -> AwardO
         nomination=nomination, content=content.strip(), contact=contact.strip(), received_on=today()
     )
     _record(selection, "objection", None, nomination=nomination, comment=f"公示页面网上反映：{content.strip()}")
+    return objection
+
+
+ERROR_RECEIVED_OUTSIDE = "收到日期 {day} 不在公示期（{start}至{end}）内，不能作为公示异议登记。"
+
+
+@transaction.atomic
+def objection_record(*, nomination, content: str, contact: str, received_on: date, actor) -> AwardObjection:
+    """An objection received by letter, telephone or in person, registered by the organiser: only
+    about a candidate on the list, only received within the notice's period (and not in the future)."""
+    selection = _locked(nomination.selection)
+    _check_organiser(selection, actor, "登记异议")
+    nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)
+    if selection.status != Status.PUBLICIZED or nomination.state != NominationState.CHOSEN:
+        raise AwardError(ERROR_NOT_LISTED, "nomination")
+    start, end = selection.publicity_starts_on, selection.publicity_ends_on
+    if not start <= received_on <= min(end, today()):
+        raise AwardError(ERROR_RECEIVED_OUTSIDE.format(day=received_on, start=start, end=end), "received_on")
+    text = content.strip()
+    if not 10 <= len(text) <= 1000:
+        raise AwardError("异议内容应为 10—1000 字。", "content")
+    objection = AwardObjection.objects.create(
+        nomination=nomination,
+        content=text,
+        contact=contact.strip(),
+        received_on=received_on,
+        channel=AwardObjection.Channel.REGISTERED,
+    )
+    _record(selection, "objection", actor, nomination=nomination, comment=f"来信来电登记：{text}")
     return objection
 
 

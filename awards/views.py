@@ -10,7 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigns.views import public_notice
 
 from . import selectors, services
-from .forms import DecisionForm, NominationForm, ObjectionResolveForm, PublicAwardObjectionForm, SelectionForm
+from .forms import (
+    DecisionForm,
+    NominationForm,
+    ObjectionRecordForm,
+    ObjectionResolveForm,
+    PublicAwardObjectionForm,
+    SelectionForm,
+)
 from .models import AwardObjection, NominationState, Selection, Status
 
 
@@ -59,6 +66,9 @@ def selection_detail(request, pk):
     selection = _get_selection_for_user(request.user, pk)
     context = selectors.selection_page(selection, request.user)
     context["resolve_form"] = ObjectionResolveForm()
+    if context["organiser"] and selection.status == Status.PUBLICIZED:
+        listed = selection.nominations.filter(state=NominationState.CHOSEN).select_related("branch__township", "member")
+        context["record_form"] = ObjectionRecordForm(listed=listed)
     return render(request, "awards/selection_detail.html", context)
 
 
@@ -147,6 +157,26 @@ def selection_step(request, pk, step):
         messages.error(request, str(refusal))
     else:
         messages.success(request, message)
+    return redirect("awards:detail", pk=selection.pk)
+
+
+@login_required
+@require_POST
+def objection_new(request, pk):
+    """The organiser registers an objection received by letter, telephone or in person."""
+    selection = _get_selection_for_user(request.user, pk)
+    if not services.is_organiser(request.user, selection):
+        raise PermissionDenied(services.ERROR_NOT_ORGANISER.format(organiser=selection.organiser, action="登记异议"))
+    form = ObjectionRecordForm(request.POST, listed=selection.nominations.filter(state=NominationState.CHOSEN))
+    if form.is_valid():
+        try:
+            services.objection_record(actor=request.user, **form.cleaned_data)
+        except services.AwardError as refusal:
+            _refused(form, refusal)
+    if form.errors:
+        messages.error(request, "异议未登记：" + "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        messages.success(request, "异议已登记。")
     return redirect("awards:detail", pk=selection.pk)
 
 

@@ -306,3 +306,30 @@ def test_the_notice_runs_its_full_days_across_the_new_year(world, time_machine):
     with pytest.raises(services.AwardError, match="公示期已结束"):
         services.objection_submit_public(nomination=chosen, content="期满后反映的问题请核实", contact="")
     assert services.selection_commend(selection=selection, actor=county) == 1
+
+
+def test_the_organiser_registers_an_objection_received_within_the_notice(world, client_for):
+    """Received by letter within 公示 (today, its first day): registered; dated the day before it began,
+    or tomorrow: refused beside the date, nothing saved. Township staff may not register one."""
+    cast, selection, secretaries, county, staff = world
+    _decided(world, secretaries[cast.branch.pk])
+    services.selection_publicize(selection=selection, actor=county)
+    chosen = selection.nominations.get(state=NominationState.CHOSEN)
+    url = reverse("awards:objection_new", args=[selection.pk])
+    letter = {"nomination": chosen.pk, "content": "来信反映该同志存在优亲厚友问题。", "contact": "来信人 王某"}
+    for day in (today() - timedelta(days=1), today() + timedelta(days=1)):
+        client_for(county).post(url, {**letter, "received_on": day.isoformat()})
+    assert not AwardObjection.objects.exists()
+    with pytest.raises(services.AwardError, match="不在公示期"):
+        services.objection_record(
+            nomination=chosen,
+            content=letter["content"],
+            contact="",
+            received_on=today() - timedelta(days=1),
+            actor=county,
+        )
+    assert client_for(staff).post(url, {**letter, "received_on": today().isoformat()}).status_code == 403
+    response = client_for(county).post(url, {**letter, "received_on": today().isoformat()}, follow=True)
+    assert "异议已登记" in response.content.decode()
+    objection = AwardObjection.objects.get()
+    assert objection.channel == AwardObjection.Channel.REGISTERED and objection.contact == "来信人 王某"

@@ -166,6 +166,7 @@ def world(transactional_db, settings, tmp_path):
         "awards:nominate": ({"pk": selection.pk}, t),
         "awards:decide": ({"pk": selection.pk}, t),
         "awards:step": ({"pk": selection.pk, "step": "publicize"}, t),
+        "awards:objection_new": ({"pk": selection.pk}, t),
         "awards:objection_resolve": ({"pk": award_objection.pk}, t),
         "award_publicity": ({"token": selection.public_token}, None),
     }
@@ -297,6 +298,11 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
             {"secretary"},
         ),
         (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
+        (
+            reverse("awards:objection_new", args=[t["selection"].pk]),
+            {"content": "来信反映的问题，请核实处理。", "received_on": "2026-11-01"},
+            {"staff"},
+        ),
     ]
     leaks = []
     for url, data, allowed in actions:
