@@ -152,7 +152,12 @@ class PublicAwardObjectionForm(forms.Form):
     """The public notice's objection form: the campaigns' own fields (10—1000 字, an optional
     contact only the organiser sees), about one candidate on the list."""
 
-    nomination = forms.ModelChoiceField(label="反映对象", queryset=Nomination.objects.none(), empty_label="请选择")
+    nomination = forms.ModelChoiceField(
+        label="反映对象",
+        queryset=Nomination.objects.none(),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "所选对象不在本次公示名单中。", "required": "请选择反映对象。"},
+    )
     content = PublicObjectionForm.base_fields["content"]
     contact = PublicObjectionForm.base_fields["contact"]
 
@@ -174,21 +179,12 @@ class ObjectionResolveForm(forms.Form):
     )
 
 
-class ObjectionRecordForm(forms.Form):
+class ObjectionRecordForm(PublicAwardObjectionForm):
     """An objection received by letter, telephone or in person (来信来电), registered by the organiser."""
 
-    nomination = forms.ModelChoiceField(
-        label="反映对象",
-        queryset=Nomination.objects.none(),
-        empty_label="请选择",
-        error_messages={"invalid_choice": "所选对象不在本次公示名单中。", "required": "请选择反映对象。"},
-    )
     received_on = _date("收到日期")
-    content = PublicObjectionForm.base_fields["content"]
-    contact = PublicObjectionForm.base_fields["contact"]
+    field_order = ["nomination", "received_on", "content", "contact"]
 
     def __init__(self, *args, listed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nomination"].queryset = listed
-        self.fields["nomination"].label_from_instance = lambda n: n.candidate_label
+        super().__init__(*args, listed=listed, **kwargs)
         self.fields["received_on"].initial = today()
