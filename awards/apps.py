@@ -7,4 +7,9 @@ class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = "评选表彰"
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
-    audited_models = {}
+    audited_models = {
+        "Selection": (),
+        "Nomination": (),
+        "SelectionStep": (),
+        "AwardObjection": (),
+    }

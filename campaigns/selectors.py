@@ -187,12 +187,31 @@ def _trend(now: YearResult, before: YearResult | None) -> str:
 def branch_results(participations) -> list[YearResult]:
     """A branch's results year by year (the branch itself, not its members), newest first, each with
     its trend against the same kind of campaign the year before; one query."""
-    rows = sorted(
+    return _year_results(
         participations.filter(member__isnull=True).select_related(
             "campaign", "self_sheet", "verification_sheet", "review_sheet"
-        ),
-        key=lambda p: (p.campaign.kind, p.campaign.year),
+        )
     )
+
+
+def results_by_subject(*, branch_ids=(), member_ids=(), years=()) -> dict[tuple[str, int], list[YearResult]]:
+    """The results of many subjects at once — branches (their own, not their members') and members —
+    in the campaigns of ``years``, keyed ``("branch", id)`` / ``("member", id)``, each list as
+    ``branch_results`` gives it; one query."""
+    participations = (
+        Participant.objects.filter(campaign__year__in=list(years))
+        .filter(Q(branch_id__in=list(branch_ids), member__isnull=True) | Q(member_id__in=list(member_ids)))
+        .select_related("campaign", "self_sheet", "verification_sheet", "review_sheet")
+    )
+    grouped: dict[tuple[str, int], list] = defaultdict(list)
+    for participant in participations:
+        key = ("member", participant.member_id) if participant.member_id else ("branch", participant.branch_id)
+        grouped[key].append(participant)
+    return {key: _year_results(rows) for key, rows in grouped.items()}
+
+
+def _year_results(participations) -> list[YearResult]:
+    rows = sorted(participations, key=lambda p: (p.campaign.kind, p.campaign.year))
     results, previous = [], {}
     for participant in rows:
         total, grade, stars, by = _decided(participant)

@@ -353,15 +353,22 @@ def rate_limited(request, exception):
     return render(request, "429.html", status=429)
 
 
-@ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)
-@ratelimit(
-    group="public-objection",
-    key="ip",
-    rate=lambda group, request: settings.PUBLIC_OBJECTION_RATE,
-    method="POST",
-    block=True,
-)
-@require_http_methods(["GET", "POST"])
+def public_notice(view):
+    """What every public notice (公示) page is: no login, GET and POST only, rate-limited per address
+    (``PUBLIC_RATE`` for every request, ``PUBLIC_OBJECTION_RATE`` for objections, one budget across
+    all notices), CSRF-checked like any form."""
+    view = require_http_methods(["GET", "POST"])(view)
+    view = ratelimit(
+        group="public-objection",
+        key="ip",
+        rate=lambda group, request: settings.PUBLIC_OBJECTION_RATE,
+        method="POST",
+        block=True,
+    )(view)
+    return ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)(view)
+
+
+@public_notice
 def publicity_page(request, token):
     """The public notice (公示): no login, only what a notice on a wall would say,
     and a form to raise an objection while it runs (rate-limited per address, CSRF-checked)."""
@@ -377,9 +384,10 @@ def publicity_page(request, token):
     running = bool(campaign.publicity_starts_on and campaign.publicity_starts_on <= day <= campaign.publicity_ends_on)
     open_to_objection = listed.filter(state=State.PUBLICIZED)
     form = PublicObjectionForm(request.POST or None, listed=open_to_objection) if running else None
+    notice = {"listed": listed, "shown": bool(campaign.publicity_starts_on)}
     if request.method == "POST":
         if form is None:
-            return render(request, "campaigns/publicity.html", {"campaign": campaign, "listed": listed}, status=400)
+            return render(request, "campaigns/publicity.html", {**notice, "campaign": campaign}, status=400)
         if form.is_valid():
             try:
                 workflow.objection_submit_public(
@@ -395,8 +403,8 @@ def publicity_page(request, token):
         request,
         "campaigns/publicity.html",
         {
+            **notice,
             "campaign": campaign,
-            "listed": listed,
             "form": form if open_to_objection.exists() else None,
             "received": request.GET.get("received") == "1",
         },

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from audit import views as audit_views
+from awards import views as award_views
 from campaigns import views as campaign_views
 from home import views as home_views
 from ops.health import healthz
@@ -29,6 +30,7 @@ urlpatterns = [
     path("duty-reports/", include("duty_reports.urls")),
     path("awards/", include("awards.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
+    path("public/awards/<str:token>/", award_views.publicity_page, name="award_publicity"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("audit/", audit_views.audit_trail, name="audit"),

@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from awards.selectors import branch_honours
+from awards.selectors import home_tasks as award_home_tasks
 from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
 from branches.scoping import Role
 from common.dates import today
@@ -86,6 +88,7 @@ def home_overview(user) -> dict:
         "record_gaps": _record_gaps(user),
         "rating_tasks": rating_tasks(user),
         "duty_card": duty_home_card(user),
+        "award_tasks": award_home_tasks(user),
     }
 
 
@@ -213,6 +216,7 @@ def branch_page(branch, user) -> dict:
         .select_related("framework", "member")
         .order_by("-year", "-updated_at"),
         "titles": participations.filter(state=State.NAMED, member__isnull=True).order_by("-named_on"),
+        "honours": branch_honours(branch),
         "participations": participations.order_by("-campaign__year"),
         "results": branch_results(participations),
         "action_flags": SecretaryActionFlag.objects.visible_to(user).filter(branch=branch, resolved_at=None),

@@ -301,6 +301,7 @@ def _ensure_township_users(spec, township, *, village_name: str, created) -> lis
 
 def _seed_the_work(county, created) -> None:
     """A year of records, the built-in frameworks, the demo campaigns and a quarter of inspections."""
+    from awards.demo import seed_demo_selection
     from campaigns.demo import seed_demo_campaign, seed_demo_standardization
     from duty_reports.demo import seed_demo_duty_reports
     from inspections.demo import seed_demo_inspections
@@ -313,3 +314,4 @@ def _seed_the_work(county, created) -> None:
     created["inspections"] = int(seed_demo_inspections())
     created["member_ratings"] = seed_demo_ratings()
     created["duty_reports"] = int(seed_demo_duty_reports())
+    created["selections"] = int(seed_demo_selection())

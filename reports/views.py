@@ -18,7 +18,17 @@ from .documents import DOCUMENTS, job_visible_to
 from .models import Job, JobStatus
 from .services import job_request
 
-REQUEST_FIELDS = ("campaign", "township", "participant", "doc_number", "notice", "branch", "year", "duty_round")
+REQUEST_FIELDS = (
+    "campaign",
+    "township",
+    "participant",
+    "doc_number",
+    "notice",
+    "branch",
+    "year",
+    "duty_round",
+    "selection",
+)
 AUDIT_FIELDS = tuple(f"audit_{name}" for name in ("person", "unit", "target", "event", "since", "until"))
 # a document without parameters of its own (the ledger) is scoped by the requester's unit
 HOW = {

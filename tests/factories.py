@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
 from branches.models import Branch, County, Member, Post, Township, User
 from branches.scoping import Role
+from common.dates import demo_year, today
 
 TEST_PASSWORD = "Test@2026pass"
 
@@ -109,3 +110,30 @@ def duty_round_held(township, staff, *, year=2026, meeting_on=None):
     return round_advance(
         duty_round=duty_round, meeting_on=meeting_on or date(year, 12, 1), meeting_place="镇会议室", actor=staff
     )
+
+
+# --- 评选表彰 (awards) ---------------------------------------------------------------------------
+
+
+class SelectionFactory(factory.django.DjangoModelFactory):
+    """A county selection of secretaries, open for nominations for a fortnight; pass ``township=``
+    (and ``county=None``) for a township's own."""
+
+    class Meta:
+        model = "awards.Selection"
+        skip_postgeneration_save = True
+
+    county = factory.SubFactory(CountyFactory)
+    year = factory.LazyFunction(demo_year)
+    title = factory.Sequence(lambda n: f"优秀党支部书记评选{n}")
+    honour = "优秀党支部书记"
+    subject = "secretary"
+    quota = 3
+    nomination_deadline = factory.LazyFunction(lambda: today() + timedelta(days=14))
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def nominators(obj, create, extracted, **kwargs):
+        """The nominating units: townships for a county selection, branches for a township's."""
+        if create and extracted:
+            (obj.nominating_townships if obj.county_id else obj.nominating_branches).set(extracted)

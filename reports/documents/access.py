@@ -15,6 +15,7 @@ all is a permission, the registry entry's ``roles``.
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 
+from awards.models import Selection, Status
 from branches.models import Branch, County, Township
 from branches.scoping import unit_scope
 from campaigns.models import Campaign, Participant, State
@@ -23,7 +24,7 @@ from common.numbers import plain_int
 from duty_reports.models import DutyRound, RoundStatus
 from inspections.models import Notice
 
-from .registry import AUDIT, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS
+from .registry import AUDIT, AWARDS, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS
 
 OUT_OF_SCOPE = "{}不存在或不在您的管理范围内。"
 
@@ -192,7 +193,26 @@ def _resolve_duty_round(user, document, params) -> tuple[dict, str]:
     return {"duty_round": duty_round.pk}, f"{duty_round}·{document.label}"
 
 
+def _selection_organised_whole(user, selection) -> bool:
+    """The certificates name awardees of every nominating unit: only for those who see the organiser whole."""
+    if selection.township_id:
+        return sees_whole(user, township=selection.township_id)
+    return sees_whole(user, county=selection.county_id)
+
+
+def _resolve_awards(user, document, params) -> tuple[dict, str]:
+    selection = Selection.objects.visible_to(user).filter(pk=_pk(params.get("selection"))).first()
+    if selection is None:
+        raise Http404(OUT_OF_SCOPE.format("评选"))
+    if not _selection_organised_whole(user, selection):
+        raise PermissionDenied("荣誉证书由组织评选的单位生成。")
+    if selection.status != Status.COMMENDED:
+        raise PermissionDenied("评选表彰后才能生成荣誉证书。")
+    return {"selection": selection.pk}, f"{selection.title}·{document.label}"
+
+
 RESOLVERS = {
+    AWARDS: _resolve_awards,
     CAMPAIGN: _resolve_campaign,
     NOTICE: _resolve_notice,
     LEDGER: _resolve_ledger,
@@ -237,7 +257,13 @@ def _unit_job_visible(job, user, document) -> bool:
     return sees_whole(user, county=params.get("county"), township=params.get("township"), branch=params.get("branch"))
 
 
+def _awards_job_visible(job, user, document) -> bool:
+    selection = Selection.objects.visible_to(user).filter(pk=job.params.get("selection")).first()
+    return selection is not None and _selection_organised_whole(user, selection)
+
+
 VISIBILITY = {
+    AWARDS: _awards_job_visible,
     CAMPAIGN: _campaign_job_visible,
     NOTICE: _notice_job_visible,
     LEDGER: _unit_job_visible,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from branches.scoping import Role
 
-from . import audit_trail, campaign, duty_round, facts, inspection, member_ratings
+from . import audit_trail, awards, campaign, duty_round, facts, inspection, member_ratings
 
 # Families: how a request is scoped and what a job read (see access.py)
 CAMPAIGN = "campaign"  # one campaign: all of it, one township of it, or one participant
@@ -20,6 +20,7 @@ LEDGER = "ledger"  # the problem ledger of a branch, a township or the county
 AUDIT = "audit"  # the audit trail, filtered
 RECORDS = "records"  # a township's or one branch's year of records
 DUTY_ROUND = "duty_round"  # one township's 述职评议 round, once its result is published
+AWARDS = "awards"  # one commended selection (评选表彰)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ DOCUMENTS = {
             per_branch=True,
         ),
         Document("duty_round_result", "述职评议结果", duty_round.round_result, DUTY_ROUND, duty_round.fingerprint),
+        Document("award_certificates", "荣誉证书", awards.certificates, AWARDS, awards.fingerprint),
     )
 }
 

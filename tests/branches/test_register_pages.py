@@ -94,5 +94,5 @@ def test_register_page_query_count_does_not_grow_with_branches(client_for, cast,
     # (one of them saves the session: it is renewed on every request for the idle timeout)
     with django_assert_max_num_queries(9):
         staff.get(reverse("branches:list"))
-    with django_assert_max_num_queries(13):  # the ratings waiting for approval (1) and the 述职评议 card (1)
+    with django_assert_max_num_queries(14):  # one query each: ratings waiting, the 述职评议 card, the 评选表彰 card
         staff.get(reverse("home"))

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from awards.models import AwardObjection, Selection
+from awards.services import nomination_create
 from branches.models import Branch, User
 from branches.scoping import Role
 from campaigns.models import Campaign, Objection, Participant
@@ -38,7 +40,7 @@ PNG = (
 )
 
 # pages anyone may open; everything else needs a login
-PUBLIC = {"login", "healthz", "publicity", "password_change_done"}
+PUBLIC = {"login", "healthz", "publicity", "award_publicity", "password_change_done"}
 # the administrators' own pages list accounts and the trail of the whole county by design
 ADMIN_PAGES = {"audit", "accounts_system", "accounts_security", "accounts_unlock"}
 
@@ -102,6 +104,17 @@ def world(transactional_db, settings, tmp_path):
     duty_report = duty_round.reports.get(branch=branch)
     duty_file = report_file_store(report=duty_report, upload=SimpleUploadedFile("r.png", PNG), actor=secretary)
     round_advance(duty_round=duty_round, meeting_on=date(2026, 12, 1), meeting_place="镇会议室", actor=staff)
+    # 关兴镇's own selection (the demo's), 法泥村's nomination of its secretary, and an objection to it
+    selection = Selection.objects.get(township=township)
+    nomination = nomination_create(
+        selection=selection,
+        candidate_id=branch.members.get(post="secretary").pk,
+        reason="带领群众发展产业，成效明显。",
+        actor=secretary,
+    )
+    award_objection = AwardObjection.objects.create(
+        nomination=nomination, content="有异议", received_on=date(2026, 11, 1)
+    )
     b, t = "branch", "township"
     objects = {
         "home:branch": ({"pk": branch.pk}, b),
@@ -165,6 +178,13 @@ def world(transactional_db, settings, tmp_path):
         "duty_reports:interview": ({"pk": duty_report.pk}, b),
         "duty_reports:report_upload": ({"pk": duty_report.pk}, b),
         "duty_reports:report_file": ({"pk": duty_file.pk}, b),
+        "awards:detail": ({"pk": selection.pk}, t),
+        "awards:nominate": ({"pk": selection.pk}, t),
+        "awards:decide": ({"pk": selection.pk}, t),
+        "awards:step": ({"pk": selection.pk, "step": "publicize"}, t),
+        "awards:objection_new": ({"pk": selection.pk}, t),
+        "awards:objection_resolve": ({"pk": award_objection.pk}, t),
+        "award_publicity": ({"token": selection.public_token}, None),
     }
     far = CountyFactory(name="远山县")
     outsiders = {
@@ -191,6 +211,7 @@ def world(transactional_db, settings, tmp_path):
         "branch": branch,
         "duty_round": duty_round,
         "duty_report": duty_report,
+        "selection": selection,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -302,6 +323,20 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, {"staff"}),
         (reverse("duty_reports:round_advance", args=[t["duty_round"].pk]), {}, {"staff"}),
         (reverse("duty_reports:report", args=[t["duty_report"].pk]), {"text": "述" * 60, "revision": 1}, {"secretary"}),
+        (
+            reverse("awards:nominate", args=[t["selection"].pk]),
+            {
+                "candidate": t["participant"].branch.members.get(post="secretary").pk,
+                "reason": "带领群众发展产业，成效明显。",
+            },
+            {"secretary"},
+        ),
+        (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
+        (
+            reverse("awards:objection_new", args=[t["selection"].pk]),
+            {"content": "来信反映的问题，请核实处理。", "received_on": "2026-11-01"},
+            {"staff"},
+        ),
     ]
     leaks = []
     for url, data, allowed in actions:
