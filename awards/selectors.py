@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 
 from campaigns.selectors import results_by_subject
 from common.dates import today
+from duty_reports.selectors import secretary_tiers
+from ratings.selectors import member_stars
 
 from .models import AwardObjection, Nomination, NominationState, Selection, SelectionStep, Status, Subject
 from .services import is_organiser, nominator_of
@@ -33,15 +35,11 @@ def _campaign_line(result, prefix: str = "") -> ResultLine:
 
 
 def candidate_results(nominations, year: int) -> dict[int, list[ResultLine]]:
-    """Each candidate's results of ``year`` and the year before, keyed by nomination: today the
-    campaigns' decided totals, grades and stars (a branch's own; a secretary's branch; a member's
-    own member sheets). One query for all candidates.
-
-    Further sources join here, each one query for all candidates, appended per nomination:
-    members' yearly stars (``ratings.selectors.member_stars(member_ids, years)``) for members and
-    secretaries, and 述职评议 tiers (``duty_reports.selectors.secretary_tiers(branch_ids, year)``)
-    for secretaries.
-    """
+    """Each candidate's results of ``year`` and the year before, keyed by nomination, in a fixed
+    number of queries for all candidates: the campaigns' decided totals, grades and stars (a
+    branch's own; a secretary's branch; a member's own member sheets); the members' yearly stars
+    (members and secretaries, approved ratings only); the secretaries' 述职评议 tiers (published
+    rounds only)."""
     nominations = list(nominations)
     years = (year - 1, year)
     member_subjects = [n for n in nominations if n.member_id and n.selection.subject == Subject.MEMBER]
@@ -51,6 +49,9 @@ def candidate_results(nominations, year: int) -> dict[int, list[ResultLine]]:
         member_ids={n.member_id for n in member_subjects},
         years=years,
     )
+    stars = member_stars({n.member_id for n in nominations if n.member_id}, years)
+    secretaries = {n.branch_id for n in branch_subjects if n.member_id}
+    tiers = {y: secretary_tiers(secretaries, y) for y in years} if secretaries else {}
     lines: dict[int, list[ResultLine]] = {}
     for nomination in nominations:
         if nomination in member_subjects:
@@ -58,7 +59,13 @@ def candidate_results(nominations, year: int) -> dict[int, list[ResultLine]]:
         else:
             results = campaigns.get(("branch", nomination.branch_id), [])
             prefix = "所在党支部 " if nomination.member_id else ""
-        lines[nomination.pk] = [_campaign_line(result, prefix) for result in results]
+        found = [_campaign_line(result, prefix) for result in results]
+        for y in years:
+            if y in stars.get(nomination.member_id, {}):
+                found.append(ResultLine(f"{y}年党员星级评定", f"{stars[nomination.member_id][y]}星"))
+            if nomination.member_id and nomination in branch_subjects and nomination.branch_id in tiers.get(y, {}):
+                found.append(ResultLine(f"{y}年述职评议", tiers[y][nomination.branch_id]))
+        lines[nomination.pk] = found
     return lines
 
 
