@@ -4,7 +4,6 @@ from branches.forms import CrispyFormMixin
 from common.dates import demo_year, today
 
 from .models import VoteGroup
-from .services import REPORT_MAX_CHARS
 from .tiers import MAX_PEOPLE, Ballots
 
 NUMBER_ERRORS = {
@@ -76,8 +75,8 @@ class ReportForm(forms.Form):
     text = forms.CharField(
         label="述职报告",
         widget=forms.Textarea(attrs={"rows": 22}),
-        max_length=REPORT_MAX_CHARS,
-        error_messages={"required": "请填写述职报告。", "max_length": f"述职报告不能超过 {REPORT_MAX_CHARS} 字。"},
+        # the length is the service's to check, once the browser's CRLF line breaks count as one character
+        error_messages={"required": "请填写述职报告。"},
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from branches.models import Branch, BranchKind, Member, Post
+from branches.scoping import Role
 from campaigns.models import Participant
 from inspections.models import LedgerItem, LedgerStatus, RankingEntry, SecretaryActionFlag
 
@@ -166,12 +167,13 @@ def branch_years(branches, year: int) -> list[BranchYear]:
 # --- Rounds and reports ----------------------------------------------------------------------------
 
 
-def open_flags(branch_ids) -> dict[int, list]:
-    """The unresolved flags (two quarters running in the bottom 3) of these branches, in one query."""
+def open_flags(branch_ids, *, up_to_year: int) -> dict[int, list]:
+    """The unresolved flags (two quarters running in the bottom 3) of these branches raised in
+    ``up_to_year`` or before (a later flag is a later round's matter), in one query."""
     found: dict[int, list] = defaultdict(list)
-    for flag in SecretaryActionFlag.objects.filter(branch_id__in=branch_ids, resolved_at=None).order_by(
-        "year", "quarter"
-    ):
+    for flag in SecretaryActionFlag.objects.filter(
+        branch_id__in=branch_ids, resolved_at=None, year__lte=up_to_year
+    ).order_by("year", "quarter"):
         found[flag.branch_id].append(flag)
     return found
 
@@ -205,7 +207,7 @@ def round_rows(duty_round) -> list[ReportRow]:
     rows = {r.pk: ReportRow(r) for r in reports}
     for vote in current_votes(rows):
         rows[vote.report_id].votes[vote.group] = vote
-    flags = open_flags([r.branch_id for r in reports])
+    flags = open_flags([r.branch_id for r in reports], up_to_year=duty_round.year)
     for interview in Interview.objects.filter(report_id__in=list(rows)).order_by("held_on", "pk"):
         rows[interview.report_id].interviews.append(interview)
     for row in rows.values():
@@ -240,14 +242,22 @@ def rounds_for(user):
 def _still_due(reports):
     """Those of ``reports`` whose 约谈 is due and not yet recorded: rated 一般/差, or the branch
     flagged two quarters running and not yet dealt with."""
-    flagged = Exists(SecretaryActionFlag.objects.filter(branch=OuterRef("branch"), resolved_at=None))
+    flagged = Exists(
+        SecretaryActionFlag.objects.filter(
+            branch=OuterRef("branch"), resolved_at=None, year__lte=OuterRef("duty_round__year")
+        )
+    )
     talked = Exists(Interview.objects.filter(report=OuterRef("pk")))
     return reports.filter(Q(tier__in=BAD_TIERS) | flagged).exclude(talked)
 
 
 def _due_reports(user):
-    """The 约谈 due under the user's unit, in rounds past writing."""
-    return _still_due(DutyReport.objects.visible_to(user).exclude(duty_round__status=RoundStatus.OPEN))
+    """The 约谈 due under the user's unit, in rounds past writing (for a secretary, only once the
+    result is published: before that the list would tell her tier)."""
+    reports = DutyReport.objects.visible_to(user).exclude(duty_round__status=RoundStatus.OPEN)
+    if user.role == Role.BRANCH_SECRETARY:
+        reports = reports.filter(duty_round__status=RoundStatus.PUBLISHED)
+    return _still_due(reports)
 
 
 def interviews_due(user) -> list[ReportRow]:
@@ -257,8 +267,8 @@ def interviews_due(user) -> list[ReportRow]:
         .select_related("branch", "duty_round__township")
         .order_by("-duty_round__year", "branch__name")
     )
-    flags = open_flags([r.branch_id for r in reports])
-    return [ReportRow(r, flags=flags.get(r.branch_id, [])) for r in reports]
+    flags = open_flags([r.branch_id for r in reports], up_to_year=max((r.duty_round.year for r in reports), default=0))
+    return [ReportRow(r, flags=[f for f in flags.get(r.branch_id, []) if f.year <= r.duty_round.year]) for r in reports]
 
 
 def home_card(user) -> dict:

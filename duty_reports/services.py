@@ -1,6 +1,7 @@
 """Every write of 述职评议. Each function is keyword-only, runs in one transaction, checks role and
 unit, and refuses bad input with a Chinese message (``DutyError``) before anything is saved."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from branches.models import Township
 from branches.scoping import Role
+from common.dates import today
 from common.files import UploadRefused, read_checked, save_with_files
 from inspections.services import InspectionError, flag_resolve
 
@@ -39,7 +41,10 @@ ERROR_NOT_SECRETARY = "只有本支部书记可以修改述职报告。"
 ERROR_AFTER_MEETING = "评议会已于 {on} 召开，述职报告不能再修改。"
 ERROR_TOO_LONG = "述职报告不能超过 {max} 字，现为 {n} 字。"
 ERROR_TOO_SHORT = "述职报告至少 {min} 字，现为 {n} 字。"
-ERROR_STALE = "述职报告已在您打开后被修改（第 {revision} 稿），请重新打开后再修改。"
+ERROR_STALE = "述职报告已在您打开后被修改（第 {revision} 稿，见下方「历次稿件」）。您填写的内容仍在页面上，没有保存；核对后再次保存将以您填写的为准。"
+ERROR_MEETING_DAY = "评议会日期应在 {first:%Y年%m月%d日} 至今天之间。"
+ERROR_INTERVIEW_DAY = "约谈日期应在评议会（{meeting:%Y年%m月%d日}）至今天之间。"
+ERROR_INTERVIEW_OPEN = "评议会召开后才能记录约谈。"
 ERROR_STATUS = "述职评议当前为「{status}」，不能{action}。"
 ERROR_UNCOUNTED = "还有 {n} 个党支部没有录完三个评议组的票数：{names}。"
 ERROR_NO_INTERVIEW_NEEDED = "{branch}评议等次不是一般或差，也没有连续两个季度排名后3位的标记，无需约谈。"
@@ -153,6 +158,14 @@ def report_file_store(*, report: DutyReport, upload, actor) -> ReportFile:
         raise DutyError(str(refused), "upload") from None
 
 
+class StaleReport(DutyError):
+    """A save over a version the secretary had not seen; ``revision`` is the newer one, to save over."""
+
+    def __init__(self, message: str, field: str | None = None, *, revision: int):
+        super().__init__(message, field)
+        self.revision = revision
+
+
 def _check_text(text: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     if len(text) > REPORT_MAX_CHARS:
@@ -169,7 +182,7 @@ def report_save(*, report: DutyReport, text: str, revision: int, submit: bool, a
     version she opened (``revision``)."""
     locked = _editable(report, actor)
     if revision != locked.revision:
-        raise DutyError(ERROR_STALE.format(revision=locked.revision), "text")
+        raise StaleReport(ERROR_STALE.format(revision=locked.revision), "text", revision=locked.revision)
     locked.text = _check_text(text)
     locked.revision += 1
     if submit:
@@ -195,6 +208,11 @@ def round_advance(*, duty_round: DutyRound, actor, meeting_on=None, meeting_plac
             raise DutyError(ERROR_TEXT.format(what="评议会日期"), "meeting_on")
         if not meeting_place.strip():
             raise DutyError(ERROR_TEXT.format(what="评议会地点"), "meeting_place")
+        # votes follow the meeting: a date ahead would open them before it is held (a meeting held on
+        # paper before the round was entered here is fine)
+        first = date(locked.year, 1, 1)
+        if not first <= meeting_on <= today():
+            raise DutyError(ERROR_MEETING_DAY.format(first=first), "meeting_on")
         locked.meeting_on, locked.meeting_place = meeting_on, meeting_place.strip()[:100]
     if target == RoundStatus.PUBLISHED:
         unjudged = list(locked.reports.filter(tier="").select_related("branch").order_by("branch__name"))
@@ -251,7 +269,12 @@ def interview_record(
     """Record a 约谈 with a secretary whose tier is 一般/差 or whose branch is flagged two quarters
     running; the open flags are resolved in the same transaction through inspections' own service."""
     _staff_of(report.duty_round, actor, "记录约谈")
-    row = next(r for r in selectors.round_rows(report.duty_round) if r.report.pk == report.pk)
+    duty_round = DutyRound.objects.get(pk=report.duty_round_id)  # as it is now, not as the page had it
+    if duty_round.status == RoundStatus.OPEN or duty_round.meeting_on is None:
+        raise DutyError(ERROR_INTERVIEW_OPEN)
+    if held_on is None or not duty_round.meeting_on <= held_on <= today():
+        raise DutyError(ERROR_INTERVIEW_DAY.format(meeting=duty_round.meeting_on), "held_on")
+    row = next(r for r in selectors.round_rows(duty_round) if r.report.pk == report.pk)
     if not row.interview_reasons:
         raise DutyError(ERROR_NO_INTERVIEW_NEEDED.format(branch=report.branch.name))
     texts = {"interviewers": interviewers, "points_raised": points_raised, "outcome": outcome, "commitment": commitment}
@@ -295,5 +318,5 @@ def rule_from(data) -> tiers.TierRule:
         good=Decimal(data["threshold_good"]),
         fair=Decimal(data["threshold_fair"]),
         average=Decimal(data["threshold_average"]),
-        poor_share=Decimal(data.get("poor_share") or "33.33"),
+        poor_share=Decimal(data["poor_share"]),  # 0 is a rule too (no 差 share tolerated), not "unset"
     )

@@ -139,8 +139,15 @@ def report_detail(request, pk):
                     submit=submit,
                     actor=request.user,
                 )
+            except services.StaleReport as stale:
+                # keep what she typed, now over the newer version: sending it again saves it
+                form = ReportForm({"text": form.cleaned_data["text"], "revision": stale.revision})
+                form.is_valid()
+                _refused(form, stale)
             except services.DutyError as refused:
                 _refused(form, refused)
+                if not may_edit:  # the meeting was held meanwhile: the page shows her text to keep, not the form
+                    messages.error(request, str(refused))
             else:
                 messages.success(request, "述职报告已提交。" if submit else "述职报告已保存。")
                 return redirect("duty_reports:report", pk)
@@ -157,6 +164,10 @@ def report_detail(request, pk):
             "files": report.files.all(),
             "is_staff": request.user.role == Role.TOWNSHIP_STAFF,
             "votes_open": report.duty_round.status == RoundStatus.MEETING_HELD,
+            # the counts give the tier away: a secretary sees them with the published result
+            "show_votes": request.user.role != Role.BRANCH_SECRETARY
+            or report.duty_round.status == RoundStatus.PUBLISHED,
+            "kept_text": form.data.get("text", "") if request.method == "POST" and not may_edit else "",
         },
     )
 

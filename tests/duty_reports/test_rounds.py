@@ -106,7 +106,8 @@ def test_a_report_over_its_length_or_over_a_newer_version_is_refused(cast, opene
     long = page.post(url, {"text": "字" * 8001, "revision": 1, "save": ""}).content.decode()
     assert "述职报告不能超过 8000 字" in long
     stale = page.post(url, {"text": report.text + "改", "revision": 0, "save": ""}).content.decode()
-    assert "请重新打开后再修改" in stale
+    # refused, with what she typed kept over the newer version: sending it again would save it
+    assert "已在您打开后被修改" in stale and "改</textarea>" in stale and 'name="revision" value="1"' in stale
     huge = page.post(url, {"text": report.text, "revision": 99999999999, "save": ""})
     assert huge.status_code == 200
     report.refresh_from_db()
