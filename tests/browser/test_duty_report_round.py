@@ -42,6 +42,7 @@ def _enter_votes(page, counts):
 def test_a_duty_report_round(login, demo_site, tmp_path):
     year = demo_year()
     staff = login("guanxing")
+    staff.get_by_role("button", name="考评表彰").click()  # the top bar's menu
     staff.get_by_role("link", name="述职评议").first.click()
     staff.get_by_role("link", name="开启述职评议").click()
     assert staff.input_value("#id_year") == str(year)
