@@ -5,6 +5,7 @@ from django import forms
 from branches.forms import CrispyFormMixin
 from campaigns.forms import PublicObjectionForm
 from common.dates import demo_year, today
+from common.numbers import plain_int
 
 from .models import Nomination, Subject
 from .rules import Vote
@@ -18,8 +19,17 @@ NUMBER_ERRORS = {
 }
 
 
+class PlainIntegerField(forms.IntegerField):
+    """A whole number in ASCII digits: Django's field reads "٣" as 3, which nobody typing a count means."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and plain_int(value, max_digits=18) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def _count(label, *, low=0, high=999, required=True, **kwargs):
-    return forms.IntegerField(
+    return PlainIntegerField(
         label=label, min_value=low, max_value=high, required=required, error_messages=NUMBER_ERRORS, **kwargs
     )
 

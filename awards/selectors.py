@@ -99,13 +99,19 @@ def selection_page(selection, user) -> dict:
     )
     nominator = nominator_of(selection, user)
     own_count = sum(1 for n in nominations if nominator and all(getattr(n, k) == v for k, v in nominator.items()))
+    organiser = is_organiser(user, selection)
+    steps = SelectionStep.objects.filter(selection=selection).select_related(
+        "actor", "nomination__member", "nomination__branch__township"
+    )
+    if not organiser:  # a nominating unit reads the steps of its own candidates and the selection's own
+        steps = steps.filter(Q(nomination__isnull=True) | Q(nomination__in=[n.pk for n in nominations]))
     return {
         "selection": selection,
         "rows": [(n, results[n.pk]) for n in nominations],
         "objections": objections,
         "open_objections": sum(o.resolution == AwardObjection.Resolution.OPEN for o in objections),
-        "steps": list(SelectionStep.objects.filter(selection=selection).select_related("actor", "nomination")),
-        "organiser": is_organiser(user, selection),
+        "steps": list(steps),
+        "organiser": organiser,
         "nominator": nominator,
         "own_count": own_count,
         "may_nominate": bool(

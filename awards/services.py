@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import Branch, Member, Post, Township
@@ -46,7 +47,7 @@ ERROR_PUBLIC_CLOSED = "公示期已结束或尚未开始，不能在网上反映
 ERROR_NOT_LISTED = "所选对象不在本次公示名单中。"
 ERROR_RESOLVED = "该异议已处理。"
 ERROR_NOTE = "请填写处理说明。"
-ERROR_MET_ON = "评审会议日期不能晚于今天。"
+ERROR_MET_ON = "评审会议日期应在发起评选之日至今天之间。"
 
 
 class AwardError(Exception):
@@ -176,7 +177,11 @@ def candidates_for(selection, nominator: dict):
         branches = Branch.objects.filter(pk=nominator["nominator_branch_id"])
     if selection.subject == Subject.BRANCH:
         return branches.select_related("township").order_by("name")
-    members = Member.objects.filter(branch__in=branches).select_related("branch__township")
+    members = (
+        Member.objects.filter(branch__in=branches)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today()))  # who has left the branch is not its candidate
+        .select_related("branch__township")
+    )
     if selection.subject == Subject.SECRETARY:
         members = members.filter(post=Post.SECRETARY)
     return members.order_by("branch__name", "name")
@@ -235,7 +240,7 @@ def selection_decide(
     _check_organiser(selection, actor, TRANSITIONS["decide"].label)
     if selection.status != Status.NOMINATING:
         raise AwardError(ERROR_STATE.format(status=selection.get_status_display(), action="记录评审决定"))
-    if met_on > today():
+    if not timezone.localdate(selection.created_at) <= met_on <= today():
         raise AwardError(ERROR_MET_ON, "met_on")
     nominations = list(
         selection.nominations.select_related("branch__township", "member").select_for_update(of=("self",))

@@ -63,13 +63,16 @@ def selection_new(request):
 
 @login_required
 def selection_detail(request, pk):
-    selection = _get_selection_for_user(request.user, pk)
+    return _detail(request, _get_selection_for_user(request.user, pk))
+
+
+def _detail(request, selection, *, record_form=None, status=200):
     context = selectors.selection_page(selection, request.user)
     context["resolve_form"] = ObjectionResolveForm()
     if context["organiser"] and selection.status == Status.PUBLICIZED:
         listed = selection.nominations.filter(state=NominationState.CHOSEN).select_related("branch__township", "member")
-        context["record_form"] = ObjectionRecordForm(listed=listed)
-    return render(request, "awards/selection_detail.html", context)
+        context["record_form"] = record_form or ObjectionRecordForm(listed=listed)
+    return render(request, "awards/selection_detail.html", context, status=status)
 
 
 @login_required
@@ -173,10 +176,10 @@ def objection_new(request, pk):
             services.objection_record(actor=request.user, **form.cleaned_data)
         except services.AwardError as refusal:
             _refused(form, refusal)
-    if form.errors:
+    if form.errors:  # the letter's content stays in the form, with the message beside what was wrong
         messages.error(request, "异议未登记：" + "；".join(e for errors in form.errors.values() for e in errors))
-    else:
-        messages.success(request, "异议已登记。")
+        return _detail(request, selection, record_form=form, status=400)
+    messages.success(request, "异议已登记。")
     return redirect("awards:detail", pk=selection.pk)
 
 

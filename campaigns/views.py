@@ -365,7 +365,13 @@ def public_notice(view):
         method="POST",
         block=True,
     )(view)
-    return ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_RATE, method=ratelimit.ALL, block=True)(view)
+    return ratelimit(
+        group="public-notice",
+        key="ip",
+        rate=lambda group, request: settings.PUBLIC_RATE,
+        method=ratelimit.ALL,
+        block=True,
+    )(view)
 
 
 @public_notice
