@@ -209,9 +209,20 @@ class Post(models.TextChoices):
     PROBATIONARY = "probationary", "预备党员"
 
 
+def on_roll(day, prefix: str = "") -> Q:
+    """Members on a branch's roll on ``day``: joined by then and not yet left (``Member.left_on``).
+    ``prefix`` reaches them through a relation, e.g. ``on_roll(day, "members__")`` on branches."""
+    return Q(**{f"{prefix}joined_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
 class MemberQuerySet(BranchScopedQuerySet):
     # A secretary keeps the member list of their own branch.
     editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
+
+    def on_roll(self, day):
+        return self.filter(on_roll(day))
 
 
 class Member(models.Model):

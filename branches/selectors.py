@@ -2,14 +2,15 @@
 
 from django.db.models import Case, Count, Value, When
 
-from branches.models import AnnualFigure, Branch, Post
+from branches.models import AnnualFigure, Branch, Post, on_roll
+from common.dates import today
 
 
 def branch_register(user):
     return (
         Branch.objects.visible_to(user)
         .select_related("township")
-        .annotate(member_count=Count("members"))
+        .annotate(member_count=Count("members", filter=on_roll(today(), "members__")))
         .order_by("township__name", "name")
     )
 

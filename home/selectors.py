@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from awards.selectors import branch_honours
 from awards.selectors import home_tasks as award_home_tasks
-from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township
+from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township, on_roll
 from branches.scoping import Role
 from common.dates import today
 from duty_reports.selectors import home_card as duty_home_card
@@ -32,7 +32,7 @@ def _branches_with_flags(user, year):
         Branch.objects.visible_to(user)
         .select_related("township")
         .annotate(
-            member_count=Count("members", distinct=True),
+            member_count=Count("members", filter=on_roll(today(), "members__"), distinct=True),
             has_secretary=Exists(Member.objects.filter(branch=OuterRef("pk"), post=Post.SECRETARY)),
             has_figure=Exists(AnnualFigure.objects.filter(branch=OuterRef("pk"), year=year)),
             phone_missing=Count("members", filter=Q(members__phone=""), distinct=True),

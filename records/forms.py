@@ -1,8 +1,11 @@
+from datetime import date
+
 from crispy_forms.layout import HTML, Layout
 from django import forms
 
 from branches.forms import CrispyFormMixin
 from branches.models import Member
+from common.dates import today
 from records.models import (
     ATTENDANCE_KINDS,
     AbsenceReason,
@@ -59,8 +62,10 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = list(branch.members.order_by("name"))
-        self.fields["attendees"].queryset = branch.members.all()
+        # who has left is listed for the meetings of the year before too, then drops off the roll
+        roll = branch.members.exclude(left_on__lt=date(today().year - 1, 1, 1))
+        self.members = list(roll.order_by("name"))
+        self.fields["attendees"].queryset = roll
         # one reason per member, asked only of those unticked (三会一课 records list who was away and why)
         for member in self.members:
             self.fields[self.reason_field(member)] = forms.ChoiceField(
@@ -92,8 +97,11 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        present = {m.pk for m in data.get("attendees") or []}
         held_on = data.get("held_on")
+        if held_on is not None and data.get("attendees") is not None:
+            # a member who had left by the day was neither there nor away (the list ticks everyone)
+            data["attendees"] = [m for m in data["attendees"] if not (m.left_on and m.left_on <= held_on)]
+        present = {m.pk for m in data.get("attendees") or []}
         # a meeting every member is due at needs a reason for each one away; a talk, a disclosure
         # or a clean-up lists who took part, and a reason only where one is given
         reasons_due = data.get("kind") in ATTENDANCE_KINDS
@@ -102,8 +110,8 @@ class OrganisationalLifeForm(CrispyFormMixin, forms.Form):
         for member in self.members:
             if member.pk in present:
                 continue
-            if held_on is not None and member.joined_on > held_on:
-                continue  # not yet a member on the day: neither present nor absent
+            if held_on is not None and (member.joined_on > held_on or (member.left_on and member.left_on <= held_on)):
+                continue  # not (or no longer) a member on the day: neither present nor absent
             reason = data.pop(self.reason_field(member), "")
             if reason:
                 data["absences"][member] = reason

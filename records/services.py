@@ -31,6 +31,7 @@ ERROR_LIFE_BOTH = "同一名党员不能既参加又缺席。"
 
 
 ERROR_LIFE_NOT_YET = "会议召开时尚未入党的党员不记缺席。"
+ERROR_LIFE_LEFT = "会议召开时已离开本支部的党员不记参加或缺席。"
 
 
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
@@ -96,6 +97,8 @@ def organisational_life_record(
         raise ValueError(ERROR_LIFE_BOTH)
     if any(member.joined_on > held_on for member in absences):
         raise ValueError(ERROR_LIFE_NOT_YET)
+    if any(member.left_on and member.left_on <= held_on for member in [*attendees, *absences]):
+        raise ValueError(ERROR_LIFE_LEFT)
     record = OrganisationalLife.objects.create(
         branch=branch,
         kind=kind,

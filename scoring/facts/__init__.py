@@ -270,7 +270,7 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
         gaps.append((f"{today.year}年组织生活会还没有召开", life_url))
     deeds_url = reverse("records:deeds", args=[branch.pk])
     without = list(
-        branch.members.filter(joined_on__lte=today)
+        branch.members.on_roll(today)
         .exclude(
             deeds__kind=DeedKind.DEED,
             deeds__confirmed_at__isnull=False,

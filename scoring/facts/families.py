@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractYear
 
-from branches.models import AnnualFigure, Branch, Post
+from branches.models import AnnualFigure, Branch, Post, on_roll
 from common.dates import today as local_today
 from records.models import (
     SERVICE_KINDS,
@@ -86,7 +86,7 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
 def _branch_rows(ids: list[int], period: Period) -> dict[int, dict]:
     """Per branch, in one query: its members by the end of ``period``, its structure (which of the
     monthly 三会一课 meetings are due), the posts of its committee and the members who joined in the period."""
-    by_end = Q(members__joined_on__lte=period.end)
+    by_end = on_roll(period.end, "members__")  # on the roll at the period's end: joined, not left
     joined = Q(members__joined_on__range=(period.start, period.end))
     rows = (
         Branch.objects.filter(pk__in=ids)
