@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from branches.models import Branch, County, Member, Township
+from branches.models import Branch, Member, RunByOneUnit, Township, run_by_one_unit
 from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
 from campaigns.models import Objection as CampaignObjection
 
@@ -45,12 +45,8 @@ def _public_token():
     return secrets.token_urlsafe(16)
 
 
-class Selection(models.Model):
+class Selection(RunByOneUnit):
     # run by a county (its townships nominate) or by a township (its branches nominate); exactly one
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（县）")
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（乡镇）"
-    )
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("评选名称", max_length=100)
     honour = models.CharField("荣誉称号", max_length=40)
@@ -88,19 +84,11 @@ class Selection(models.Model):
         verbose_name = verbose_name_plural = "评选表彰"
         ordering = ["-year", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(county__isnull=True, township__isnull=False)
-                | Q(county__isnull=False, township__isnull=True),
-                name="selection_run_by_one_unit",
-            ),
+            run_by_one_unit("selection_run_by_one_unit"),
         ]
 
     def __str__(self):
         return self.title
-
-    @property
-    def organiser(self):
-        return self.township or self.county
 
     @property
     def issuing_body(self) -> str:

@@ -162,6 +162,31 @@ class Branch(SiteProfile):
         return self.name
 
 
+class RunByOneUnit(models.Model):
+    """Something a county or a township runs (a campaign, a selection): exactly one of the two is set,
+    as ``run_by_one_unit`` makes the database hold."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（县）")
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（乡镇）"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def organiser(self):
+        return self.township or self.county
+
+
+def run_by_one_unit(name: str) -> models.CheckConstraint:
+    """The constraint a ``RunByOneUnit`` model lists among its own (a model's Meta replaces its base's)."""
+    return models.CheckConstraint(
+        condition=Q(county__isnull=True, township__isnull=False) | Q(county__isnull=False, township__isnull=True),
+        name=name,
+    )
+
+
 class AnnualFigureQuerySet(BranchScopedQuerySet):
     def current(self):
         """The latest record for each (branch, year): corrections never overwrite."""

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from branches.models import Branch, County, Member, Township
+from branches.models import Branch, Member, RunByOneUnit, run_by_one_unit
 from branches.scoping import BranchScopedQuerySet, ScopedQuerySet
 from scoring.models import Framework, ScoreSheet
 from scoring.spec import KINDS
@@ -30,18 +30,14 @@ def _public_token():
     return secrets.token_urlsafe(16)
 
 
-class Campaign(models.Model):
+class Campaign(RunByOneUnit):
     kind = models.CharField("类别", max_length=20, choices=list(KINDS.items()))
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("名称", max_length=100)
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="campaigns", verbose_name="考核标准"
     )
-    # Run by a county or by a township (exactly one is set).
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（县）")
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name="组织单位（乡镇）"
-    )
+    # Run by a county or by a township (exactly one is set: RunByOneUnit).
     # A township may run a campaign of its own to the end: without the county's re-check it
     # publishes and names what it verified itself. A county campaign is always re-checked.
     county_review = models.BooleanField(
@@ -67,11 +63,7 @@ class Campaign(models.Model):
         verbose_name = verbose_name_plural = "创建活动"
         ordering = ["-year", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(county__isnull=True, township__isnull=False)
-                | Q(county__isnull=False, township__isnull=True),
-                name="campaign_run_by_one_unit",
-            ),
+            run_by_one_unit("campaign_run_by_one_unit"),
             models.CheckConstraint(
                 condition=Q(county_review=True) | Q(township__isnull=False),
                 name="county_campaign_reviewed_by_county",
@@ -80,10 +72,6 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def organiser(self):
-        return self.township or self.county
 
     @property
     def publisher(self):
