@@ -14,4 +14,8 @@ class RecordsConfig(AppConfig):
         "PointsRule": ("updated_at",),
         "RecordPhoto": (),
         "BranchDocument": (),
+        "Recruit": (),
+        "ReserveCadre": (),
+        "DuesPayment": ("recorded_at",),
+        "BranchYear": ("updated_at",),
     }

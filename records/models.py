@@ -5,7 +5,7 @@ Score sheets read them as facts; records never read the sheets (they announce ch
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -422,3 +422,249 @@ class BranchDocument(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------- registers behind the counted targets
+# (seed 003: 发展党员全程纪实, 后备干部 1:2, 党费, 村级组织运转经费, “一肩挑”, “三链建设”)
+
+
+class RecruitStage(models.TextChoices):
+    """The way into the party, in order (发展党员工作细则); each step has its date."""
+
+    APPLICANT = "applicant", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    PROSPECT = "prospect", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "正式党员"
+
+
+# the date field of each stage, in the order the stages follow each other
+RECRUIT_STAGE_DATES = {
+    RecruitStage.APPLICANT: "applied_on",
+    RecruitStage.ACTIVIST: "activist_on",
+    RecruitStage.PROSPECT: "prospect_on",
+    RecruitStage.PROBATIONARY: "probationary_on",
+    RecruitStage.FULL: "full_on",
+}
+
+
+def _in_order(earlier: str, later: str) -> Q:
+    """``later`` is unset, or set no earlier than ``earlier`` (which is then set too)."""
+    return Q(**{f"{later}__isnull": True}) | Q(**{f"{earlier}__isnull": False, f"{later}__gte": models.F(earlier)})
+
+
+class Recruit(models.Model):
+    """A person on the way into the party (发展党员全程纪实): one row a person, the date of each step.
+    On becoming 预备党员 the person is put on the branch's members (``member``), as 预备党员, and
+    becomes an ordinary member on 转正: nobody types them again."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="recruits", verbose_name="党支部")
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    birth_year = models.PositiveSmallIntegerField("出生年份")
+    applied_on = models.DateField("递交入党申请书日期")
+    activist_on = models.DateField("确定为入党积极分子日期", null=True, blank=True)
+    prospect_on = models.DateField("确定为发展对象日期", null=True, blank=True)
+    probationary_on = models.DateField("接收为预备党员日期", null=True, blank=True)
+    full_on = models.DateField("转为正式党员日期", null=True, blank=True)
+    member = models.OneToOneField(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="recruit", verbose_name="党员名册"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发展党员纪实"
+        ordering = ["branch", "applied_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "name", "birth_year"],
+                name="recruit_identity_in_branch",
+                violation_error_message="本支部的发展党员名册中已有此人。",
+            ),
+            models.CheckConstraint(condition=_in_order("applied_on", "activist_on"), name="recruit_activist_in_order"),
+            models.CheckConstraint(condition=_in_order("activist_on", "prospect_on"), name="recruit_prospect_in_order"),
+            models.CheckConstraint(
+                condition=_in_order("prospect_on", "probationary_on"), name="recruit_probationary_in_order"
+            ),
+            models.CheckConstraint(condition=_in_order("probationary_on", "full_on"), name="recruit_full_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.stage.label}）"
+
+    @property
+    def stage(self) -> RecruitStage:
+        """The latest step reached."""
+        reached = [stage for stage, field in RECRUIT_STAGE_DATES.items() if getattr(self, field)]
+        return RecruitStage(reached[-1])
+
+    @property
+    def next_stage(self) -> RecruitStage | None:
+        stages = list(RECRUIT_STAGE_DATES)
+        index = stages.index(self.stage)
+        return stages[index + 1] if index + 1 < len(stages) else None
+
+    @property
+    def stage_date(self):
+        return getattr(self, RECRUIT_STAGE_DATES[self.stage])
+
+    def steps(self) -> list[tuple[str, object]]:
+        """Every step reached, with its date, in order."""
+        return [
+            (stage.label, getattr(self, field)) for stage, field in RECRUIT_STAGE_DATES.items() if getattr(self, field)
+        ]
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中（中专）"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科及以上"
+
+
+class ReserveCadre(models.Model):
+    """A person in the branch's pool of reserve village cadres (村级后备干部库, seed 003: 1:2 to the
+    village cadres). Taken out of the pool (used, left) by a date, never deleted."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name="党支部")
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    birth_year = models.PositiveSmallIntegerField("出生年份")
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    is_member = models.BooleanField("是否党员", default=False)
+    added_on = models.DateField("入库日期")
+    removed_on = models.DateField("出库日期", null=True, blank=True, help_text="已选任村干部或不再作为后备干部时填写。")
+    note = models.CharField("培养任务或说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村级后备干部"
+        ordering = ["branch", "added_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "name", "birth_year"],
+                name="reserve_cadre_identity_in_branch",
+                violation_error_message="本支部后备干部库中已有此人。",
+            ),
+            models.CheckConstraint(condition=_in_order("added_on", "removed_on"), name="reserve_cadre_out_after_in"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DuesPayment(models.Model):
+    """One member's 党费 for one month: what was due and what was paid (seed 003: 按月足额交纳).
+    A correction is saved over the month's row; the audit trail keeps what it said before."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="dues", verbose_name="党支部")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="dues", verbose_name="党员")
+    month = models.DateField("月份", help_text="该月 1 日。")
+    due = models.DecimalField("应交（元）", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    paid = models.DecimalField("实交（元）", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费收缴"
+        ordering = ["branch", "-month", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="dues_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="dues_month_first_day"),
+            models.CheckConstraint(condition=Q(due__gte=0, paid__gte=0), name="dues_not_negative"),
+        ]
+        indexes = [models.Index(fields=["branch", "month"])]
+
+    def __str__(self):
+        return f"{self.member} {self.month:%Y-%m}"
+
+    @property
+    def in_full(self) -> bool:
+        return self.paid >= self.due
+
+
+class OneShoulder(models.TextChoices):
+    """书记、主任“一肩挑” (seed 003 4.3.1: 25% within the year)."""
+
+    DONE = "done", "已实行“一肩挑”"
+    PLANNED = "planned", "列入推进计划"
+    NOT = "not", "未实行"
+
+
+class ThreeChains(models.TextChoices):
+    """“三链建设” (seed 003 2.4.1: 70%)."""
+
+    DONE = "done", "已完成（有建设台账）"
+    UNDER_WAY = "under_way", "推进中"
+    NOT = "not", "未开展"
+
+
+class BranchYear(models.Model):
+    """What a village records once a year about itself beside its collective income: the
+    “一肩挑” and “三链建设” status, the number of 两委 cadres (the 后备干部 ratio's base) and the
+    村级组织运转经费 (seed 003: 办公经费 4.1万元, 村干部报酬 2.4万元, 组干部 8500元). Changes are
+    saved over the year's row; the audit trail keeps every earlier value."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="years", verbose_name="党支部")
+    year = models.PositiveSmallIntegerField("年度")
+    one_shoulder = models.CharField("书记、主任“一肩挑”", max_length=20, choices=OneShoulder.choices, blank=True)
+    three_chains = models.CharField("“三链建设”", max_length=20, choices=ThreeChains.choices, blank=True)
+    cadres = models.PositiveSmallIntegerField(
+        "村“两委”成员人数", null=True, blank=True, validators=[MaxValueValidator(99)]
+    )
+    office_funds = models.DecimalField(
+        "村级办公经费（元）", max_digits=10, decimal_places=0, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cadre_pay = models.DecimalField(
+        "村干部报酬（元/人·年）",
+        max_digits=10,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    group_cadre_pay = models.DecimalField(
+        "村民小组干部报酬（元/人·年）",
+        max_digits=10,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填报人"
+    )
+    updated_at = models.DateTimeField("填报时间", auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "村级组织年度情况"
+        ordering = ["branch", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="branch_year_once"),
+            models.CheckConstraint(
+                condition=(Q(office_funds__isnull=True) | Q(office_funds__gte=0))
+                & (Q(cadre_pay__isnull=True) | Q(cadre_pay__gte=0))
+                & (Q(group_cadre_pay__isnull=True) | Q(group_cadre_pay__gte=0)),
+                name="branch_year_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} {self.year}年"

@@ -88,6 +88,19 @@ FACTS = {
     "promotion_plan": "标准化推进计划（有：1）",
     "venue_rules": "活动场所管理制度（有：1）",
     "ledger_items": "本年列入问题台账的问题（项）",
+    # the registers behind the counted targets (records: 发展党员纪实, 后备干部, 党费, the village's year)
+    "collective_income_stable": "连续两年村集体经济收入中较低一年的收入（元）",
+    "activists_cultivated": "年内培养的入党积极分子人数",
+    "members_developed": "年内发展党员人数（接收为预备党员）",
+    "prospects": "发展对象人数（期末）",
+    "reserve_cadres": "后备干部人数（期末在库）",
+    "reserve_cadre_ratio": "后备干部与村“两委”成员人数之比（1:2 即 2）",
+    "members_dues_short": "未按月足额交纳党费的党员人数",
+    "one_shoulder": "书记、主任“一肩挑”（2：已实行；1：列入推进计划；0：未实行）",
+    "three_chains": "“三链建设”（2：已完成；1：推进中；0：未开展）",
+    "office_funds": "村级办公经费（元）",
+    "cadre_pay": "村干部报酬（元/人·年）",
+    "group_cadre_pay": "村民小组干部报酬（元/人·年）",
     # a member's own records (member sheets)
     "member_unexcused_absences": "党员无正当理由缺席组织生活次数",
     "member_pledge_points": "党员公开承诺及兑现得分",
@@ -119,6 +132,7 @@ SHORTFALL_FACTS = frozenset(
         "org_life_shortfalls",
         "ledger_overdue",
         "ranked_bottom_three",
+        "members_dues_short",
     }
 )
 DEFAULT_STEP = Decimal("0.5")

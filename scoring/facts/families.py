@@ -22,6 +22,7 @@ from records.models import (
 
 from .activities import LifeRows, activity_facts, life_rows, org_life_shortfalls, record_quality_facts
 from .documents import document_facts
+from .registers import register_facts
 from .registry import registered_families
 from .values import (
     COMMITTEE_FROM_MEMBERS,
@@ -73,6 +74,7 @@ def facts_for_branches(branch_ids, period: Period, *, today: date | None = None)
         _points_facts(ids, period, members, deeds),
         _appraisal_facts(ids, period),
         document_facts(ids, period),
+        register_facts(ids, period, today),
         *(family(ids, period, today) for family in registered_families()),
     )
     facts = {
@@ -159,7 +161,15 @@ def _income_facts(ids: list[int], period: Period) -> BranchFacts:
                 if income > last
                 else (f"减少 {last - income:,.0f} 元" if income < last else "持平")
             )
+        # 稳定的集体经济收入 (seed 003): income this year and the year before; the lower of the two
+        stable = min(income, last) if income is not None and last is not None else None
         result[branch_id] = {
+            "collective_income_stable": FactValue(
+                stable,
+                f"年度数据：{year - 1}年 {last:,.0f} 元、{year}年 {income:,.0f} 元，取较低的 {stable:,.0f} 元"
+                if stable is not None
+                else f"年度数据：{year - 1}年或{year}年村集体经济收入尚未填报",
+            ),
             "collective_income": FactValue(income, reported or f"年度数据：{year}年村集体经济收入尚未填报"),
             "collective_income_change": FactValue(
                 income - last if income is not None and last is not None else None, change_source

@@ -43,7 +43,6 @@ DOCUMENT_ITEMS = [
     ("standardization", "1.3.1", [K.TWO_STUDIES_PLAN, K.THEME_EDUCATION], ("0", "1", "2")),
     ("standardization", "1.5.1", [K.DEVELOPMENT_PLAN, K.POVERTY_PLAN, K.ASSISTANCE_MEASURES], ("0", "0.5", "2")),
     ("standardization", "2.2.1", [K.SUPERVISION_DUTIES, K.SUPERVISION_RECORDS], ("0", "1", "2")),
-    ("standardization", "2.4.1", [K.THREE_CHAINS], ("0", "2", "2")),
     ("standardization", "2.7.1", [K.WECHAT_GROUP], ("0", "1", "1")),
     ("standardization", "2.7.2", [K.ON_DUTY_ROTA, K.ON_DUTY_REGISTER], ("0", "0.5", "1")),
     (

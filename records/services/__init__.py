@@ -19,7 +19,7 @@ from records.models import (
     SolvedProblem,
 )
 
-from .photos import photos_store
+from ..photos import photos_store
 
 ERROR_RECORD_OUTSIDE = "只能为本单位的党支部记录。"
 
