@@ -110,7 +110,7 @@ def _ranks(ids, year) -> dict[int, list[tuple]]:
 def branch_years(branches, year: int) -> list[BranchYear]:
     """The year of every branch in ``branches``, in branch-name order: the facts grid's
     queries plus one each for secretaries, campaigns, the ledger, ranks and flags, whatever their number."""
-    from scoring.facts import GRID_COLUMNS, facts_grid
+    from scoring.facts import SUMMARY_COLUMNS, facts_grid
 
     rows = sorted(facts_grid(branches, year), key=lambda row: row.branch.name)
     ids = [row.branch.pk for row in rows]
@@ -149,7 +149,7 @@ def branch_years(branches, year: int) -> list[BranchYear]:
     return [
         BranchYear(
             branch=row.branch,
-            facts=[(label, row.facts[name].value, row.facts[name].source) for name, label in GRID_COLUMNS],
+            facts=[(label, row.facts[name].value, row.facts[name].source) for name, label in SUMMARY_COLUMNS],
             gaps=row.gaps,
             member_count=int(row.facts["member_count"].value or 0),
             secretary="、".join(secretaries.get(row.branch.pk, [])),

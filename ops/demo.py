@@ -307,8 +307,10 @@ def _seed_the_work(county, created) -> None:
     from inspections.demo import seed_demo_inspections
     from ratings.demo import seed_demo_ratings
     from records.demo import seed_demo_records
+    from records.demo_registers import seed_demo_registers
 
     created["records"] = sum(seed_demo_records(t) for t in Township.objects.filter(county=county).order_by("pk"))
+    created["registers"] = sum(seed_demo_registers(t) for t in Township.objects.filter(county=county).order_by("pk"))
     created["frameworks"] = sum(new for _name, _version, new in load_builtin_frameworks())
     created["campaigns"] = int(seed_demo_campaign()) + int(seed_demo_standardization())
     created["inspections"] = int(seed_demo_inspections())

@@ -72,7 +72,7 @@ def facts_grid_table(job, campaign, progress) -> bytes:
         title=f"{job.title}（{today():%Y年%m月%d日}）",
         headers=["党支部", *(label for _name, label in GRID_COLUMNS), "差距"],
         rows=(
-            [row.branch.name, *("—" if value is None else value for value in row.cells()), "；".join(row.gaps)]
+            [row.branch.name, *("—" if value is None else value for value, _source in row.shown()), "；".join(row.gaps)]
             for row in rows
         ),
         widths=[18] + [11] * len(GRID_COLUMNS) + [50],

@@ -40,6 +40,7 @@ from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_ONE_KINDS, FactV
 
 __all__ = [
     "GRID_COLUMNS",
+    "SUMMARY_COLUMNS",
     "MONTHLY_MEETINGS",
     "QUARTERLY_MEETINGS",
     "THREE_ONE_KINDS",
@@ -200,7 +201,27 @@ GRID_COLUMNS = [
     ("pledges_kept", "已践诺（项）"),
     ("pledges_open", "待兑现承诺（项）"),
     ("satisfaction_rate", "群众满意率（%）"),
+    # the yearly figures and the registers behind the counted targets
+    ("collective_income", "集体经济收入（元）"),
+    ("collective_income_change", "较上年增减（元）"),
+    ("affairs_disclosures_missing", "党务村务公开缺（季度）"),
+    ("members_dues_short", "党费未按月足额（人）"),
+    ("activists_cultivated", "培养入党积极分子（名）"),
+    ("members_developed", "发展党员（名）"),
+    ("reserve_cadre_ratio", "后备干部比（两委1:x）"),
+    ("one_shoulder", "“一肩挑”"),
+    ("three_chains", "“三链建设”"),
+    ("office_funds", "办公经费（元）"),
+    ("cadre_pay", "村干部报酬（元）"),
+    ("group_cadre_pay", "组干部报酬（元）"),
 ]
+# the 述职评议 yearly summary keeps to one A4 page a branch: the year's work and its income
+SUMMARY_COLUMNS = GRID_COLUMNS[:11]
+# facts that are a status: the grid shows the word, the workbook the number with this legend
+GRID_STATUS_WORDS = {
+    "one_shoulder": {2: "已实行", 1: "列入计划", 0: "未实行"},
+    "three_chains": {2: "已完成", 1: "推进中", 0: "未开展"},
+}
 
 
 def _gaps(facts: dict[str, FactValue]) -> list[str]:
@@ -223,6 +244,11 @@ def _gaps(facts: dict[str, FactValue]) -> list[str]:
         gaps.append("未解决困难问题")
     if n("pledges_open"):
         gaps.append(f"{n('pledges_open')} 项承诺待兑现")
+    if n("members_dues_short"):
+        gaps.append(f"{n('members_dues_short')} 名党员党费未按月足额交纳")
+    ratio = facts["reserve_cadre_ratio"].value
+    if ratio is not None and ratio < 2:
+        gaps.append("后备干部未达两委成员的2倍")
     rate = facts["satisfaction_rate"].value
     if rate is None:
         gaps.append("未开展群众评议")
@@ -239,6 +265,18 @@ class GridRow:
 
     def cells(self) -> list[Decimal | None]:
         return [self.facts[name].value for name, _label in GRID_COLUMNS]
+
+    def shown(self) -> list[tuple[Decimal | str | None, str]]:
+        """Each cell as a page shows it (a status in words), with the fact's source."""
+        return [
+            (
+                GRID_STATUS_WORDS[name].get(int(fact.value), fact.value)
+                if name in GRID_STATUS_WORDS and fact.value is not None
+                else fact.value,
+                fact.source,
+            )
+            for name, fact in ((name, self.facts[name]) for name, _label in GRID_COLUMNS)
+        ]
 
 
 def facts_grid(branches, year: int, *, today: date | None = None) -> list[GridRow]:

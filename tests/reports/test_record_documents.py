@@ -76,7 +76,15 @@ def _life(branch, actor, kind, *days):
 
 
 def _full_year(branch, member, actor, year):
-    """Every meeting on time, a confirmed deed and two services, a problem solved, a pledge kept, 100 % satisfied."""
+    """Every meeting on time, a confirmed deed and two services, a problem solved, a pledge kept, 100 % satisfied,
+    党费 paid every month since the member joined."""
+    from records.models import DuesPayment
+
+    DuesPayment.objects.bulk_create(
+        DuesPayment(branch=branch, member=member, month=date(year, m, 1), due=1, paid=1, recorded_by=actor)
+        for m in range(1, 13)
+        if date(year, m, 1) >= member.joined_on.replace(day=1)
+    )
     months = [date(year, m, 10) for m in range(1, 13)]
     quarters = [date(year, m, 20) for m in (1, 4, 7, 10)]
     _life(branch, actor, LifeKind.THEME_DAY, *months)
@@ -143,11 +151,13 @@ def test_the_grid_workbook_lists_the_laggards_first_with_the_facts_and_gaps(cast
     assert [row[0] for row in rows[1:]] == ["新寨村党支部", "坡脚村党支部", "法泥村党支部"]
     xinzhai, pojiao, fani = rows[1:]
     # 主题党日, 组织生活会, 三会一课缺开, 办实事%, 服务%, 困难问题, 已践诺, 待兑现, 满意率%
-    assert list(xinzhai[1:-1]) == [0, 0, 32, "—", "—", 0, 0, 0, "—"]
+    assert list(xinzhai[1:10]) == [0, 0, 32, "—", "—", 0, 0, 0, "—"]
+    # the yearly figures and the registers: nothing recorded; no member, so no 党费 owed
+    assert list(xinzhai[10:-1]) == ["—", "—", 4, 0, 0, 0, "—", "—", "—", "—", "—", "—"]
     assert xinzhai[-1] == "主题党日缺 12 个月；未开组织生活会；「三会一课」缺 32 次；未解决困难问题；未开展群众评议"
-    assert list(pojiao[1:-1]) == [12, 1, 32, "—", "—", 0, 0, 0, "—"]
+    assert list(pojiao[1:10]) == [12, 1, 32, "—", "—", 0, 0, 0, "—"]
     assert pojiao[-1] == "「三会一课」缺 32 次；未解决困难问题；未开展群众评议"
-    assert list(fani[1:-1]) == [12, 1, 0, 100, 100, 1, 1, 0, 100]
+    assert list(fani[1:10]) == [12, 1, 0, 100, 100, 1, 1, 0, 100]
     assert fani[-1] in (None, "")
     # the long list of gaps wraps inside its column, in a row tall enough to print it (readers do not grow it)
     gaps = sheet.cell(row=3, column=len(GRID_COLUMNS) + 2)
