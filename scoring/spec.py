@@ -110,6 +110,7 @@ FACTS = {
     "member_meeting_rate": "党员参加三会和主题党日的参加率（%，请假视同参加）",
     "member_lecture_rate": "党员参加党课的参加率（%，请假视同参加）",
     "member_reviews_attended": "党员参加组织生活会和民主评议党员次数",
+    "member_dues_standing": "党员交纳党费（2：按月足额；1：未按月足额；0：连续6个月以上未交）",
 }
 # Facts that count shortfalls: a deduction item linked to one loses one occurrence per case counted.
 SHORTFALL_FACTS = frozenset(

@@ -6,13 +6,17 @@ done for the masses, services, and the member's own appraisal. They fill the mem
 Each member fact carries its worked rule in its source, e.g. ``公开承诺：承诺 2 项，已兑现 1 项、
 未兑现 1 项 → 2 + 6 − 2 = 6 分``."""
 
+import calendar
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 
+from common.dates import today as local_today
 from records.models import (
     ATTENDANCE_KINDS,
+    DuesPayment,
     Absence,
     AbsenceReason,
     Appraisal,
@@ -38,7 +42,7 @@ REVIEW_KINDS = (LifeKind.LIFE_MEETING, LifeKind.MEMBER_APPRAISAL)
 
 
 def member_facts(member, period: Period) -> dict[str, FactValue]:
-    """Every fact of ``member`` over ``period`` (the same five queries as for many members)."""
+    """Every fact of ``member`` over ``period`` (the same six queries as for many members)."""
     return members_facts([member], period)[member.pk]
 
 
@@ -92,6 +96,7 @@ def members_facts(members, period: Period) -> dict[int, dict[str, FactValue]]:
         .annotate(s=Sum("satisfied"), b=Sum("basically_satisfied"), d=Sum("dissatisfied"))
     }
     no_appraisal = {"s": None, "b": None, "d": None}
+    dues = _dues_standing(members, period)
     return {
         member_id: _one_member(
             period.label,
@@ -101,8 +106,50 @@ def members_facts(members, period: Period) -> dict[int, dict[str, FactValue]]:
             pledges.get(member_id, {}),
             appraisals.get(member_id, no_appraisal),
         )
+        | {"member_dues_standing": dues[member_id]}
         for member_id in ids
     }
+
+
+DUES_LAPSE_MONTHS = 6  # 无正当理由连续6个月不交纳党费 (党章: 视为自行脱党)
+
+
+def _dues_standing(members, period: Period) -> dict[int, FactValue]:
+    """党费 from the register, one query: 2 when every month owed (over, on the roll) was paid in full,
+    0 after 6 months running with nothing paid, else 1 (paid short or late)."""
+    months = period.due_months(local_today())
+    paid: dict[tuple[int, date], tuple[Decimal, Decimal]] = {
+        (member_id, month): (due, amount)
+        for member_id, month, due, amount in DuesPayment.objects.filter(
+            member_id__in=[m.pk for m in members], month__range=(period.start, period.end)
+        ).values_list("member_id", "month", "due", "paid")
+    }
+    result = {}
+    for member in members:
+        owed = [
+            date(y, m, 1)
+            for y, m in months
+            if member.joined_on <= date(y, m, calendar.monthrange(y, m)[1])
+            and (member.left_on is None or member.left_on >= date(y, m, 1))
+        ]
+        if not owed:
+            result[member.pk] = FactValue(None, f"党费收缴台账：{period.label}本人尚无应交党费的月份")
+            continue
+        short, run, longest = 0, 0, 0
+        for month in owed:
+            due, amount = paid.get((member.pk, month), (None, Decimal(0)))
+            if due is None or amount < due:
+                short += 1
+            run = run + 1 if amount == 0 else 0
+            longest = max(longest, run)
+        value = 0 if longest >= DUES_LAPSE_MONTHS else (1 if short else 2)
+        result[member.pk] = FactValue(
+            Decimal(value),
+            f"党费收缴台账：{period.label}应交 {len(owed)} 个月，足额 {len(owed) - short} 个月、未交或少交 {short} 个月"
+            + (f"（连续 {longest} 个月未交）" if longest >= DUES_LAPSE_MONTHS else "")
+            + f" → {('按月足额', '未按月足额', '连续6个月以上未交')[2 - value]}",
+        )
+    return result
 
 
 def _one_member(label, attended, absent, deeds, pledges, appraisal) -> dict[str, FactValue]:
@@ -237,4 +284,7 @@ def member_records(member, period: Period) -> dict[str, list[RecordLink]]:
         "member_service_points": deeds.get(DeedKind.PAIRING, []) + deeds.get(DeedKind.DEED, []),
         "member_services": deeds.get(DeedKind.SERVICE, []),
         "member_satisfaction_rate": appraisals,
+        "member_dues_standing": [
+            RecordLink(f"{year}年党费收缴台账", reverse("records:dues", args=[branch.pk]) + f"?month={year}-12")
+        ],
     }
