@@ -36,6 +36,7 @@ from ..spec import SHORTFALL_FACTS, ItemSpec
 from .activities import EDUCATION_KINDS, WINTER_KINDS
 from .documents import document_links
 from .families import facts_for_branches
+from .registers import register_links
 from .values import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_ONE_KINDS, FactValue, Period, RecordLink
 
 __all__ = [
@@ -137,7 +138,8 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
     theme = by_kind.get(LifeKind.THEME_DAY, [])
     meetings = [link for kind in ATTENDANCE_KINDS for link in by_kind.get(kind, [])]
     disclosures = [link for kind in DISCLOSURE_KINDS for link in by_kind.get(kind, [])]
-    return document_links(branch, period) | {
+    documents = document_links(branch, period)
+    return documents | register_links(branch, period, documents["three_chains_ledger"]) | {
         "relay_studies": by_kind.get(LifeKind.RELAY_STUDY, []),
         "education_forms": [link for kind in EDUCATION_KINDS for link in by_kind.get(kind, [])],
         "winter_training": [link for kind in WINTER_KINDS for link in by_kind.get(kind, [])],

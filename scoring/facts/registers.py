@@ -168,3 +168,45 @@ def register_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
             "group_cadre_pay": _amount(record, year, "group_cadre_pay"),
         }
     return result
+
+
+def register_links(branch, period: Period, three_chains_ledger: list) -> dict:
+    """The register pages behind each register fact of ``branch`` (they count as the items' evidence):
+    the 发展党员 people of the period, the pool, the 党费 of the period's last month, the village's year."""
+    from django.urls import reverse
+
+    from .values import RecordLink
+
+    year = period.end.year
+    recruits_url = reverse("records:recruits", args=[branch.pk])
+    recruits = [
+        RecordLink(f"{r.name}：{'，'.join(f'{label} {on:%Y-%m-%d}' for label, on in r.steps())}", recruits_url)
+        for r in branch.recruits.filter(applied_on__lte=period.end).order_by("applied_on", "pk")
+        if r.prospect_on is None or r.prospect_on >= period.start or (r.probationary_on or period.start) >= period.start
+    ]
+    in_pool = Q(added_on__lte=period.end) & (Q(removed_on__isnull=True) | Q(removed_on__gt=period.end))
+    reserves = [
+        RecordLink(f"后备干部 {c.name}（{c.added_on:%Y-%m-%d}入库）", reverse("records:reserves", args=[branch.pk]))
+        for c in branch.reserve_cadres.filter(in_pool).order_by("added_on", "pk")
+    ]
+    year_link = [
+        RecordLink(f"{year}年村级组织年度情况", reverse("records:year", args=[branch.pk]) + f"?year={year}")
+    ]
+    dues_link = [
+        RecordLink(
+            f"{period.label}党费收缴台账", reverse("records:dues", args=[branch.pk]) + f"?month={period.end:%Y-%m}"
+        )
+    ]
+    return {
+        "activists_cultivated": recruits,
+        "members_developed": recruits,
+        "prospects": recruits,
+        "reserve_cadres": reserves,
+        "reserve_cadre_ratio": reserves + year_link,
+        "members_dues_short": dues_link,
+        "one_shoulder": year_link,
+        "three_chains": year_link + three_chains_ledger,
+        "office_funds": year_link,
+        "cadre_pay": year_link,
+        "group_cadre_pay": year_link,
+    }
