@@ -139,39 +139,43 @@ def fact_records(branch, period: Period) -> dict[str, list[RecordLink]]:
     meetings = [link for kind in ATTENDANCE_KINDS for link in by_kind.get(kind, [])]
     disclosures = [link for kind in DISCLOSURE_KINDS for link in by_kind.get(kind, [])]
     documents = document_links(branch, period)
-    return documents | register_links(branch, period, documents["three_chains_ledger"]) | {
-        "relay_studies": by_kind.get(LifeKind.RELAY_STUDY, []),
-        "education_forms": [link for kind in EDUCATION_KINDS for link in by_kind.get(kind, [])],
-        "winter_training": [link for kind in WINTER_KINDS for link in by_kind.get(kind, [])],
-        "member_appraisals": by_kind.get(LifeKind.MEMBER_APPRAISAL, []),
-        "heart_to_heart_talks": by_kind.get(LifeKind.HEART_TO_HEART_TALK, []),
-        "work_reports": by_kind.get(LifeKind.WORK_REPORT, []),
-        "dual_reviews": by_kind.get(LifeKind.DUAL_REVIEW, []),
-        "one_matter_discussions": by_kind.get(LifeKind.ONE_MATTER_DISCUSSION, []),
-        "environment_cleanups_missing": by_kind.get(LifeKind.ENVIRONMENT_CLEANUP, []),
-        "disclosures_missing": disclosures,
-        "affairs_disclosures_missing": disclosures,
-        "life_records_incomplete": meetings,
-        "life_record_gaps": meetings,
-        "attendance_rate": meetings,
-        "org_life_shortfalls": meetings,
-        "members_engaged_share": pledge_links + deed_links + service_links,
-        "members_without_pairing": pairing_links,
-        "points_share": deed_links + service_links,
-        "theme_day_months": theme,
-        "theme_days_missing": theme,
-        "life_meetings": by_kind.get(LifeKind.LIFE_MEETING, []),
-        "three_one_missing": [link for kind in THREE_ONE_KINDS for link in by_kind.get(kind, [])],
-        "deed_share": deed_links,
-        "members_without_deed": deed_links,
-        "service_share": service_links,
-        "members_short_of_service": service_links,
-        "problems_solved": problem_links,
-        "pledges_kept": pledge_links,
-        "pledges_open": pledge_links,
-        "members_pledge_short": pledge_links,
-        "satisfaction_rate": appraisal_links,
-    }
+    return (
+        documents
+        | register_links(branch, period, documents["three_chains_ledger"])
+        | {
+            "relay_studies": by_kind.get(LifeKind.RELAY_STUDY, []),
+            "education_forms": [link for kind in EDUCATION_KINDS for link in by_kind.get(kind, [])],
+            "winter_training": [link for kind in WINTER_KINDS for link in by_kind.get(kind, [])],
+            "member_appraisals": by_kind.get(LifeKind.MEMBER_APPRAISAL, []),
+            "heart_to_heart_talks": by_kind.get(LifeKind.HEART_TO_HEART_TALK, []),
+            "work_reports": by_kind.get(LifeKind.WORK_REPORT, []),
+            "dual_reviews": by_kind.get(LifeKind.DUAL_REVIEW, []),
+            "one_matter_discussions": by_kind.get(LifeKind.ONE_MATTER_DISCUSSION, []),
+            "environment_cleanups_missing": by_kind.get(LifeKind.ENVIRONMENT_CLEANUP, []),
+            "disclosures_missing": disclosures,
+            "affairs_disclosures_missing": disclosures,
+            "life_records_incomplete": meetings,
+            "life_record_gaps": meetings,
+            "attendance_rate": meetings,
+            "org_life_shortfalls": meetings,
+            "members_engaged_share": pledge_links + deed_links + service_links,
+            "members_without_pairing": pairing_links,
+            "points_share": deed_links + service_links,
+            "theme_day_months": theme,
+            "theme_days_missing": theme,
+            "life_meetings": by_kind.get(LifeKind.LIFE_MEETING, []),
+            "three_one_missing": [link for kind in THREE_ONE_KINDS for link in by_kind.get(kind, [])],
+            "deed_share": deed_links,
+            "members_without_deed": deed_links,
+            "service_share": service_links,
+            "members_short_of_service": service_links,
+            "problems_solved": problem_links,
+            "pledges_kept": pledge_links,
+            "pledges_open": pledge_links,
+            "members_pledge_short": pledge_links,
+            "satisfaction_rate": appraisal_links,
+        }
+    )
 
 
 def prefilled_entry(item: ItemSpec, fact: FactValue | None) -> Entry | None:

@@ -16,11 +16,11 @@ from django.urls import reverse
 from common.dates import today as local_today
 from records.models import (
     ATTENDANCE_KINDS,
-    DuesPayment,
     Absence,
     AbsenceReason,
     Appraisal,
     DeedKind,
+    DuesPayment,
     LifeKind,
     MemberDeed,
     OrganisationalLife,

@@ -181,17 +181,17 @@ def register_links(branch, period: Period, three_chains_ledger: list) -> dict:
     recruits_url = reverse("records:recruits", args=[branch.pk])
     recruits = [
         RecordLink(f"{r.name}：{'，'.join(f'{label} {on:%Y-%m-%d}' for label, on in r.steps())}", recruits_url)
-        for r in branch.recruits.filter(applied_on__lte=period.end).order_by("applied_on", "pk")
-        if r.prospect_on is None or r.prospect_on >= period.start or (r.probationary_on or period.start) >= period.start
+        # the people on the way during the period: applied by its end, not full members before it
+        for r in branch.recruits.filter(
+            Q(full_on__isnull=True) | Q(full_on__gte=period.start), applied_on__lte=period.end
+        ).order_by("applied_on", "pk")
     ]
     in_pool = Q(added_on__lte=period.end) & (Q(removed_on__isnull=True) | Q(removed_on__gt=period.end))
     reserves = [
         RecordLink(f"后备干部 {c.name}（{c.added_on:%Y-%m-%d}入库）", reverse("records:reserves", args=[branch.pk]))
         for c in branch.reserve_cadres.filter(in_pool).order_by("added_on", "pk")
     ]
-    year_link = [
-        RecordLink(f"{year}年村级组织年度情况", reverse("records:year", args=[branch.pk]) + f"?year={year}")
-    ]
+    year_link = [RecordLink(f"{year}年村级组织年度情况", reverse("records:year", args=[branch.pk]) + f"?year={year}")]
     dues_link = [
         RecordLink(
             f"{period.label}党费收缴台账", reverse("records:dues", args=[branch.pk]) + f"?month={period.end:%Y-%m}"
