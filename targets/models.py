@@ -144,4 +144,4 @@ class Target(models.Model):
     @property
     def rule(self) -> str:
         """What one branch must reach, e.g. ``村集体经济收入（元） ≥ 50000``."""
-        return f"{self.get_comparison_display()} {self.threshold.normalize():f}"
+        return f"{self.get_comparison_display()} {self.threshold.normalize():,f}"

@@ -14,7 +14,7 @@ from . import selectors
 from .charts import chart_data
 from .forms import TargetFormSet
 from .models import TargetPlan
-from .services import target_plan_ensure, target_plan_update
+from .services import ERROR_NOT_EDITOR, target_plan_ensure, target_plan_update
 
 SAVED = "目标任务已保存。"
 
@@ -51,13 +51,16 @@ def plan_page(request):
     """The county's targets for the year: the county reviewer edits them on one page, all at once;
     township staff and secretaries read them."""
     unit = selectors.board_unit(request.user)
+    if request.method == "POST" and not TargetPlan.objects.role_may_edit(request.user):
+        # refused before anything is made, the year's plan included
+        raise PermissionDenied(ERROR_NOT_EDITOR)
     year = requested_year(request)
     plan = target_plan_ensure(county=unit.county, year=year)
     may_edit = _may_edit(request.user, plan)
     queryset = plan.targets.all()
     if request.method == "POST":
         if not may_edit:
-            raise PermissionDenied("目标任务由县委组织部设定，您可以查看，不能修改。")
+            raise PermissionDenied(ERROR_NOT_EDITOR)
         formset = TargetFormSet(request.POST, queryset=queryset)
         if formset.is_valid():
             saved = formset.save(commit=False)

@@ -73,7 +73,7 @@
         indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false,
         scales: { x: percentAxis(), y: { ticks: { autoSkip: false, font: { size: narrow ? 11 : 12 } } } },
         plugins: {
-          legend: { position: "top", labels: { boxWidth: 12 } },
+          legend: { display: false },  // the page draws one legend for every chart
           tooltip: tooltip(),
           targetMarks: { values: data.targets }
         }
@@ -97,7 +97,7 @@
           indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false,
           scales: { x: percentAxis(), y: { ticks: { autoSkip: false } } },
           plugins: {
-            legend: { position: "top", labels: { boxWidth: 12 } },
+            legend: { display: false },  // the page draws one legend for every chart
             tooltip: tooltip(),
             targetMarks: { single: one.target }
           }
