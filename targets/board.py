@@ -30,7 +30,7 @@ class BranchResult:
 
     @property
     def shown(self) -> str:
-        return NOT_RECORDED if self.value is None else f"{self.value.normalize():f}"
+        return NOT_RECORDED if self.value is None else f"{self.value.normalize():,f}"
 
 
 @dataclass

@@ -4,12 +4,16 @@ from .models import Target
 
 TARGET_WIDGETS = {
     "position": forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "style": "width:4.5em"}),
-    "name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    "name": forms.TextInput(attrs={"class": "form-control form-control-sm", "style": "min-width:14em"}),
     "fact": forms.Select(attrs={"class": "form-select form-select-sm"}),
-    "comparison": forms.Select(attrs={"class": "form-select form-select-sm"}),
-    "threshold": forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
-    "share_comparison": forms.Select(attrs={"class": "form-select form-select-sm"}),
-    "share": forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
+    "comparison": forms.Select(attrs={"class": "form-select form-select-sm", "style": "min-width:4.5em"}),
+    "threshold": forms.TextInput(
+        attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "style": "min-width:7em"}
+    ),
+    "share_comparison": forms.Select(attrs={"class": "form-select form-select-sm", "style": "min-width:4.5em"}),
+    "share": forms.TextInput(
+        attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "style": "min-width:5em"}
+    ),
     "villages_only": forms.CheckboxInput(attrs={"class": "form-check-input"}),
     "note": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
 }
