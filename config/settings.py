@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "scoring",  # 4
     "inspections",  # 5
     "ratings",  # 5
+    "targets",  # 5
     "campaigns",  # 6
     "duty_reports",  # 7
     "awards",  # 8

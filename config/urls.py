@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("inspections/", include("inspections.urls")),
     path("ratings/", include("ratings.urls")),
+    path("targets/", include("targets.urls")),
     path("duty-reports/", include("duty_reports.urls")),
     path("awards/", include("awards.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),

@@ -23,8 +23,9 @@ from common.dates import today
 from common.numbers import plain_int
 from duty_reports.models import DutyRound, RoundStatus
 from inspections.models import Notice
+from targets.selectors import BRANCH, COUNTY, board_unit
 
-from .registry import AUDIT, AWARDS, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS
+from .registry import AUDIT, AWARDS, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS, TARGETS
 
 OUT_OF_SCOPE = "{}不存在或不在您的管理范围内。"
 
@@ -211,6 +212,18 @@ def _resolve_awards(user, document, params) -> tuple[dict, str]:
     return {"selection": selection.pk}, f"{selection.title}·{document.label}"
 
 
+def _resolve_targets(user, document, params) -> tuple[dict, str]:
+    """The board the requester sees (``targets.selectors.board_unit``, the same as the page): a
+    township they see whole, or the county; a secretary's own branch has no workbook."""
+    year = _year(params)
+    unit = board_unit(user, str(params.get("township") or ""))
+    if unit.level == BRANCH:
+        raise PermissionDenied("目标任务看板的导出供镇党委和县委组织部使用。")
+    if unit.level == COUNTY:
+        return {"county": unit.county.pk, "year": year}, f"{unit.county.name}·{year}年{document.label}"
+    return {"township": unit.township.pk, "year": year}, f"{unit.township.name}·{year}年{document.label}"
+
+
 RESOLVERS = {
     AWARDS: _resolve_awards,
     CAMPAIGN: _resolve_campaign,
@@ -219,6 +232,7 @@ RESOLVERS = {
     AUDIT: _resolve_audit,
     RECORDS: _resolve_records,
     DUTY_ROUND: _resolve_duty_round,
+    TARGETS: _resolve_targets,
 }
 
 
@@ -269,6 +283,7 @@ VISIBILITY = {
     LEDGER: _unit_job_visible,
     AUDIT: lambda job, user, document: True,  # its roles are the whole check
     RECORDS: _unit_job_visible,
+    TARGETS: _unit_job_visible,
     DUTY_ROUND: lambda job, user, document: (
         DutyRound.objects.visible_to(user).filter(pk=job.params.get("duty_round")).exists()
     ),

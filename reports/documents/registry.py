@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from branches.scoping import Role
 
-from . import audit_trail, awards, campaign, duty_round, facts, inspection, member_ratings
+from . import audit_trail, awards, campaign, duty_round, facts, inspection, member_ratings, target_board
 
 # Families: how a request is scoped and what a job read (see access.py)
 CAMPAIGN = "campaign"  # one campaign: all of it, one township of it, or one participant
@@ -21,6 +21,7 @@ AUDIT = "audit"  # the audit trail, filtered
 RECORDS = "records"  # a township's or one branch's year of records
 DUTY_ROUND = "duty_round"  # one township's 述职评议 round, once its result is published
 AWARDS = "awards"  # one commended selection (评选表彰)
+TARGETS = "targets"  # the target board of a township or of the county, for a year
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,14 @@ DOCUMENTS = {
         ),
         Document("duty_round_result", "述职评议结果", duty_round.round_result, DUTY_ROUND, duty_round.fingerprint),
         Document("award_certificates", "荣誉证书", awards.certificates, AWARDS, awards.fingerprint),
+        Document(
+            "target_board_xlsx",
+            "目标任务看板",
+            target_board.target_board_table,
+            TARGETS,
+            target_board.fingerprint,
+            xlsx=True,
+        ),
     )
 }
 

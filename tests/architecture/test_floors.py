@@ -21,6 +21,7 @@ FLOORS = {
     "scoring": 4,  # frameworks, sheets, evidence, the pure engine, facts read from records
     "inspections": 5,  # rounds, rankings, the problem ledger, notices
     "ratings": 5,  # members' yearly star ratings, the branch meeting's decision, the township's approval
+    "targets": 5,  # the county's yearly targets (目标任务) and the board of shares met, read from scoring's facts
     "campaigns": 6,  # campaigns and their workflow (puts low verification scores on the ledger)
     "duty_reports": 7,  # 述职评议 rounds: duty reports drafted from the year's facts, votes, tiers, 约谈
     "awards": 8,  # 评选表彰: selections, nominations, decision, publicity, commendation

@@ -332,6 +332,8 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
             {"secretary"},
         ),
         (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
+        # the county's targets: only the county reviewer sets them
+        (reverse("targets:plan"), {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}, {"county"}),
         (
             reverse("awards:objection_new", args=[t["selection"].pk]),
             {"content": "来信反映的问题，请核实处理。", "received_on": "2026-11-01"},
