@@ -40,8 +40,8 @@ def test_it_works_out_every_target_of_a_township_as_by_hand(client_for, cast, to
     - 三链建设 done (2), ≥ 70 %: A ✓, B ✓, C 推进中 (1) ✗, D 未填报 ✗ → 2/4 = 50 % → 未达标
     - 一肩挑 done (2), ≥ 25 %: A ✓, B 计划 (1) ✗, C 未实行 (0) ✗, D 未填报 ✗ → 1/4 = 25 % ≥ 25 % → 达标
     - 后备干部 ≥ 1:2, 100 %: A 6 ÷ 3 = 2 ✓, B 5 ÷ 3 = 1.67 ✗, C 4 ÷ 2 = 2 ✓, D 两委 未填报 ✗ → 2/4 = 50 % → 未达标
-    - 积极分子 ≥ 2, 100 % of all five: A 2 ✓, B 1 ✗, C 3 ✓, D 0 ✗, E 2 ✓ → 3/5 = 60 % → 未达标
-    - 发展党员 ≥ 1, 100 %: A 1 ✓, B 0 ✗, C 1 ✓, D 0 ✗, E 0 ✗ → 2/5 = 40 % → 未达标
+    - 积极分子 ≥ 2, 100 % of villages (各村党支部): A 2 ✓, B 1 ✗, C 3 ✓, D 0 ✗ → 2/4 = 50 % → 未达标 (E's 2 not counted)
+    - 发展党员 ≥ 1, 100 % of villages: A 1 ✓, B 0 ✗, C 1 ✓, D 0 ✗ → 2/4 = 50 % → 未达标 (E not counted)
     - 主题党日 missing ≤ 0, 100 %: A 0 ✓, B 1 ✗, C 0 ✓, D 12 ✗, E 0 ✓ → 3/5 = 60 % → 未达标
     - 党务村务公开 missing ≤ 0, 100 % of villages: A ✓, B ✓, C 1 quarter ✗, D 4 ✗ → 2/4 = 50 % → 未达标
     - 党费 short ≤ 0, 100 %: A 0 ✓, B 0 (no member) ✓, C 李明 short in December ✗, D ✓, E ✓ → 4/5 = 80 % → 未达标
@@ -56,8 +56,8 @@ def test_it_works_out_every_target_of_a_township_as_by_hand(client_for, cast, to
         "three_chains": (2, 4, Decimal("50.0"), False, ["坡脚村", "高坡村"]),
         "one_shoulder": (1, 4, Decimal("25.0"), True, ["坡脚村", "新寨村", "高坡村"]),
         "reserve_cadre_ratio": (2, 4, Decimal("50.0"), False, ["新寨村", "高坡村"]),
-        "activists_cultivated": (3, 5, Decimal("60.0"), False, ["新寨村", "高坡村"]),
-        "members_developed": (2, 5, Decimal("40.0"), False, ["城关社", "新寨村", "高坡村"]),
+        "activists_cultivated": (2, 4, Decimal("50.0"), False, ["新寨村", "高坡村"]),
+        "members_developed": (2, 4, Decimal("50.0"), False, ["新寨村", "高坡村"]),
         "theme_days_missing": (3, 5, Decimal("60.0"), False, ["新寨村", "高坡村"]),
         "affairs_disclosures_missing": (2, 4, Decimal("50.0"), False, ["坡脚村", "高坡村"]),
         "members_dues_short": (4, 5, Decimal("80.0"), False, ["坡脚村"]),
