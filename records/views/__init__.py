@@ -18,6 +18,7 @@ from branches.signals import file_served
 from common.dates import recent_years, requested_year
 from common.dates import today as local_today
 from common.files import UploadRefused, stored_file_response
+from records import selectors, services
 from records.forms import (
     AppraisalForm,
     DeedForm,
@@ -42,8 +43,6 @@ from records.models import (
     RecordPhoto,
     SolvedProblem,
 )
-
-from . import selectors, services
 
 RECORD_TABS = [
     ("life", "组织生活"),
