@@ -51,6 +51,10 @@ RECORD_TABS = [
     ("pledges", "公开承诺"),
     ("appraisals", "群众评议"),
     ("documents", "台账资料"),
+    ("recruits", "发展党员"),
+    ("reserves", "后备干部"),
+    ("dues", "党费"),
+    ("year", "年度情况"),
 ]
 
 
