@@ -35,6 +35,7 @@ from records.services import registers as services
 from . import _branch, _page, _save, _url
 
 ERROR_MAY_NOT_RECORD = "您不能为该党支部记录。"
+ERROR_DUES_WHICH_MONTH = "未保存：请在党费页面选定月份后再填写保存。"
 RESERVE_TARGET = Decimal(2)  # seed 003: 两委成员与后备干部 1:2
 
 
@@ -232,6 +233,10 @@ def dues(request, pk):
     page_url = f"{_url('dues', branch.pk)}?month={month:%Y-%m}"
     if request.method == "POST":
         _require_recorder(request.user, DuesPayment)
+        if request.GET.get("month") != f"{month:%Y-%m}":
+            # the amounts belong to the month the form showed; a missing or unusable one saves nothing
+            messages.error(request, ERROR_DUES_WHICH_MONTH)
+            return redirect(page_url)
         changed = _save(
             request,
             form,

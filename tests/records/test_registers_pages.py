@@ -188,7 +188,7 @@ def test_the_dues_page_fills_from_the_previous_month_and_saves_the_month(cast, c
     )
     client = client_for(secretary)
     page = client.get(_url("dues", cast.branch.pk, f"?month={april:%Y-%m}")).content.decode()
-    assert page.count("text-bg-warning\">未登记") == 2
+    assert page.count('text-bg-warning">未登记') == 2
     assert f'name="due_{cast.member.pk}" id="id_due_{cast.member.pk}" value="12.50"' in page
     assert f'name="paid_{other.pk}" id="id_paid_{other.pk}" value="0.00"' in page
 
@@ -206,7 +206,7 @@ def test_the_dues_page_fills_from_the_previous_month_and_saves_the_month(cast, c
     assert (saved.due, saved.paid) == (Decimal("12.50"), Decimal("12.50"))
     assert not DuesPayment.objects.filter(member=other, month=april).exists()  # a blank row is left out
     page = client.get(_url("dues", cast.branch.pk, f"?month={april:%Y-%m}")).content.decode()
-    assert page.count("text-bg-warning\">未登记") == 1
+    assert page.count('text-bg-warning">未登记') == 1
     assert "4月 1/2 · 足额1" in page
 
 
@@ -404,3 +404,19 @@ def test_the_template_has_the_four_sheets_headers_and_no_rows_to_import(cast, cl
     # imported as it is, the template is refused as empty: nothing it holds becomes data
     page = _import(client_for(cast.users["branch_secretary"]), cast, _workbook()).content.decode()
     assert "文件中没有任何数据" in page and _counts()[:4] == (0, 0, 0, 0)
+
+
+def test_amounts_posted_without_their_month_save_nothing(cast, client_for):
+    data = {f"due_{cast.member.pk}": "5", f"paid_{cast.member.pk}": "5"}
+    client = client_for(cast.users["branch_secretary"])
+    for query in ("", "?month=abc", "?month=2999-01"):
+        assert client.post(_url("dues", cast.branch.pk, query), data).status_code == 302
+    assert not DuesPayment.objects.exists()
+
+
+def test_a_formula_in_the_workbook_is_refused_before_anything_is_read(cast, client_for):
+    rows = _good_rows(cast)
+    rows["党费"][0][4] = "=D2*2"
+    page = _import(client_for(cast.users["branch_secretary"]), cast, _workbook(**rows)).content.decode()
+    assert "「党费」工作表第 2 行「实交」是公式" in page
+    assert _counts()[:4] == (0, 0, 0, 0)
