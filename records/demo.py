@@ -21,16 +21,19 @@ from records.models import (
     AbsenceReason,
     Appraisal,
     BranchDocument,
+    BranchYear,
     DeedKind,
     DocumentKind,
     LifeKind,
     MemberDeed,
+    OneShoulder,
     OrganisationalLife,
     Pledge,
     PledgeStatus,
     PointsRule,
     ProblemCategory,
     SolvedProblem,
+    ThreeChains,
 )
 
 # most absentees in a mountain village are away working
@@ -132,7 +135,30 @@ def _branch_records(branch: Branch, rng: random.Random, staff, today: date, year
         + _activities(branch, members, recorder, today, year)
         + _education(branch, recorder, today, year)
         + _documents(branch, recorder, today, year)
+        + _village_year(branch, recorder, year)
     )
+
+
+def _village_year(branch, recorder, year: int) -> int:
+    """The village's year (“一肩挑”, “三链建设”, 两委, 运转经费), this one and the one before (its
+    form pre-fills from it); most villages at the standard, some below it."""
+    rng = random.Random(f"village_year{branch.name}")  # its own generator: the records above are unchanged
+    rows = [
+        BranchYear(
+            branch=branch,
+            year=y,
+            one_shoulder=rng.choice([OneShoulder.DONE, OneShoulder.DONE, OneShoulder.PLANNED, OneShoulder.NOT]),
+            three_chains=rng.choice([ThreeChains.DONE, ThreeChains.UNDER_WAY, ThreeChains.UNDER_WAY, ThreeChains.NOT]),
+            cadres=rng.randint(5, 7),
+            office_funds=Decimal(41000 if rng.random() < 0.8 else 35000),
+            cadre_pay=Decimal(24000 if rng.random() < 0.8 else 21600),
+            group_cadre_pay=Decimal(8500),
+            updated_by=recorder,
+        )
+        for y in (year - 1, year)
+    ]
+    BranchYear.objects.bulk_create(rows)
+    return len(rows)
 
 
 EDUCATION = [
