@@ -13,11 +13,22 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 
+from common.sheet_rows import (
+    ERROR_CELL,  # noqa: F401  (re-exported)
+    TEXT_ERRORS,
+    LabelChoiceField,
+    RowsRefused,
+    cell_error,
+    date_field,
+    decimal_field,
+    integer_field,
+    read_sheet,
+    validate_rows,
+)
 from common.workbooks import (
     ERROR_NOT_XLSX,  # noqa: F401  (re-exported for callers that name the error)
     WorkbookRefused,
     open_uploaded_workbook,
-    read_table,
 )
 
 from .models import Branch, BranchKind, Gender, Member, Post, SiteType, Township
@@ -45,7 +56,6 @@ PROFILE_FIELDS = [
 MEMBER_FIELDS = ["gender", "joined_on", "post", "phone"]
 
 ERROR_NO_ROWS = "文件中没有任何党支部或党员数据。"
-ERROR_CELL = "「{sheet}」工作表第{row}行「{column}」：{message}"
 ERROR_TOWNSHIP_NOT_YOURS = "「{value}」不是您可以维护的乡镇。"
 ERROR_DUPLICATE_BRANCH = "党支部「{name}」在本表中重复出现（第{first}行）。"
 ERROR_DUPLICATE_MEMBER = "党员「{name}」（{birth_year}年生）在本表中重复出现（第{first}行）。"
@@ -54,50 +64,18 @@ ERROR_DIVISION_CODE_TAKEN = "区划代码 {code} 已属于党支部「{name}」�
 ERROR_YEAR_WITHOUT_INCOME = "填写了年度，请同时填写村集体经济收入。"
 ERROR_INCOME_WITHOUT_YEAR = "填写了村集体经济收入，请同时填写年度。"
 
-_NUMBER_ERRORS = {
-    "required": "必须填写。",
-    "invalid": "应为数字。",
-    "min_value": "不能小于 %(limit_value)s。",
-    "max_value": "不能大于 %(limit_value)s。",
-    "max_digits": "数字位数过多。",
-    "max_decimal_places": "小数位数过多（最多 %(max)s 位）。",
-    "max_whole_digits": "数字过大。",
-}
-_INTEGER_ERRORS = {**_NUMBER_ERRORS, "invalid": "应为整数。"}
-_TEXT_ERRORS = {"required": "必须填写。", "max_length": "不能超过 %(limit_value)d 个字。"}
-
-
-class LabelChoiceField(forms.TypedChoiceField):
-    """A choice written in the sheet by its Chinese label (e.g. 村党支部)."""
-
-    def __init__(self, choices_enum, *, required=True):
-        self.label_to_value = {label: value for value, label in choices_enum.choices}
-        allowed = "、".join(self.label_to_value)
-        super().__init__(
-            choices=[("", "")] + [(label, label) for label in self.label_to_value],
-            coerce=self.label_to_value.get,
-            required=required,
-            empty_value="",
-            error_messages={
-                "required": "必须填写。",
-                "invalid_choice": f"「%(value)s」不是可选值，应为：{allowed}。",
-            },
-        )
-
 
 def _integer(minimum=0, maximum=None, required=False):
-    return forms.IntegerField(required=required, min_value=minimum, max_value=maximum, error_messages=_INTEGER_ERRORS)
+    return integer_field(minimum, maximum, required)
 
 
 def _decimal(max_digits, places):
-    return forms.DecimalField(
-        required=False, min_value=0, max_digits=max_digits, decimal_places=places, error_messages=_NUMBER_ERRORS
-    )
+    return decimal_field(max_digits, places)
 
 
 class BranchRowForm(forms.Form):
-    township = forms.CharField(max_length=50, error_messages=_TEXT_ERRORS)
-    name = forms.CharField(max_length=60, error_messages=_TEXT_ERRORS)
+    township = forms.CharField(max_length=50, error_messages=TEXT_ERRORS)
+    name = forms.CharField(max_length=60, error_messages=TEXT_ERRORS)
     kind = LabelChoiceField(BranchKind)
     division_code = forms.RegexField(r"^\d{12}$", required=False, error_messages={"invalid": "应为 12 位数字。"})
     site_type = LabelChoiceField(SiteType, required=False)
@@ -125,15 +103,12 @@ class BranchRowForm(forms.Form):
 
 
 class MemberRowForm(forms.Form):
-    township = forms.CharField(max_length=50, error_messages=_TEXT_ERRORS)
-    branch = forms.CharField(max_length=60, error_messages=_TEXT_ERRORS)
-    name = forms.CharField(max_length=30, error_messages=_TEXT_ERRORS)
+    township = forms.CharField(max_length=50, error_messages=TEXT_ERRORS)
+    branch = forms.CharField(max_length=60, error_messages=TEXT_ERRORS)
+    name = forms.CharField(max_length=30, error_messages=TEXT_ERRORS)
     gender = LabelChoiceField(Gender)
     birth_year = _integer(1900, 2100, required=True)
-    joined_on = forms.DateField(
-        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"],
-        error_messages={"required": "必须填写。", "invalid": "应为日期，如 2005-07-01。"},
-    )
+    joined_on = date_field()
     post = LabelChoiceField(Post)
     phone = forms.RegexField(
         r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
@@ -145,12 +120,8 @@ class MemberRowForm(forms.Form):
 # --- Import --------------------------------------------------------------------------
 
 
-class RegisterImportError(Exception):
+class RegisterImportError(RowsRefused):
     """The file was refused; ``errors`` lists every problem found, in Chinese."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass
@@ -185,43 +156,14 @@ class ImportResult:
         )
 
 
-def _read_sheet(workbook, sheet_name, columns, errors) -> list[tuple[int, dict]]:
-    """Rows keyed by form field name; a missing sheet or column is recorded in ``errors``."""
-    names = {title: name for title, name, _ in columns}
-    try:
-        records = read_table(workbook, sheet_name, list(names))
-    except WorkbookRefused as refused:
-        errors.append(str(refused))
-        return []
-    return [(row, {names[title]: value for title, value in values.items()}) for row, values in records]
-
-
-def _validate_rows(records, form_class, sheet, columns, errors) -> list[tuple[int, dict]]:
-    headers = {name: title for title, name, _ in columns}
-    cleaned = []
-    for row_number, values in records:
-        form = form_class(data=values)
-        if form.is_valid():
-            cleaned.append((row_number, form.cleaned_data))
-            continue
-        for name in headers:  # report in column order
-            for message in form.errors.get(name, []):
-                errors.append(ERROR_CELL.format(sheet=sheet, row=row_number, column=headers[name], message=message))
-    return cleaned
-
-
-def _row_error(sheet, row, column, message):
-    return ERROR_CELL.format(sheet=sheet, row=row, column=column, message=message)
-
-
 def register_import(*, file, actor) -> ImportResult:
     """Validate every row of the workbook first; save nothing unless all are
     valid, then save everything in one transaction. Importing the same file
     again changes nothing."""
     branch_records, member_records = _read_register(file)
     errors: list[str] = []
-    branch_rows = _validate_rows(branch_records, BranchRowForm, BRANCH_SHEET, BRANCH_COLUMNS, errors)
-    member_rows = _validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+    branch_rows = validate_rows(branch_records, BranchRowForm, BRANCH_SHEET, BRANCH_COLUMNS, errors)
+    member_rows = validate_rows(member_records, MemberRowForm, MEMBER_SHEET, MEMBER_COLUMNS, errors)
 
     townships = {t.name: t for t in Township.objects.editable_by(actor)}
     existing = {(b.township.name, b.name): b for b in Branch.objects.editable_by(actor).select_related("township")}
@@ -240,8 +182,8 @@ def _read_register(file) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]]
         raise RegisterImportError([str(refused)]) from None
 
     errors: list[str] = []
-    branch_records = _read_sheet(workbook, BRANCH_SHEET, BRANCH_COLUMNS, errors)
-    member_records = _read_sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+    branch_records = read_sheet(workbook, BRANCH_SHEET, BRANCH_COLUMNS, errors)
+    member_records = read_sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, errors)
     workbook.close()
     if errors:
         raise RegisterImportError(errors)
@@ -262,12 +204,12 @@ def _plan_branches(branch_rows, townships, existing, errors) -> dict[tuple[str, 
         key = (data["township"], data["name"])
         if data["township"] not in townships:
             errors.append(
-                _row_error(BRANCH_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
+                cell_error(BRANCH_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
             )
             continue
         if key in planned_branches:
             errors.append(
-                _row_error(
+                cell_error(
                     BRANCH_SHEET,
                     row,
                     "党支部名称",
@@ -279,7 +221,7 @@ def _plan_branches(branch_rows, townships, existing, errors) -> dict[tuple[str, 
         current = existing.get(key)
         if owner is not None and (current is None or owner.pk != current.pk):
             errors.append(
-                _row_error(
+                cell_error(
                     BRANCH_SHEET,
                     row,
                     "区划代码",
@@ -300,13 +242,13 @@ def _plan_members(member_rows, townships, existing, planned_branches, errors) ->
         identity = (*branch_key, data["name"], data["birth_year"])
         if data["township"] not in townships:
             errors.append(
-                _row_error(MEMBER_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
+                cell_error(MEMBER_SHEET, row, "乡镇", ERROR_TOWNSHIP_NOT_YOURS.format(value=data["township"]))
             )
         elif branch_key not in existing and branch_key not in planned_branches:
-            errors.append(_row_error(MEMBER_SHEET, row, "党支部名称", ERROR_UNKNOWN_BRANCH.format(name=data["branch"])))
+            errors.append(cell_error(MEMBER_SHEET, row, "党支部名称", ERROR_UNKNOWN_BRANCH.format(name=data["branch"])))
         elif identity in planned_members:
             errors.append(
-                _row_error(
+                cell_error(
                     MEMBER_SHEET,
                     row,
                     "姓名",

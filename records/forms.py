@@ -11,9 +11,12 @@ from records.models import (
     AbsenceReason,
     DeedKind,
     DocumentKind,
+    Education,
     LifeKind,
+    OneShoulder,
     PledgeStatus,
     ProblemCategory,
+    ThreeChains,
 )
 
 
@@ -218,3 +221,155 @@ class DocumentForm(CrispyFormMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="标题或说明（可不填）", max_length=200, required=False)
     photos = PhotosField(label="文件或照片（PDF、JPG、PNG）")
+
+
+# ---------------------------------------------------------------- registers (发展党员, 后备干部, 党费, 年度情况)
+
+GENDER_CHOICES = [("M", "男"), ("F", "女")]
+# Django's own messages name the field in English-speaking terms; these say what to type
+_AMOUNT_ERRORS = {
+    "invalid": "请填写数字（元），如 12.5。",
+    "min_value": "不能为负数。",
+    "max_value": "不能超过 %(limit_value)s。",
+    "max_digits": "数字过大。",
+    "max_whole_digits": "数字过大。",
+    "max_decimal_places": "最多 %(max)s 位小数。",
+}
+
+
+def _birth_year_field():
+    return forms.IntegerField(
+        label="出生年份",
+        min_value=1900,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "请填写四位数的年份，如 1990。"},
+    )
+
+
+class RecruitForm(CrispyFormMixin, forms.Form):
+    """A person who handed in an application; earlier steps' dates for the back-log, if any."""
+
+    submit_label = "登记"
+    name = forms.CharField(label="姓名", max_length=30)
+    gender = forms.ChoiceField(label="性别", choices=GENDER_CHOICES, widget=forms.RadioSelect)
+    birth_year = _birth_year_field()
+    applied_on = forms.DateField(label="递交入党申请书日期", widget=DateInput())
+    activist_on = forms.DateField(label="确定为入党积极分子日期", widget=DateInput(), required=False)
+    prospect_on = forms.DateField(label="确定为发展对象日期", widget=DateInput(), required=False)
+    probationary_on = forms.DateField(label="接收为预备党员日期", widget=DateInput(), required=False)
+    full_on = forms.DateField(label="转为正式党员日期", widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the back-log steps fold away: most people are added on the day they apply
+        later = ("activist_on", "prospect_on", "probationary_on", "full_on")
+        opened = " open" if self.is_bound and any(self.data.get(f) for f in later) else ""
+        self.helper.layout = Layout(
+            "name",
+            "gender",
+            "birth_year",
+            "applied_on",
+            HTML(f'<details class="mb-3"{opened}><summary class="small">补录已完成的后续步骤（可选）</summary>'),
+            *later,
+            HTML("</details>"),
+        )
+
+
+class StepDateForm(forms.Form):
+    """The date of one step (the next step of a recruit, a reserve cadre's 出库)."""
+
+    on = forms.DateField(label="日期", widget=DateInput())
+
+
+class ReserveCadreForm(CrispyFormMixin, forms.Form):
+    submit_label = "入库"
+    name = forms.CharField(label="姓名", max_length=30)
+    gender = forms.ChoiceField(label="性别", choices=GENDER_CHOICES, widget=forms.RadioSelect)
+    birth_year = _birth_year_field()
+    education = forms.ChoiceField(label="学历", choices=[("", "—"), *Education.choices], required=False)
+    is_member = forms.BooleanField(label="是党员", required=False)
+    added_on = forms.DateField(label="入库日期", widget=DateInput())
+    note = forms.CharField(label="培养任务或说明（可选）", max_length=200, required=False)
+
+
+class DuesMonthForm(forms.Form):
+    """One month of a branch's 党费: 应交 and 实交 for each member who owes it. A member left
+    blank is left out (what was saved stays); one of the two alone is an error."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            for kind, label in (("due", "应交"), ("paid", "实交")):
+                self.fields[f"{kind}_{member.pk}"] = forms.DecimalField(
+                    label=f"{member.name} {label}",
+                    required=False,
+                    min_value=0,
+                    max_value=99999,
+                    max_digits=7,
+                    decimal_places=2,
+                    error_messages=_AMOUNT_ERRORS,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                )
+
+    def rows(self):
+        """(member, 应交 field, 实交 field) in the roll's order."""
+        return [(m, self[f"due_{m.pk}"], self[f"paid_{m.pk}"]) for m in self.members]
+
+    def clean(self):
+        data = super().clean()
+        amounts = {}
+        for member in self.members:
+            due, paid = data.get(f"due_{member.pk}"), data.get(f"paid_{member.pk}")
+            if f"due_{member.pk}" in self.errors or f"paid_{member.pk}" in self.errors:
+                continue
+            if due is None and paid is None:
+                continue
+            if due is None or paid is None:
+                self.add_error(f"due_{member.pk}" if due is None else f"paid_{member.pk}", "请同时填写应交和实交。")
+                continue
+            amounts[member] = (due, paid)
+        data["amounts"] = amounts
+        return data
+
+
+def _yuan(label, help_text):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=0,
+        help_text=help_text,
+        error_messages={**_AMOUNT_ERRORS, "max_decimal_places": "请填写整数（元）。"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class BranchYearForm(CrispyFormMixin, forms.Form):
+    submit_label = "保存"
+    one_shoulder = forms.ChoiceField(
+        label="书记、主任“一肩挑”", choices=[("", "—"), *OneShoulder.choices], required=False
+    )
+    three_chains = forms.ChoiceField(label="“三链建设”", choices=[("", "—"), *ThreeChains.choices], required=False)
+    cadres = forms.IntegerField(
+        label="村“两委”成员人数",
+        required=False,
+        min_value=0,
+        max_value=99,
+        help_text="后备干部按两委成员 1:2 的比例储备。",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    office_funds = _yuan("村级办公经费（元）", "标准：4.1万元（41000 元）。")
+    cadre_pay = _yuan("村干部报酬（元/人·年）", "标准：2.4万元（24000 元）。")
+    group_cadre_pay = _yuan("村民小组干部报酬（元/人·年）", "标准：8500 元。")
+
+
+class RegistersImportForm(CrispyFormMixin, forms.Form):
+    submit_label = "校验并导入"
+    file = forms.FileField(
+        label="台账文件（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的 .xlsx 文件。"},
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import registers
 
 app_name = "records"
 
@@ -15,6 +16,14 @@ urlpatterns = [
     path("pledges/<int:pk>/comment/", views.pledge_comment, name="pledge_comment"),
     path("<int:pk>/appraisals/", views.appraisals, name="appraisals"),
     path("<int:pk>/documents/", views.documents, name="documents"),
+    path("<int:pk>/recruits/", registers.recruits, name="recruits"),
+    path("recruits/<int:pk>/advance/", registers.recruit_advance, name="recruit_advance"),
+    path("<int:pk>/reserves/", registers.reserves, name="reserves"),
+    path("reserves/<int:pk>/remove/", registers.reserve_remove, name="reserve_remove"),
+    path("<int:pk>/dues/", registers.dues, name="dues"),
+    path("<int:pk>/year/", registers.village_year, name="year"),
+    path("<int:pk>/registers/import/", registers.registers_import_view, name="registers_import"),
+    path("<int:pk>/registers/template/", registers.registers_template_download, name="registers_template"),
     path("points/", views.points_scheme, name="points_scheme"),
     path("photos/<int:pk>/", views.photo_file, name="photo"),
     path("photos/<int:pk>/display/", views.photo_file, {"variant": "display"}, name="photo_display"),

@@ -22,6 +22,7 @@ from duty_reports.services import report_file_store, round_advance, round_open
 from inspections.models import InspectedBranch, InspectionRound, LedgerItem, QuarterRanking, SecretaryActionFlag
 from records.models import Pledge
 from records.photos import photo_store
+from records.services.registers import recruit_record, reserve_cadre_record
 from reports.services import job_request
 from scoring.evidence import evidence_store
 from scoring.models import Framework, ScoreSheet
@@ -87,6 +88,12 @@ def world(transactional_db, settings, tmp_path):
         participant=participant, content="有异议", recorded_by=staff, received_on=date(2026, 11, 1)
     )
     deed = branch.deeds.filter(confirmed_at=None).first()
+    recruit = recruit_record(
+        branch=branch, name="王小梅", gender="F", birth_year=1995, applied_on=date(demo_year(), 3, 1), actor=secretary
+    )
+    reserve = reserve_cadre_record(
+        branch=branch, name="赵强", gender="M", birth_year=1990, added_on=date(demo_year(), 1, 5), actor=secretary
+    )
     pledge = Pledge.objects.filter(branch=branch).first()
     # the township's own framework, as an import would store it (a copy of the 五好 built-in under its own code)
     from scoring.selectors import framework_spec
@@ -131,6 +138,14 @@ def world(transactional_db, settings, tmp_path):
         "records:pledge_comment": ({"pk": pledge.pk}, b),
         "records:appraisals": ({"pk": branch.pk}, b),
         "records:documents": ({"pk": branch.pk}, b),
+        "records:recruits": ({"pk": branch.pk}, b),
+        "records:recruit_advance": ({"pk": recruit.pk}, b),
+        "records:reserves": ({"pk": branch.pk}, b),
+        "records:reserve_remove": ({"pk": reserve.pk}, b),
+        "records:dues": ({"pk": branch.pk}, b),
+        "records:year": ({"pk": branch.pk}, b),
+        "records:registers_import": ({"pk": branch.pk}, b),
+        "records:registers_template": ({"pk": branch.pk}, b),
         "scoring:framework_detail": ({"pk": framework.pk}, t),
         "scoring:framework_export": ({"pk": framework.pk}, t),
         "scoring:framework_export_yaml": ({"pk": framework.pk}, t),
@@ -212,6 +227,9 @@ def world(transactional_db, settings, tmp_path):
         "duty_round": duty_round,
         "duty_report": duty_report,
         "selection": selection,
+        "recruit": recruit,
+        "reserve": reserve,
+        "member": member,
     }
     return World(objects, outsiders, insiders, things)
 
@@ -334,6 +352,23 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
         # the county's targets: only the county reviewer sets them
         (reverse("targets:plan"), {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}, {"county"}),
+        # the registers: the branch's secretary and its township write, the county reads
+        (
+            reverse("records:recruit_advance", args=[t["recruit"].pk]),
+            {"on": f"{demo_year()}-06-01"},
+            {"secretary", "staff"},
+        ),
+        (reverse("records:reserve_remove", args=[t["reserve"].pk]), {"on": str(today())}, {"secretary", "staff"}),
+        (
+            reverse("records:dues", args=[t["branch"].pk]) + f"?month={demo_year()}-06",
+            {f"due_{t['member'].pk}": "5", f"paid_{t['member'].pk}": "5"},
+            {"secretary", "staff"},
+        ),
+        (
+            reverse("records:year", args=[t["branch"].pk]) + f"?year={demo_year()}",
+            {"cadres": "5"},
+            {"secretary", "staff"},
+        ),
         (
             reverse("awards:objection_new", args=[t["selection"].pk]),
             {"content": "来信反映的问题，请核实处理。", "received_on": "2026-11-01"},
@@ -356,6 +391,7 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         (reverse("records:pledge_comment", args=[t["pledge"].pk]), {"comment": "措施具体"}, "staff"),
         (reverse("inspections:flag_resolve", args=[t["flag"].pk]), {"action_taken": "已约谈书记"}, "staff"),
         (reverse("duty_reports:votes", args=[t["duty_report"].pk]), DUTY_VOTES, "staff"),
+        (reverse("records:year", args=[t["branch"].pk]) + f"?year={demo_year()}", {"cadres": "7"}, "secretary"),
     ]:
         before = _model_changes()
         _client(world.insiders[who]).post(url, data)

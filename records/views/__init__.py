@@ -18,6 +18,7 @@ from branches.signals import file_served
 from common.dates import recent_years, requested_year
 from common.dates import today as local_today
 from common.files import UploadRefused, stored_file_response
+from records import selectors, services
 from records.forms import (
     AppraisalForm,
     DeedForm,
@@ -43,8 +44,6 @@ from records.models import (
     SolvedProblem,
 )
 
-from . import selectors, services
-
 RECORD_TABS = [
     ("life", "组织生活"),
     ("deeds", "办实事和服务"),
@@ -52,6 +51,10 @@ RECORD_TABS = [
     ("pledges", "公开承诺"),
     ("appraisals", "群众评议"),
     ("documents", "台账资料"),
+    ("recruits", "发展党员"),
+    ("reserves", "后备干部"),
+    ("dues", "党费"),
+    ("year", "年度情况"),
 ]
 
 
