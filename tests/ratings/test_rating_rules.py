@@ -15,6 +15,7 @@ from records.services import organisational_life_record, pledge_record, pledge_r
 from scoring.builtin import load_builtin_frameworks
 from scoring.selectors import framework_spec
 from tests.factories import MemberFactory
+from tests.ratings.conftest import dues_paid
 from tests.scoring.test_member_links import _deed as deed  # a confirmed deed in May of YEAR
 
 YEAR = today().year - 1
@@ -75,6 +76,7 @@ def test_pledges_services_and_a_worked_total_give_four_stars(cast, member):
     standard (10, 15). The rest at the standard: 1.2 5, 2.3 5, 3.2 5, 4.3 5 (not appraised), 5.1 15.
     Total 10 + 5 + 15 + 5 + 5 + 11 + 5 + 4 + 6 + 5 + 15 = 86 ≥ 80 → 4 stars."""
     secretary = cast.users["branch_secretary"]
+    dues_paid([member], YEAR, secretary)
     kept, open_ = (
         pledge_record(branch=cast.branch, member=member, year=YEAR, content=text, actor=secretary)
         for text in ("修通组路", "办合作社")
@@ -92,8 +94,36 @@ def test_pledges_services_and_a_worked_total_give_four_stars(cast, member):
         "3.2": D(5), "4.1": D(4), "4.2": D(6), "4.3": D(5), "5.1": D(15), "5.2": D(0),
     }  # fmt: skip
     assert row.total == D(86) and row.stars == 4 and row.stars_rule == "总分 86 ≥ 80：4星"
-    assert {code for code, r in items.items() if r.prefill.origin == rules.RECORD} == {"2.2", "3.1", "4.1", "4.2"}
-    assert "本系统没有「党费收缴登记表」的记录" in items["2.3"].prefill.source  # 党费: not recorded, the secretary's
+    assert {code for code, r in items.items() if r.prefill.origin == rules.RECORD} == {
+        "2.2",
+        "2.3",
+        "3.1",
+        "4.1",
+        "4.2",
+    }
+    assert (
+        f"党费收缴台账：{YEAR}年应交 12 个月，足额 12 个月、未交或少交 0 个月 → 按月足额" in items["2.3"].prefill.source
+    )
+
+
+def test_dues_from_the_register(cast, member):
+    """2.3 党费: every month paid in full → 2 → 5; March unpaid → short → 1 → 3 (未按月足额);
+    March to August unpaid, 6 months running → 0 → 0 (连续6个月以上未交); nothing on record for
+    a member who owes → every month short, 12 running → 0."""
+    from records.models import DuesPayment
+
+    secretary = cast.users["branch_secretary"]
+    assert items_of(row_of(cast, member))["2.3"].points == D(0)
+    dues_paid([member], YEAR, secretary, except_months=(3,))
+    assert items_of(row_of(cast, member))["2.3"].points == D(3)
+    DuesPayment.objects.filter(member=member, month__month__in=(4, 5, 6, 7, 8)).update(paid=0)
+    item = items_of(row_of(cast, member))["2.3"]
+    assert item.points == D(0) and "（连续 6 个月未交）" in item.prefill.source
+    DuesPayment.objects.filter(member=member).update(paid="0.2")
+    DuesPayment.objects.create(
+        branch=cast.branch, member=member, month=date(YEAR, 3, 1), due="0.2", paid="0.2", recorded_by=secretary
+    )
+    assert items_of(row_of(cast, member))["2.3"].points == D(5)
 
 
 @pytest.fixture
