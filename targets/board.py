@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from branches.models import BranchKind
+from scoring.facts import GRID_STATUS_WORDS
 
 NOT_RECORDED = "未填报"
 
@@ -27,10 +28,15 @@ class BranchResult:
     value: Decimal | None
     source: str
     met: bool
+    fact: str = ""
 
     @property
     def shown(self) -> str:
-        return NOT_RECORDED if self.value is None else f"{self.value.normalize():,f}"
+        if self.value is None:
+            return NOT_RECORDED
+        # a status (“一肩挑”, “三链建设”) in its words, as the facts grid shows it
+        words = GRID_STATUS_WORDS.get(self.fact, {})
+        return words.get(int(self.value), f"{self.value.normalize():,f}")
 
 
 @dataclass
@@ -70,7 +76,7 @@ def branch_result(target, branch, facts: dict) -> BranchResult:
     value = fact.value if fact is not None else None
     source = fact.source if fact is not None else ""
     met = value is not None and _COMPARE[target.comparison](value, target.threshold)
-    return BranchResult(branch, value, source, met)
+    return BranchResult(branch, value, source, met, target.fact)
 
 
 def share_reached(target, met: int, counted: int) -> bool | None:
