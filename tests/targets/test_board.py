@@ -1,6 +1,7 @@
 """The board's figures worked out by hand for a small township, the pure arithmetic at its edges,
 and the page's cost whatever the number of branches."""
 
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -147,7 +148,13 @@ def test_a_branch_is_compared_as_the_target_says_and_unrecorded_misses():
 
 
 def _board_queries(client, n, township):
-    Branch.objects.bulk_create(Branch(township=township, name=f"批量{n}-{i}村党支部") for i in range(n))
+    from branches.models import Member
+
+    branches = Branch.objects.bulk_create(Branch(township=township, name=f"批量{n}-{i}村党支部") for i in range(n))
+    # a member in each: the 党费 fact reads the members
+    Member.objects.bulk_create(
+        Member(branch=b, name="党员", gender="M", birth_year=1970, joined_on=date(2000, 1, 1)) for b in branches
+    )
     client.get(reverse("targets:board"), {"year": YEAR})  # the year's plan is made on first need
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("targets:board"), {"year": YEAR})
@@ -162,3 +169,16 @@ def test_the_page_costs_the_same_for_10_branches_as_for_1000(client_for, cast, o
     few = _board_queries(client_for(township_staff(small)), 10, small)
     many = _board_queries(client_for(township_staff(large)), 1000, large)
     assert few == many
+
+
+def test_the_county_board_costs_the_same_for_10_branches_as_for_1000(client, db, on_the_day):
+    """Two counties of one township each, 10 and 1,000 branches: the county's page, townships side by side."""
+    from tests.factories import CountyFactory, TownshipFactory, county_reviewer
+
+    counts = []
+    for n in (10, 1000):
+        county = CountyFactory(name=f"{n}县")
+        township = TownshipFactory(county=county, name=f"{n}镇")
+        client.force_login(county_reviewer(county, username=f"county{n}"))
+        counts.append(_board_queries(client, n, township))
+    assert counts[0] == counts[1]
