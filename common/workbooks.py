@@ -43,8 +43,10 @@ def write_table(ws, headers: list[str], rows, *, widths: list[int] | None = None
     # Printed straight from Excel or WPS: landscape A4, all columns on one page width.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
@@ -201,10 +203,13 @@ def write_report_sheet(
     number_formats: dict[int, str] | None = None,
     wrap_columns: set[int] = frozenset(),
     header_height: float | None = None,
+    pages_wide: int = 1,
 ) -> None:
     """A report sheet in write-only mode (constant memory however many rows):
     a title row naming the document and date, a styled header row that stays
-    frozen, an autofilter, number formats, and every text cell escaped."""
+    frozen, an autofilter, number formats, and every text cell escaped. A sheet
+    too wide for one A4 page prints ``pages_wide`` pages across, the first column
+    repeated on each."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
@@ -215,8 +220,10 @@ def write_report_sheet(
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     title_cell = WriteOnlyCell(ws, value=escape_excel_formula(title))
     title_cell.font = Font(name="宋体", bold=True, size=14)
