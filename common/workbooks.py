@@ -43,10 +43,8 @@ def write_table(ws, headers: list[str], rows, *, widths: list[int] | None = None
     # Printed straight from Excel or WPS: landscape A4, all columns on one page width.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    if pages_wide > 1:
-        ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
