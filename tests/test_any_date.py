@@ -113,3 +113,19 @@ def test_a_child_process_keeps_the_tests_clock(time_machine):
         clock.python_m("calendar"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
     ).stdout
     assert shown.split()[0] == "2031"  # `python -m calendar` prints the year it takes to be this one
+
+
+def test_dues_count_the_months_over_on_both_sides_of_the_new_year(db, day):
+    """The demo's 党费 for 2026: on 31 December the months over are January–November (December is
+    under way, owed by nobody yet), on 4 January all twelve. 法泥村 has not entered the last month
+    over, so every member it owes for is short; most branches entered every month and nobody is short."""
+    call_command("seed_demo", stdout=StringIO())
+    branches = list(Branch.objects.order_by("pk"))
+    facts = facts_for_branches([b.pk for b in branches], Period.year(2026))
+    months = 11 if day.month == 12 else 12
+    fani = facts[Branch.objects.get(name="法泥村党支部").pk]["members_dues_short"]
+    assert f"2026年已过的 {months} 个月中" in fani.source and fani.value > 0
+    assert (
+        f"未按月足额交纳 {int(fani.value)} 名" in fani.source and f"应交党费的党员 {int(fani.value)} 名" in fani.source
+    )
+    assert sum(1 for b in branches if facts[b.pk]["members_dues_short"].value == 0) > len(branches) // 2
