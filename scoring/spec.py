@@ -93,6 +93,8 @@ FACTS = {
     "activists_cultivated": "年内培养的入党积极分子人数",
     "members_developed": "年内发展党员人数（接收为预备党员）",
     "prospects": "发展对象人数（期末）",
+    "developed_or_prospects": "年内发展党员或确定发展对象人数",
+    "reserve_posts_uncovered": "没有后备人选的村干部职位数（一职一备）",
     "reserve_cadres": "后备干部人数（期末在库）",
     "reserve_cadre_ratio": "后备干部与村“两委”成员人数之比（1:2 即 2）",
     "members_dues_short": "未按月足额交纳党费的党员人数",
@@ -134,6 +136,7 @@ SHORTFALL_FACTS = frozenset(
         "ledger_overdue",
         "ranked_bottom_three",
         "members_dues_short",
+        "reserve_posts_uncovered",
     }
 )
 DEFAULT_STEP = Decimal("0.5")

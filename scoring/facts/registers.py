@@ -36,12 +36,26 @@ def _recruit_counts(ids: list[int], period: Period) -> dict[int, dict]:
         .annotate(
             activists=Count("recruits", filter=activist_in_period),
             developed=Count("recruits", filter=Q(recruits__probationary_on__range=(start, end))),
+            # 示范点 3.1: 发展党员（或确定发展对象）— a person counted once, whichever step came in the period
+            advanced=Count(
+                "recruits",
+                filter=Q(recruits__probationary_on__range=(start, end)) | Q(recruits__prospect_on__range=(start, end)),
+            ),
             applicants_now=Count("recruits", filter=at_end("applied_on", "activist_on")),
             activists_now=Count("recruits", filter=at_end("activist_on", "prospect_on")),
             prospects_now=Count("recruits", filter=at_end("prospect_on", "probationary_on")),
             probationary_now=Count("recruits", filter=at_end("probationary_on", "full_on")),
         )
-        .values("pk", "activists", "developed", "applicants_now", "activists_now", "prospects_now", "probationary_now")
+        .values(
+            "pk",
+            "activists",
+            "developed",
+            "advanced",
+            "applicants_now",
+            "activists_now",
+            "prospects_now",
+            "probationary_now",
+        )
     )
     return {row.pop("pk"): row for row in rows}
 
@@ -131,7 +145,16 @@ def register_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
     result = {}
     for branch_id in ids:
         r = recruits.get(branch_id) or dict.fromkeys(
-            ("activists", "developed", "applicants_now", "activists_now", "prospects_now", "probationary_now"), 0
+            (
+                "activists",
+                "developed",
+                "advanced",
+                "applicants_now",
+                "activists_now",
+                "prospects_now",
+                "probationary_now",
+            ),
+            0,
         )
         record = years.get(branch_id)
         cadres = record.cadres if record else None
@@ -151,6 +174,17 @@ def register_facts(ids: list[int], period: Period, today: date) -> BranchFacts:
                 Decimal(r["developed"]), f"发展党员纪实：{period.label}接收预备党员 {r['developed']} 名"
             ),
             "prospects": FactValue(Decimal(r["prospects_now"]), pipeline),
+            "developed_or_prospects": FactValue(
+                Decimal(r["advanced"]),
+                f"发展党员纪实：{period.label}接收预备党员或确定发展对象 {r['advanced']} 名",
+            ),
+            # 示范点 3.4 村干部一职一备: each post of the 两委 without a reserve in the pool
+            "reserve_posts_uncovered": FactValue(
+                Decimal(max(0, cadres - pool)) if cadres is not None else None,
+                f"村“两委”成员 {cadres} 人，后备干部库 {pool} 人，缺后备人选 {max(0, cadres - pool)} 名"
+                if cadres is not None
+                else f"村级组织年度情况：{year}年村“两委”成员人数尚未填报",
+            ),
             "reserve_cadres": FactValue(Decimal(pool), f"后备干部库：{period.label}末在库 {pool} 人"),
             "reserve_cadre_ratio": FactValue(
                 ratio,

@@ -354,10 +354,31 @@ def test_demonstration_2_4_takes_the_share_of_members_who_pledged(cast, framewor
     assert points(frameworks, "demonstration", cast.branch, "2.4", actor=secretary)[1] == D(3)
 
 
-def test_demonstration_3_1_is_met_by_a_member_who_joined_in_the_year(cast, frameworks, secretary):
+def test_demonstration_3_takes_the_way_in_and_the_reserve_pool(cast, frameworks, secretary):
+    """3.1: nobody advanced in YEAR → 0; 王芳 made a 发展对象 in YEAR → met, 3 (发展党员或确定发展对象).
+    3.3: 1 activist under cultivation (王芳, activist YEAR-1, prospect YEAR) → 1 short of 2 → 2 − 1 = 1.
+    3.4: 两委 5, pool 2 → 3 posts without a reserve → 4 − 3 = 1."""
+    from records.services.registers import branch_year_save, recruit_record, reserve_cadre_record
+
     assert points(frameworks, "demonstration", cast.branch, "3.1", actor=secretary)[1] == D(0)
-    MemberFactory(branch=cast.branch, birth_year=1980, joined_on=date(YEAR, 9, 1))
+    recruit_record(
+        branch=cast.branch,
+        name="王芳",
+        gender="F",
+        birth_year=1995,
+        applied_on=date(YEAR - 1, 2, 1),
+        activist_on=date(YEAR - 1, 4, 1),
+        prospect_on=date(YEAR, 5, 1),
+        actor=secretary,
+    )
+    for name in ("陈明", "林华"):
+        reserve_cadre_record(
+            branch=cast.branch, name=name, gender="M", birth_year=1990, added_on=date(YEAR, 1, 5), actor=secretary
+        )
+    branch_year_save(branch=cast.branch, year=YEAR, actor=secretary, cadres=5)
     assert points(frameworks, "demonstration", cast.branch, "3.1", actor=secretary)[1] == D(3)
+    assert points(frameworks, "demonstration", cast.branch, "3.3", actor=secretary)[1] == D(1)
+    assert points(frameworks, "demonstration", cast.branch, "3.4", actor=secretary)[1] == D(1)
 
 
 def test_demonstration_5_5_deducts_each_missing_disclosure(cast, frameworks, secretary):
