@@ -11,7 +11,7 @@ link); ``families`` computes them, one function a family of facts.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models.functions import ExtractMonth
@@ -23,6 +23,7 @@ from records.models import (
     DISCLOSURE_KINDS,
     Appraisal,
     DeedKind,
+    DuesPayment,
     LifeKind,
     MemberDeed,
     OrganisationalLife,
@@ -329,6 +330,19 @@ def secretary_gaps(branch, *, today: date | None = None) -> list[tuple[str, str]
     waiting = branch.deeds.filter(confirmed_at__isnull=True).count()
     if waiting:
         gaps.append((f"{waiting} 条办实事和服务记录等您确认", deeds_url))
+    # last month's 党费: the month just over, while the secretary still has it in mind
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    owing = (
+        branch.members.filter(joined_on__lte=today.replace(day=1) - timedelta(days=1)).exclude(left_on__lt=last).count()
+    )
+    entered = DuesPayment.objects.filter(branch=branch, month=last).count()
+    if owing and entered < owing:
+        gaps.append(
+            (
+                f"{last.month}月党费还没有登记完（已登记 {entered}/{owing} 名）",
+                reverse("records:dues", args=[branch.pk]) + f"?month={last:%Y-%m}",
+            )
+        )
     open_pledges = branch.pledges.filter(year=today.year, status=PledgeStatus.OPEN).count()
     if open_pledges:
         gaps.append((f"{open_pledges} 项公开承诺还没有标记兑现情况", reverse("records:pledges", args=[branch.pk])))

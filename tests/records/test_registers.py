@@ -272,3 +272,17 @@ def test_the_standardization_items_follow_the_registers(cast, secretary):
         "6.1.1": D("1.5"),
         "6.1.2": D(0),
     }
+
+
+def test_the_secretarys_home_reminds_her_of_last_months_dues(cast, secretary):
+    """On 3 June: May's 党费 owed by 张三 (and 赵六, joined 20 May); one entered → reminded, 1 of 2;
+    both entered → no reminder."""
+    from scoring.facts import secretary_gaps
+
+    late = MemberFactory(branch=cast.branch, name="赵六", joined_on=date(YEAR, 5, 20))
+    may = date(YEAR, 5, 1)
+    dues_month_save(branch=cast.branch, month=may, amounts={cast.member: (D("0.2"), D("0.2"))}, actor=secretary)
+    gaps = dict(secretary_gaps(cast.branch, today=date(YEAR, 6, 3)))
+    assert gaps["5月党费还没有登记完（已登记 1/2 名）"].endswith(f"/dues/?month={YEAR}-05")
+    dues_month_save(branch=cast.branch, month=may, amounts={late: (D("2"), D("2"))}, actor=secretary)
+    assert not any("党费" in text for text, _url in secretary_gaps(cast.branch, today=date(YEAR, 6, 3)))
