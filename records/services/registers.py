@@ -136,7 +136,7 @@ def recruit_record(
 def recruit_advance(recruit: Recruit, *, on: date, actor) -> Recruit:
     """The next step of the way, dated ``on``: never before the step before it, never after today."""
     _require_recorder(actor, recruit.branch)
-    recruit = Recruit.objects.select_for_update().select_related("branch", "member").get(pk=recruit.pk)
+    recruit = Recruit.objects.select_for_update().select_related("branch").get(pk=recruit.pk)
     stage = recruit.next_stage
     if stage is None:
         raise ValueError(ERROR_STEP_DONE.format(name=recruit.name))

@@ -13,6 +13,7 @@ from common.dates import today
 from ratings.services import branch_rating_approve, branch_rating_decide, branch_rating_save
 from scoring.builtin import load_builtin_frameworks
 from tests.factories import MemberFactory
+from tests.ratings.conftest import dues_paid
 from tests.reports.test_record_documents import _produce
 
 YEAR = today().year - 1
@@ -20,10 +21,12 @@ YEAR = today().year - 1
 
 @pytest.fixture
 def decided(cast):
-    """法泥村: 张三 and 王五 rated, 王五's 1.2 lowered to 3 with a reason; decided and approved."""
+    """法泥村: 张三 and 王五 rated (both paid their 党费 every month), 王五's 1.2 lowered to 3 with a reason;
+    decided and approved."""
     load_builtin_frameworks()
     other = MemberFactory(branch=cast.branch, name="王五", joined_on=date(YEAR - 3, 5, 1))
     secretary = cast.users["branch_secretary"]
+    dues_paid([cast.member, other], YEAR, secretary)
     branch_rating_save(
         branch=cast.branch, year=YEAR, typed={(other.pk, "1.2"): ("3", "未交学习笔记")}, revision=0, actor=secretary
     )
