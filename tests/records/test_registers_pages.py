@@ -420,3 +420,44 @@ def test_a_formula_in_the_workbook_is_refused_before_anything_is_read(cast, clie
     page = _import(client_for(cast.users["branch_secretary"]), cast, _workbook(**rows)).content.decode()
     assert "「党费」工作表第 2 行「实交」是公式" in page
     assert _counts()[:4] == (0, 0, 0, 0)
+
+
+def test_the_recruits_and_reserves_pages_cost_the_same_for_5_and_50_people(cast, client_for):
+    """Every person on the way in, at every stage, and every reserve, listed without a query each."""
+    secretary = cast.users["branch_secretary"]
+    client = client_for(secretary)
+
+    def queries(n):
+        Recruit.objects.bulk_create(
+            Recruit(
+                branch=cast.branch,
+                name=f"申请人{n}-{i}",
+                gender="F",
+                birth_year=1990,
+                applied_on=date(YEAR - 1, 1, 1),
+                activist_on=date(YEAR - 1, 3, 1) if i % 2 else None,
+                recorded_by=secretary,
+            )
+            for i in range(n)
+        )
+        ReserveCadre.objects.bulk_create(
+            ReserveCadre(
+                branch=cast.branch,
+                name=f"后备{n}-{i}",
+                gender="M",
+                birth_year=1990,
+                added_on=date(YEAR, 1, 1),
+                recorded_by=secretary,
+            )
+            for i in range(n)
+        )
+        counts = []
+        for page in ("recruits", "reserves"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(_url(page, cast.branch.pk)).status_code == 200
+            counts.append(len(captured))
+        Recruit.objects.all().delete()
+        ReserveCadre.objects.all().delete()
+        return counts
+
+    assert queries(5) == queries(50)
