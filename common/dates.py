@@ -28,6 +28,17 @@ def requested_year(request) -> int:
     return year if year is not None and 2000 <= year <= this + 1 else this
 
 
+ERROR_YEAR_NOT_SHOWN = "未保存：没有看到页面所示的年度，请重新打开本页、选定年度后再保存。"
+
+
+def posted_year(request) -> int | None:
+    """The ``?year=`` a form was shown for, as given; None when absent or out of range. A save uses
+    this, never ``requested_year``'s fallback: a page opened in December and sent in January (or a
+    tampered year) must not write to another year."""
+    year = plain_int(request.GET.get("year", ""), max_digits=4)
+    return year if year is not None and 2000 <= year <= today().year + 1 else None
+
+
 def demo_year(on: date | None = None) -> int:
     """The year the demo county is assessing on ``on`` (today by default): the year under way from
     November, when the year-end self-assessments open, and until then the year before.

@@ -39,3 +39,4 @@ urlpatterns = [
     path("accounts/security/", account_views.security_accounts, name="accounts_security"),
     path("accounts/security/unlock/", account_views.security_unlock, name="accounts_unlock"),
 ]
+handler400 = "home.views.bad_request"

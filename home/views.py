@@ -26,3 +26,9 @@ def branch_page(request, pk):
     """A branch's page: its register entry and members, and what the apps above keep about it."""
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
     return render(request, "home/branch.html", selectors.branch_page(branch, request.user))
+
+
+def bad_request(request, exception):
+    """400 in Chinese, with the product's own reason (a Chinese message), never Django's English one."""
+    reason = str(exception) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exception)) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)

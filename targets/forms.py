@@ -41,4 +41,20 @@ class TargetForm(forms.ModelForm):
         }
 
 
-TargetFormSet = forms.modelformset_factory(Target, form=TargetForm, extra=1, can_delete=True)
+ERROR_FORMSET_TAMPERED = "未保存：表单与本年度的目标任务不一致（可能页面已过期），请重新打开本页后再修改。"
+
+
+class BaseTargetFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        """The rows sent are the plan's rows, each once: Django's management form takes any count,
+        and a negative one would save the last rows again as new targets."""
+        super().clean()
+        initial, total = self.initial_form_count(), self.total_form_count()
+        if initial < 0 or total < initial or initial > self.get_queryset().count():
+            raise forms.ValidationError(ERROR_FORMSET_TAMPERED)
+        ids = [form.instance.pk for form in self.forms[:initial] if form.instance.pk]
+        if len(ids) != initial or len(set(ids)) != len(ids):
+            raise forms.ValidationError(ERROR_FORMSET_TAMPERED)
+
+
+TargetFormSet = forms.modelformset_factory(Target, form=TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from branches.models import Branch
-from common.dates import recent_years, requested_year
+from common.dates import ERROR_YEAR_NOT_SHOWN, posted_year, recent_years, requested_year
 
 from . import selectors
 from .charts import chart_data
@@ -62,12 +62,16 @@ def plan_page(request):
         if not may_edit:
             raise PermissionDenied(ERROR_NOT_EDITOR)
         formset = TargetFormSet(request.POST, queryset=queryset)
-        if formset.is_valid():
+        if posted_year(request) is None:
+            formset.is_valid()
+            messages.error(request, ERROR_YEAR_NOT_SHOWN)
+        elif formset.is_valid():
             saved = formset.save(commit=False)
             target_plan_update(plan=plan, saved=saved, deleted=formset.deleted_objects, actor=request.user)
             messages.success(request, SAVED)
             return redirect(f"{reverse('targets:plan')}?year={year}")
-        messages.error(request, "目标任务未保存：请按提示修改。")
+        else:
+            messages.error(request, "目标任务未保存：请按提示修改。")
     else:
         formset = TargetFormSet(queryset=queryset)
     return render(

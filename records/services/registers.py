@@ -28,6 +28,7 @@ ERROR_STEP_MISSING = "请先填写“{previous}”的日期，再填写“{stage
 ERROR_STEP_FUTURE = "“{stage}”的日期（{on:%Y-%m-%d}）不能晚于今天。"
 ERROR_STEP_DONE = "{name}已转为正式党员，发展程序已完成。"
 ERROR_RECRUIT_TWICE = "{name}（{birth_year}年出生）已在{branch}的发展党员名册中，同一人只登记一次。"
+ERROR_RECRUIT_TWICE_ELSEWHERE = "{name}（{birth_year}年出生）已在本县其他党支部的发展党员名册中，同一人只登记一次。"
 ERROR_RECRUIT_MEMBER = "{name}（{birth_year}年出生）已是{branch}的党员，不需要再登记发展。"
 ERROR_RECRUIT_BIRTH = "出生年份应在 1900 年到今年之间。"
 ERROR_RECRUIT_AGE = "申请入党须年满十八岁：{name}递交申请时未满 18 岁。"
@@ -121,7 +122,10 @@ def recruit_record(
         .first()
     )
     if twin is not None:
-        raise ValueError(ERROR_RECRUIT_TWICE.format(name=name, birth_year=birth_year, branch=twin.branch))
+        # the branch is named only to someone who sees it: nobody learns another township's applicants
+        if Branch.objects.visible_to(actor).filter(pk=twin.branch_id).exists():
+            raise ValueError(ERROR_RECRUIT_TWICE.format(name=name, birth_year=birth_year, branch=twin.branch))
+        raise ValueError(ERROR_RECRUIT_TWICE_ELSEWHERE.format(name=name, birth_year=birth_year))
     if Member.objects.filter(branch=branch, name=name, birth_year=birth_year).exists():
         raise ValueError(ERROR_RECRUIT_MEMBER.format(name=name, birth_year=birth_year, branch=branch))
     recruit = Recruit.objects.create(

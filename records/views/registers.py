@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.signals import file_imported
-from common.dates import requested_year
+from common.dates import ERROR_YEAR_NOT_SHOWN, posted_year, requested_year
 from common.dates import today as local_today
 from common.workbooks import XLSX_CONTENT_TYPE
 from records import selectors
@@ -289,10 +289,15 @@ def village_year(request, pk):
     else:
         initial = services.last_year_values(branch, chosen)
     form = BranchYearForm(request.POST or None, initial=initial)
+    form.helper.form_action = f"?year={chosen}"  # the save goes to the year shown, whatever the date then
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied(ERROR_MAY_NOT_RECORD)
-        if _save(
+        if posted_year(request) is None:
+            form.is_valid()
+            form.add_error(None, ERROR_YEAR_NOT_SHOWN)
+            messages.error(request, ERROR_YEAR_NOT_SHOWN)
+        elif _save(
             request,
             form,
             lambda data: services.branch_year_save(branch=branch, year=chosen, actor=request.user, **data),

@@ -85,7 +85,18 @@ def test_it_refuses_a_step_dated_before_the_one_before_and_saves_nothing(cast, s
 
 def test_a_person_appears_once_in_the_county_and_a_member_not_at_all(cast, secretary):
     _recruit(cast, secretary)
+    # the township sees its branches: the twin's branch is named
     with pytest.raises(ValueError, match="已在法泥村党支部的发展党员名册中"):
+        recruit_record(
+            branch=cast.sibling_branch,
+            name="王芳",
+            gender="F",
+            birth_year=1995,
+            applied_on=date(YEAR, 1, 1),
+            actor=cast.users["township_staff"],
+        )
+    # another township's staff learn only that she is registered elsewhere in the county
+    with pytest.raises(ValueError, match="已在本县其他党支部的发展党员名册中"):
         recruit_record(
             branch=cast.neighbour_branch,
             name="王芳",

@@ -461,3 +461,15 @@ def test_the_recruits_and_reserves_pages_cost_the_same_for_5_and_50_people(cast,
         return counts
 
     assert queries(5) == queries(50)
+
+
+def test_a_year_form_sent_without_the_year_it_showed_saves_nothing(cast, client_for):
+    """The form posts to the year it showed; a post with no year or an impossible one (a page opened
+    in December, sent in January, or tampered) is refused rather than written to this year."""
+    client = client_for(cast.users["branch_secretary"])
+    page = client.get(_url("year", cast.branch.pk, f"?year={YEAR}")).content.decode()
+    assert f'action="?year={YEAR}"' in page
+    for query in ("", "?year=99999", "?year=abc"):
+        response = client.post(_url("year", cast.branch.pk, query), {"cadres": "6"})
+        assert response.status_code == 200 and "未保存：没有看到页面所示的年度" in response.content.decode(), query
+    assert not BranchYear.objects.exists()

@@ -351,7 +351,11 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
         ),
         (reverse("awards:step", args=[t["selection"].pk, "publicize"]), {}, {"staff"}),
         # the county's targets: only the county reviewer sets them
-        (reverse("targets:plan"), {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}, {"county"}),
+        (
+            reverse("targets:plan") + f"?year={today().year}",
+            {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"},
+            {"county"},
+        ),
         # the registers: the branch's secretary and its township write, the county reads
         (
             reverse("records:recruit_advance", args=[t["recruit"].pk]),

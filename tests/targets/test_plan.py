@@ -126,3 +126,25 @@ def test_the_county_adds_and_removes_targets_on_the_one_page(client_for, cast):
     facts = list(plan.targets.values_list("fact", flat=True))
     assert "members_dues_short" not in facts and facts[-1] == "prospects" and len(facts) == 10
     assert Target.objects.filter(plan=plan, fact="prospects").get().share == Decimal(60)
+
+
+def test_a_tampered_or_stale_plan_form_saves_nothing(client_for, cast):
+    """A negative INITIAL_FORMS (Django would save the last rows again as new targets), a row twice,
+    and a form sent for a year the page did not show: refused in Chinese, the plan unchanged."""
+    from targets.forms import ERROR_FORMSET_TAMPERED
+    from targets.models import TargetPlan
+
+    county = client_for(cast.users["county_reviewer"])
+    county.get(reverse("targets:plan"), {"year": YEAR})
+    plan = TargetPlan.objects.get(county=cast.county, year=YEAR)
+    before = list(plan.targets.order_by("pk").values_list("pk", "share"))
+    url = f"{reverse('targets:plan')}?year={YEAR}"
+    negative = _post_data(plan) | {"form-INITIAL_FORMS": "-5"}
+    response = county.post(url, negative)
+    assert response.status_code == 400 and ERROR_FORMSET_TAMPERED in response.content.decode()
+    twice = _post_data(plan, **{"1": {"share": "50"}})
+    twice["form-1-id"] = twice["form-0-id"]
+    assert county.post(url, twice).status_code == 400
+    stale = county.post(f"{reverse('targets:plan')}?year=1999", _post_data(plan, **{"2": {"share": "50"}}))
+    assert stale.status_code == 400 and "未保存：没有看到页面所示的年度" in stale.content.decode()
+    assert list(plan.targets.order_by("pk").values_list("pk", "share")) == before
