@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from branches.models import Branch, Member, Township
+from branches.models import Branch, Gender, Member, Township
 from branches.scoping import BranchScopedQuerySet, Role, ScopedQuerySet
 from common.files import EXTENSIONS
 
@@ -453,15 +453,28 @@ def _in_order(earlier: str, later: str) -> Q:
     return Q(**{f"{later}__isnull": True}) | Q(**{f"{earlier}__isnull": False, f"{later}__gte": models.F(earlier)})
 
 
-class Recruit(models.Model):
+class RegisteredPerson(models.Model):
+    """Someone a branch keeps on a register who is not (yet) on its member roll: identified, as
+    members are, by name and birth year within the branch."""
+
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField("出生年份")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recruit(RegisteredPerson):
     """A person on the way into the party (发展党员全程纪实): one row a person, the date of each step.
     On becoming 预备党员 the person is put on the branch's members (``member``), as 预备党员, and
     becomes an ordinary member on 转正: nobody types them again."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="recruits", verbose_name="党支部")
-    name = models.CharField("姓名", max_length=30)
-    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
-    birth_year = models.PositiveSmallIntegerField("出生年份")
     applied_on = models.DateField("递交入党申请书日期")
     activist_on = models.DateField("确定为入党积极分子日期", null=True, blank=True)
     prospect_on = models.DateField("确定为发展对象日期", null=True, blank=True)
@@ -470,10 +483,6 @@ class Recruit(models.Model):
     member = models.OneToOneField(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="recruit", verbose_name="党员名册"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
-    )
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     objects = RecordQuerySet.as_manager()
 
@@ -528,24 +537,16 @@ class Education(models.TextChoices):
     BACHELOR = "bachelor", "本科及以上"
 
 
-class ReserveCadre(models.Model):
+class ReserveCadre(RegisteredPerson):
     """A person in the branch's pool of reserve village cadres (村级后备干部库, seed 003: 1:2 to the
     village cadres). Taken out of the pool (used, left) by a date, never deleted."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name="党支部")
-    name = models.CharField("姓名", max_length=30)
-    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
-    birth_year = models.PositiveSmallIntegerField("出生年份")
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
     is_member = models.BooleanField("是否党员", default=False)
     added_on = models.DateField("入库日期")
     removed_on = models.DateField("出库日期", null=True, blank=True, help_text="已选任村干部或不再作为后备干部时填写。")
     note = models.CharField("培养任务或说明", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
-    )
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
-
     objects = RecordQuerySet.as_manager()
 
     class Meta:
