@@ -547,6 +547,7 @@ class ReserveCadre(RegisteredPerson):
     added_on = models.DateField("入库日期")
     removed_on = models.DateField("出库日期", null=True, blank=True, help_text="已选任村干部或不再作为后备干部时填写。")
     note = models.CharField("培养任务或说明", max_length=200, blank=True)
+
     objects = RecordQuerySet.as_manager()
 
     class Meta:
