@@ -47,3 +47,30 @@ def demo_year(on: date | None = None) -> int:
     sheets always have ten months or more of records behind them, whatever the date."""
     on = on or today()
     return on.year if on.month >= 11 else on.year - 1
+
+
+# A deadline's colour: green with more than a week left, yellow within the last week, red once past.
+DEADLINE_WARN_DAYS = 7
+
+
+def deadline_state(deadline: date, on: date | None = None) -> tuple[str, int]:
+    """(colour, days left) of ``deadline`` seen on ``on`` (today): "green" with more than
+    DEADLINE_WARN_DAYS days left, "yellow" up to the last day, "red" once it has passed
+    (days left then negative)."""
+    days = (deadline - (on or today())).days
+    if days < 0:
+        return "red", days
+    return ("yellow" if days <= DEADLINE_WARN_DAYS else "green"), days
+
+
+def deadline_words(deadline: date, on: date | None = None) -> str:
+    """The countdown in words: 剩 12 天, 今天截止, 逾期 3 天."""
+    _, days = deadline_state(deadline, on)
+    if days > 0:
+        return f"剩 {days} 天"
+    return "今天截止" if days == 0 else f"逾期 {-days} 天"
+
+
+def late_days(done_on: date, deadline: date | None) -> int:
+    """How many days after ``deadline`` the work was done (0 when on time or without a deadline)."""
+    return max(0, (done_on - deadline).days) if deadline else 0

@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
             ],
+            # the countdown badge every page with a deadline uses (common/ is floor 0, not an app)
+            "builtins": ["common.templatetags.deadlines"],
         },
     },
 ]

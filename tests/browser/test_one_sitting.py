@@ -45,11 +45,11 @@ def test_a_secretary_submits_her_wuhao_self_assessment_in_one_sitting(login, tmp
     page = login("fani", mobile=True)
     you = Counter(page)
     card = page.get_by_test_id("campaign-tasks").locator("li", has_text=WUHAO)
-    assert re.search(r"截止 \d+月\d+日，还剩 \d+ 天", card.get_by_test_id("task-deadline").inner_text())
+    assert re.search(r"\d+月\d+日截止 · 剩 \d+ 天", card.get_by_test_id("task-deadline").inner_text())
     you.tap(card.get_by_test_id("task-start"))
     page.wait_for_url(re.compile(r"/scoring/sheets/\d+/$"))
     sheet_url = page.url
-    assert "还剩" in page.get_by_test_id("sheet-deadline").inner_text()
+    assert "截止 · 剩" in page.get_by_test_id("sheet-deadline").inner_text()
     # filled from the records before she types anything, e.g. 1.1 (the register), 2.1 (income), 5.5 (satisfaction)
     assert page.locator("#v-2\\.1-no").is_checked()
     assert "满意率" in page.get_by_test_id("fact-5.5").inner_text()

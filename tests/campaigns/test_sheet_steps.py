@@ -35,7 +35,7 @@ def participant(cast):
 def test_the_home_card_starts_the_sheet_and_shows_the_days_left(client_for, cast, participant):
     client = client_for(cast.users["branch_secretary"])
     home = client.get("/").content.decode()
-    assert f"截止 {today() + timedelta(days=1):%-m月%-d日}，还剩 <strong>1</strong> 天" in home
+    assert f"{today() + timedelta(days=1):%-m月%-d日}截止 · 剩 1 天" in home and "countdown-yellow" in home
     assert reverse("campaigns:action", args=[participant.pk, "start"]) in home
     answer = client.post(reverse("campaigns:action", args=[participant.pk, "start"]))
     participant.refresh_from_db()
@@ -53,7 +53,7 @@ def test_the_sheet_carries_the_deadline_and_申报_behind_a_confirmation(client_
     participant.refresh_from_db()
     sheet = participant.self_sheet
     page = client.get(reverse("scoring:sheet_fill", args=[sheet.pk])).content.decode()
-    assert "还剩 <strong>1</strong> 天" in page
+    assert "截止 · 剩 1 天" in page
     step_url = reverse("campaigns:step_confirm", args=[participant.pk, "self_assessment"])
     assert 'data-testid="sheet-next">申报…' in page
 
@@ -87,7 +87,7 @@ def test_an_expired_phase_shows_as_overdue(client_for, cast, participant):
     phase.starts_on, phase.ends_on = today() - timedelta(days=20), today() - timedelta(days=3)
     phase.save()
     page = client_for(secretary).get(reverse("scoring:sheet_fill", args=[participant.self_sheet_id])).content.decode()
-    assert "已过期 3 天" in page and "sheet-next" not in page  # 申报 is closed with the phase
+    assert "截止 · 逾期 3 天" in page and "countdown-red" in page and "sheet-next" not in page  # 申报 is closed with the phase
 
 
 def test_the_township_opens_a_waiting_sheet_from_home_and_sees_the_changes_before_the_verdict(
