@@ -13,6 +13,13 @@ class CampaignsConfig(AppConfig):
         # a participant's sheet shows the phase's deadline and the button to its next step
         register_sheet_panel(sheet_panel)
 
+        # phases (and extensions) ending in three days go into the daily reminders
+        from inbox.reminders import register
+
+        from .reminders import phase_reminders
+
+        register("campaign_phases", phase_reminders)
+
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
     audited_models = {
         "Campaign": (),

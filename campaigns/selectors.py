@@ -91,6 +91,63 @@ def campaign_progress(campaign, user) -> dict:
     }
 
 
+# 催办: which lagging units a township (or the county) may pick, by filter.
+URGE_FILTERS = {
+    "": "全部未申报",
+    "not_started": "未开始",
+    "closing": "自评中、剩 3 天内",
+    "overdue": "已逾期未申报",
+}
+URGE_CLOSING_DAYS = 3
+URGE_LIST_LIMIT = 500
+
+
+def urge_topic(campaign) -> str:
+    return f"campaign:{campaign.pk}"
+
+
+def urge_candidates(campaign, user, show: str = "") -> dict:
+    """The units not yet submitted, each with its own last day (the phase's end or its extension),
+    the days left and how often and when it was urged; filtered by ``show`` (URGE_FILTERS).
+    Three queries however many units."""
+    from inbox.services import urge_history
+
+    phase = next((p for p in campaign.phases.all() if p.kind == "self_assessment"), None)
+    rows = (
+        Participant.objects.visible_to(user)
+        .filter(campaign=campaign, state__in=NOT_YET_SUBMITTED)
+        .select_related("branch__township", "member")
+        .prefetch_related("extensions")
+        .order_by("branch__township__name", "branch__name", "member__name")
+    )
+    on = today()
+    found = []
+    for participant in rows:
+        deadline = None
+        if phase is not None:
+            deadline = max(
+                [phase.ends_on, *(e.until for e in participant.extensions.all() if e.phase_kind == "self_assessment")]
+            )
+        days_left = (deadline - on).days if deadline else None
+        overdue = days_left is not None and days_left < 0
+        if show == "not_started" and participant.state != State.NOT_STARTED:
+            continue
+        if show == "closing" and not (
+            participant.state in (State.DRAFTING, State.RETURNED)
+            and days_left is not None
+            and 0 <= days_left <= URGE_CLOSING_DAYS
+        ):
+            continue
+        if show == "overdue" and not overdue:
+            continue
+        found.append({"participant": participant, "deadline": deadline, "days_left": days_left})
+    shown = found[:URGE_LIST_LIMIT]
+    history = urge_history(urge_topic(campaign), {row["participant"].branch_id for row in shown})
+    for row in shown:
+        row["urged"] = history.get(row["participant"].branch_id)
+    return {"rows": shown, "count": len(found), "cut": len(found) > URGE_LIST_LIMIT}
+
+
 def participant_timeline(participant):
     return participant.transitions.select_related("actor").order_by("at", "pk")
 

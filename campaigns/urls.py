@@ -10,6 +10,7 @@ urlpatterns = [
     path("stars/", views.stars, name="stars"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/phases/", views.phase_edit, name="phases"),
+    path("<int:pk>/urge/", views.campaign_urge, name="urge"),
     path("<int:pk>/steps/<str:step>/", views.campaign_step, name="step"),
     path("participants/<int:pk>/", views.participant_detail, name="participant"),
     path("participants/<int:pk>/actions/<str:action>/", views.participant_action, name="action"),

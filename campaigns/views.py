@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.forms import modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -18,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from branches.scoping import Role
 from common.dates import recent_years, requested_year, today
 from common.numbers import plain_int
+from inbox import services as inbox
 from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
@@ -108,10 +110,63 @@ def campaign_detail(request, pk):
             "is_organiser": _is_organiser(request.user, campaign),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
             "is_publisher": _is_publisher(request.user, campaign),
+            "may_urge": _may_urge(request.user),
             "documents": CAMPAIGN_DOCUMENTS,
             "open_objections": Objection.objects.filter(
                 participant__campaign=campaign, resolution=Objection.Resolution.OPEN
             ).select_related("participant__branch"),
+        },
+    )
+
+
+def _may_urge(user) -> bool:
+    return user.is_superuser or user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_urge(request, pk):
+    """催办: the township (or the county) picks lagging units by a filter — all shown are ticked —
+    writes one note and sends it; the page shows who was urged, when and how often. A refusal
+    (no note, nobody picked, a unit outside the sender's scope) keeps the note and the ticks."""
+    campaign = _get_campaign_for_user(request.user, pk)
+    if not _may_urge(request.user):
+        raise PermissionDenied("只有乡镇党委和县委组织部可以催办。")
+    show = request.GET.get("show", "")
+    show = show if show in selectors.URGE_FILTERS else ""
+    candidates = selectors.urge_candidates(campaign, request.user, show)
+    note, picked, error = "", None, ""
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        values = request.POST.getlist("branch")
+        picked = {value for value in values if value.isdigit() and len(value) < 12}
+        ids = {int(value) for value in picked} | ({0} if len(picked) < len(set(values)) else set())  # 0: tampered
+        try:
+            record = inbox.urge(
+                sender=request.user,
+                branches=ids,
+                note=note,
+                topic=selectors.urge_topic(campaign),
+                topic_label=f"{campaign.title}（自查自评申报）",
+                url=reverse("campaigns:detail", args=[campaign.pk]),
+            )
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"已向 {record.branches.count()} 个党支部发送催办。")
+            return redirect(f"{reverse('campaigns:urge', args=[campaign.pk])}?show={show}")
+    return render(
+        request,
+        "campaigns/urge.html",
+        {
+            "campaign": campaign,
+            "show": show,
+            "filters": selectors.URGE_FILTERS,
+            "candidates": candidates,
+            "note": note,
+            "picked": picked,
+            "error": error,
+            "sent": inbox.urges_sent(selectors.urge_topic(campaign)),
         },
     )
 

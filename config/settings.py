@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     # the product's apps by floor: each imports only apps on the floors below it (tests/architecture/test_floors.py)
     "branches",  # 1 (floor 0 is common/, helpers without models)
     "audit",  # 2
+    "inbox",  # 2
     "accounts",  # 3
     "records",  # 3
     "scoring",  # 4
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
+                "inbox.context_processors.inbox",
             ],
             # the countdown badge every page with a deadline uses (common/ is floor 0, not an app)
             "builtins": ["common.templatetags.deadlines"],
@@ -286,6 +289,27 @@ REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
 # WeasyPrint holds about 1.7 MB a page: past this many score sheets (a few hundred
 # pages) a document is split into one PDF per township, packed in a ZIP.
 REPORT_SHEETS_PER_PDF = env.int("REPORT_SHEETS_PER_PDF", default=30)
+
+# --- Reminders (站内消息) -------------------------------------------------------------
+# The daily reminders (inbox.reminders.run): deadlines in 3 days, overdue ledger items. Celery beat
+# puts the task on the queue every hour; only the day's first run finds anything to send (each
+# reminder's key is unique per person), so a machine started at noon still sends that day's. In
+# the embedded default the worker runs the schedule itself (`celery worker -B`, scripts/start.sh);
+# in production one `celery beat` process (deploy/systemd/branchwork-beat.service) for all workers.
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "inbox.daily_reminders", "schedule": crontab(minute=5)},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# E-mail each person the messages not yet mailed, once a run, through Django's EMAIL_* settings
+# (an intranet mail server). Off by default: nothing leaves the machine.
+INBOX_EMAIL_DIGEST = env.bool("INBOX_EMAIL_DIGEST", default=False)
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="branchwork@localhost")
 
 # --- Security headers -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -30,6 +30,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("duty-reports/", include("duty_reports.urls")),
     path("awards/", include("awards.urls")),
+    path("messages/", include("inbox.urls")),
     path("public/campaigns/<str:token>/", campaign_views.publicity_page, name="publicity"),
     path("public/awards/<str:token>/", award_views.publicity_page, name="award_publicity"),
     path("admin/", admin.site.urls),

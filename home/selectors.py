@@ -9,6 +9,7 @@ from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Town
 from branches.scoping import Role
 from common.dates import today
 from duty_reports.selectors import home_card as duty_home_card
+from inbox.selectors import home_card as inbox_home_card
 
 
 @dataclass
@@ -89,6 +90,7 @@ def home_overview(user) -> dict:
         "rating_tasks": rating_tasks(user),
         "duty_card": duty_home_card(user),
         "award_tasks": award_home_tasks(user),
+        "inbox_card": inbox_home_card(user),
     }
 
 

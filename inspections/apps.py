@@ -24,3 +24,10 @@ class InspectionsConfig(AppConfig):
 
         register_fact_family("problem_ledger", ledger_facts)
         register_fact_family("quarter_rankings", ranking_facts)
+
+        # ledger items falling due or overdue go into the daily reminders (inbox is a lower floor)
+        from inbox.reminders import register
+
+        from .reminders import ledger_reminders
+
+        register("ledger", ledger_reminders)

@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Min, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Branch, Township
 from branches.scoping import Role, unit_owner
 from common.dates import today
 from common.transitions import Rule, rule, rule_table, transition_apply
+from inbox import services as inbox
+from inbox.models import Kind
 from scoring.facts import Period, facts_for_branches
 from scoring.models import ScoreSheet, Stage
 from scoring.services import score_sheet_create
@@ -390,6 +393,14 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
     named |= set(ranking.flags.values_list("branch_id", flat=True))
     named |= set(LedgerItem.objects.filter(branch__township=township).overdue().values_list("branch_id", flat=True))
     notice.branches.set(named)
+    inbox.send(
+        Kind.NOTICE,
+        title=f"{notice.number} {notice.title}（涉及本支部）",
+        url=f"{reverse('inspections:ranking')}?township={township.pk}&year={ranking.year}&quarter={ranking.quarter}",
+        key=f"notice:{notice.pk}",
+        sender=actor,
+        branches=named,
+    )
     return notice
 
 

@@ -14,9 +14,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from inbox import services as inbox
+from inbox.models import Kind
 
 from .documents import DOCUMENTS, data_fingerprint, resolve
 from .models import Job, JobStatus
@@ -170,6 +173,7 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
             job.status, job.progress, job.step = JobStatus.SUCCEEDED, 100, "已完成"
             job.data_fingerprint, job.finished_at, job.error = fingerprint, timezone.now(), ""
             job.save()
+            _tell_requester(job)
         return True
     except Exception as error:  # any failure is recorded on the job, never left "running"
         from celery.exceptions import SoftTimeLimitExceeded
@@ -180,10 +184,25 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
             if isinstance(error, SoftTimeLimitExceeded)
             else ERROR_GENERIC.format(reason=type(error).__name__)
         )
-        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        failed = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED, error=reason, finished_at=timezone.now(), step="失败"
         )
+        if failed:
+            _tell_requester(Job.objects.get(pk=job_id))
         return False
+
+
+def _tell_requester(job: Job) -> None:
+    """Whoever asked for the document hears that it is ready, or why it failed."""
+    done = job.status == JobStatus.SUCCEEDED
+    inbox.send(
+        Kind.JOB_DONE if done else Kind.JOB_FAILED,
+        title=f"{job.title}：{'已生成，可以下载' if done else '生成失败'}",
+        body="" if done else job.error,
+        url=reverse("reports:job", args=[job.pk]),
+        key=f"job:{job.pk}:{job.status}",
+        users=[job.requested_by_id],
+    )
 
 
 def jobs_recover() -> int:
@@ -197,9 +216,10 @@ def jobs_recover() -> int:
     stale = list(Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", "attempts"))
     for job_id, attempts in stale:
         if attempts >= settings.REPORT_JOB_MAX_ATTEMPTS:
-            Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            if Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
                 status=JobStatus.FAILED, error=ERROR_INTERRUPTED, finished_at=timezone.now(), step="失败"
-            )
+            ):
+                _tell_requester(Job.objects.get(pk=job_id))
             continue
         requeued = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
             status=JobStatus.QUEUED, step=f"处理进程中断，第{attempts + 1}次重新排队", progress=0

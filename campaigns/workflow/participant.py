@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from common.dates import today
+from inbox import services as inbox
+from inbox.models import Kind
 from scoring.models import ScoreSheet, Stage
 from scoring.selectors import framework_spec
 from scoring.services import score_sheet_create, sheet_entries, sheet_follow_basis
@@ -144,6 +147,15 @@ def _return(participant, *, actor, data, **kwargs):
     sheet.locked, sheet.editable_items, sheet.returned_reasons = False, sorted(items), items
     sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
     sheet.drafts.all().delete()
+    inbox.send(
+        Kind.RETURNED,
+        title=f"{participant.campaign.title}：{participant.subject_label}的自评表被退回，请修改后重新申报",
+        body="\n".join(f"{code}：{reason}" for code, reason in sorted(items.items())),
+        url=reverse("scoring:sheet_fill", args=[sheet.pk]),
+        key=f"returned:{participant.pk}:{participant.submissions.count()}",
+        sender=actor,
+        branches=[participant.branch_id],
+    )
     return {"items": items}
 
 

@@ -6,9 +6,12 @@ published and named by the township itself, from what it verified (``publisher_r
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from common.dates import today
+from inbox import services as inbox
+from inbox.models import Kind
 
 from ..models import Campaign, Objection, Participant, State
 from .machine import (
@@ -80,7 +83,26 @@ def objection_record(participant: Participant, *, content: str, contact: str, re
         recorded_by=actor,
     )
     record_event(participant, "objection", actor=actor, comment=content.strip())
+    _tell_of_objection(objection)
     return objection
+
+
+def _tell_of_objection(objection: Objection) -> None:
+    """The county that re-checks (or publishes) and the branch's township hear of a new objection."""
+    participant = objection.participant
+    campaign = participant.campaign
+    township_id = participant.branch.township_id
+    county_id = campaign.county_id or participant.branch.township.county_id
+    channel = "公示页面网上反映" if objection.channel == Objection.Channel.ONLINE else "登记"
+    inbox.send(
+        Kind.OBJECTION,
+        title=f"{campaign.title}：对{participant.subject_label}的公示异议（{channel}）",
+        body=objection.content,
+        url=reverse("campaigns:participant", args=[participant.pk]),
+        key=f"objection:{objection.pk}",
+        townships=[township_id],
+        counties=[county_id],
+    )
 
 
 ERROR_PUBLIC_CLOSED = "公示期已结束或尚未开始，不能在网上反映异议；如有情况请直接与{body}联系。"
@@ -107,6 +129,7 @@ def objection_submit_public(participant: Participant, *, content: str, contact: 
         recorded_by=None,
     )
     record_event(participant, "objection", actor=None, comment=f"公示页面网上反映：{content.strip()}")
+    _tell_of_objection(objection)
     return objection
 
 

@@ -16,6 +16,7 @@ FLOORS = {
     "common": 0,  # helpers without models: workbooks, upload checks, today in Asia/Shanghai
     "branches": 1,  # organisation tree, members, yearly figures, users, the one scoping rule, the register
     "audit": 2,  # the append-only trail (every app above records into it)
+    "inbox": 2,  # 站内消息 and 催办: the apps above send; the daily reminders ask what they register
     "accounts": 3,  # password policy, lockout, the three administrators' pages
     "records": 3,  # organisational life, deeds, problems, pledges, appraisals, their photos
     "scoring": 4,  # frameworks, sheets, evidence, the pure engine, facts read from records
