@@ -1,0 +1,175 @@
+"""Issue 17: 站内消息 — each event puts a message in the right inboxes, with a link that works;
+nobody reads anyone else's; 催办 reaches the chosen branches and is refused outside the sender's scope."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Participant, PhaseKind
+from campaigns.services import campaign_create
+from campaigns.workflow import (
+    objection_record,
+    objection_submit_public,
+    publicity_start,
+    review_close,
+    review_sample,
+    today,
+    transition,
+    verification_open,
+)
+from inbox import services
+from inbox.models import Kind, Message, Urge
+from scoring.builtin import load_builtin_frameworks
+from scoring.models import Framework
+from tests.campaigns.helpers import fill_sheet, open_phase
+
+
+@pytest.fixture
+def campaign(cast):
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="wuzhua",
+        year=2026,
+        title="2026年「五抓五提升」行动",
+        framework=Framework.objects.get(code="wuzhua"),
+        branches=[cast.branch, cast.sibling_branch],
+        actor=cast.users["township_staff"],
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    return campaign
+
+
+def _submitted(campaign, cast):
+    participant = campaign.participants.get(branch=cast.branch)
+    secretary = cast.users["branch_secretary"]
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    fill_sheet(participant.self_sheet, secretary)
+    transition(participant, "submit", actor=secretary)
+    participant.refresh_from_db()
+    return participant
+
+
+def _inbox(user):
+    return list(Message.objects.filter(recipient=user).order_by("pk"))
+
+
+def test_a_returned_sheet_tells_the_secretary_what_to_revise_with_a_link_to_the_sheet(campaign, cast, client_for):
+    participant = _submitted(campaign, cast)
+    open_phase(campaign, PhaseKind.VERIFICATION)
+    staff = cast.users["township_staff"]
+    transition(participant, "return", actor=staff, data={"items": {"1.1": "学习记录不全，请补充佐证"}})
+    secretary = cast.users["branch_secretary"]
+    [message] = _inbox(secretary)
+    assert message.kind == Kind.RETURNED and message.sender == staff
+    assert "退回" in message.title and "1.1：学习记录不全，请补充佐证" in message.body
+    # nobody else hears of it: not the sibling branch, not the township that returned it
+    assert not _inbox(cast.users["other_branch_secretary"]) and not _inbox(staff)
+
+    client = client_for(secretary)
+    assert 'data-testid="inbox-unread">1<' in client.get("/").content.decode()
+    opened = client.get(reverse("inbox:open", args=[message.pk]))
+    assert opened["Location"] == reverse("scoring:sheet_fill", args=[participant.self_sheet_id])
+    assert client.get(opened["Location"]).status_code == 200
+    message.refresh_from_db()
+    assert message.read_at is not None
+    assert 'data-testid="inbox-unread"' not in client.get("/").content.decode()
+
+
+def test_someone_elses_message_is_a_404_and_the_list_shows_only_ones_own(campaign, cast, client_for):
+    services.send(Kind.URGE, title="催办：请申报", key="t:1", branches=[cast.branch.pk])
+    [message] = _inbox(cast.users["branch_secretary"])
+    other = client_for(cast.users["other_branch_secretary"])
+    assert other.get(reverse("inbox:open", args=[message.pk])).status_code == 404
+    assert "催办：请申报" not in other.get(reverse("inbox:list")).content.decode()
+    message.refresh_from_db()
+    assert message.read_at is None
+
+
+def test_an_objection_reaches_the_county_and_the_township_both_ways(campaign, cast):
+    county = cast.users["county_reviewer"]
+    participant = _submitted(campaign, cast)
+    open_phase(campaign, PhaseKind.VERIFICATION)
+    staff = cast.users["township_staff"]
+    fill_sheet(verification_open(participant, actor=staff), staff)
+    transition(participant, "pass", actor=staff, data={"methods": ["report", "records"]})
+    transition(participant, "recommend", actor=staff)
+    open_phase(campaign, PhaseKind.REVIEW)
+    [sampled] = review_sample(campaign, actor=county, seed="s")
+    transition(sampled, "confirm", actor=county)
+    review_close(campaign, actor=county)
+    open_phase(campaign, PhaseKind.PUBLICITY)
+    publicity_start(campaign, actor=county)
+    participant = Participant.objects.get(pk=participant.pk)
+
+    objection_submit_public(participant, content="该村党员大会记录系补写", contact="")
+    objection_record(participant, content="来电反映材料不实", contact="", received_on=today(), actor=county)
+    for user in (county, staff):
+        messages = [m for m in _inbox(user) if m.kind == Kind.OBJECTION]
+        assert [m.body for m in messages] == ["该村党员大会记录系补写", "来电反映材料不实"]
+        assert "公示页面网上反映" in messages[0].title and "法泥村党支部" in messages[0].title
+        assert messages[0].url == reverse("campaigns:participant", args=[participant.pk])
+    # the neighbouring township and the other county hear nothing
+    assert not _inbox(cast.users["other_township_staff"]) and not _inbox(cast.users["other_county_reviewer"])
+
+
+def test_urge_reaches_the_chosen_branches_home_pages_and_is_counted(campaign, cast, client_for):
+    staff = cast.users["township_staff"]
+    client = client_for(staff)
+    url = reverse("campaigns:urge", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert page.count('name="branch"') == 2 and page.count("checked") == 2  # all shown are ticked
+    answer = client.post(url, {"branch": [cast.branch.pk, cast.sibling_branch.pk], "note": "请本周内完成自评申报"})
+    assert answer.status_code == 302
+    for key in ("branch_secretary", "other_branch_secretary"):
+        home = client_for(cast.users[key]).get("/").content.decode()
+        assert 'data-testid="home-urge"' in home and "请本周内完成自评申报" in home and "关兴镇党委催办" in home
+    client = client_for(staff)
+    client.post(url, {"branch": [cast.branch.pk], "note": "再次提醒"})
+    page = client.get(url).content.decode()
+    assert "2 次，最近" in page and "1 次，最近" in page and "再次提醒" in page
+
+
+@pytest.mark.parametrize(
+    ("posted", "error"),
+    [
+        ({"note": "  "}, "请填写催办内容。"),
+        ({"note": "x" * 301}, "催办内容不能超过300字。"),
+        ({"note": "请申报", "branch": []}, "请至少选择一个要催办的党支部。"),
+        ({"note": "请申报", "branch": ["far"]}, "所选党支部不在您的管理范围内"),
+        ({"note": "请申报", "branch": ["neighbour"]}, "所选党支部不在您的管理范围内"),
+        ({"note": "请申报", "branch": ["abc"]}, "所选党支部不在您的管理范围内"),
+    ],
+)
+def test_a_refused_urge_says_why_keeps_what_was_typed_and_sends_nothing(campaign, cast, client_for, posted, error):
+    units = {"far": cast.far_branch.pk, "neighbour": cast.neighbour_branch.pk, "abc": "abc"}
+    data = {"note": posted["note"], "branch": [units.get(b, b) for b in posted.get("branch", [cast.branch.pk])]}
+    page = client_for(cast.users["township_staff"]).post(reverse("campaigns:urge", args=[campaign.pk]), data)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert error in text and (posted["note"].strip() == "" or posted["note"][:50] in text)
+    assert not Urge.objects.exists() and not Message.objects.exists()
+
+
+def test_a_secretary_cannot_urge(campaign, cast, client_for):
+    client = client_for(cast.users["branch_secretary"])
+    assert client.post(reverse("campaigns:urge", args=[campaign.pk]), {"note": "x"}).status_code == 403
+    assert not Urge.objects.exists()
+
+
+def test_the_message_centre_filters_marks_all_read_and_forgets_after_a_year(cast, client_for):
+    secretary = cast.users["branch_secretary"]
+    services.send(Kind.URGE, title="催办一", key="a", branches=[cast.branch.pk])
+    services.send(Kind.NOTICE, title="通报一", key="b", branches=[cast.branch.pk])
+    services.send(Kind.NOTICE, title="通报一", key="b", branches=[cast.branch.pk])  # the same key: once
+    client = client_for(secretary)
+    page = client.get(reverse("inbox:list") + "?kind=notice").content.decode()
+    assert "通报一" in page and "催办一" not in page
+    assert Message.objects.filter(recipient=secretary).count() == 2
+    client.post(reverse("inbox:read_all"))
+    assert not Message.objects.filter(recipient=secretary, read_at=None).exists()
+    Message.objects.filter(key="a").update(created_at=timezone.now() - timedelta(days=366))
+    assert services.purge() == 1
+    assert list(Message.objects.values_list("key", flat=True)) == ["b"]
