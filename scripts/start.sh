@@ -14,11 +14,13 @@ $PY manage.py seed_demo
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle \
+# -B: the worker also runs the schedule (the daily reminders, settings.CELERY_BEAT_SCHEDULE); production
+# runs one separate `celery beat` instead (deploy/systemd/branchwork-beat.service)
+.venv/bin/celery -A config worker -B --loglevel=INFO --concurrency=2 --without-gossip --without-mingle \
   >>var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-echo "==> 后台任务进程已启动（日志：var/worker.log）"
+echo "==> 后台任务进程（含每日提醒定时任务）已启动（日志：var/worker.log）"
 echo "==> 系统已启动：http://$HOST:$PORT/  （按 Ctrl+C 停止）"
 .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 3 --timeout 120 \
   --access-logfile var/access.log
