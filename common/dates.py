@@ -64,11 +64,11 @@ def deadline_state(deadline: date, on: date | None = None) -> tuple[str, int]:
 
 
 def deadline_words(deadline: date, on: date | None = None) -> str:
-    """The countdown in words: 剩 12 天, 今天截止, 逾期 3 天."""
+    """The countdown in words, after the deadline's date: 剩 12 天, 就在今天, 逾期 3 天."""
     _, days = deadline_state(deadline, on)
     if days > 0:
         return f"剩 {days} 天"
-    return "今天截止" if days == 0 else f"逾期 {-days} 天"
+    return "就在今天" if days == 0 else f"逾期 {-days} 天"
 
 
 def late_days(done_on: date, deadline: date | None) -> int:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/new/", views.ledger_new, name="ledger_new"),
+    path("ledger/urge/", views.ledger_urge, name="ledger_urge"),
     path("ledger/<int:pk>/", views.ledger_item, name="ledger_item"),
 ]

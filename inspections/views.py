@@ -1,10 +1,12 @@
 """Inspection rounds, the quarter's ranking and the problem ledger. Thin views:
 each looks its object up through a scoped queryset and calls one service."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -277,5 +279,78 @@ def ledger_item(request, pk):
             "item": item,
             "events": item.events.select_related("actor"),
             "steps": steps,
+        },
+    )
+
+
+# 催办 of rectification: which branches a township (or the county) may pick, by filter.
+LEDGER_URGE_FILTERS = {"": "全部未整改", "closing": "3 天内到期", "overdue": "已逾期"}
+LEDGER_URGE_CLOSING_DAYS = 3
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_urge(request):
+    """催办 of the ledger (or of one inspection round's findings, ``?round=``): the branches with
+    items not yet rectified, by filter, all ticked; one note; who was urged, when and how often.
+    A refusal keeps the note and the ticks."""
+    from inbox import services as inbox
+
+    _require_staff(request.user)
+    day = today()
+    show = request.GET.get("show", "")
+    show = show if show in LEDGER_URGE_FILTERS else ""
+    items = LedgerItem.objects.visible_to(request.user).filter(status=LedgerStatus.OPEN)
+    inspection_round = None
+    if request.GET.get("round", "").isdigit() and len(request.GET["round"]) < 12:
+        inspection_round = get_object_or_404(_rounds_for(request.user), pk=request.GET["round"])
+        items = items.filter(finding__inspected__inspection_round=inspection_round)
+    if show == "closing":
+        items = items.filter(deadline__gte=day, deadline__lte=day + timedelta(days=LEDGER_URGE_CLOSING_DAYS))
+    elif show == "overdue":
+        items = items.filter(deadline__lt=day)
+    rows = list(
+        items.values("branch_id", "branch__name", "branch__township__name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=day)), nearest=Min("deadline"))
+        .order_by("-overdue", "nearest", "branch__township__name", "branch__name")[:500]
+    )
+    topic = f"inspection:{inspection_round.pk}" if inspection_round else "ledger"
+    history = inbox.urge_history(topic, [row["branch_id"] for row in rows])
+    for row in rows:
+        row["urged"] = history.get(row["branch_id"])
+    note, picked, error = "", None, ""
+    here = reverse("inspections:ledger_urge") + (f"?round={inspection_round.pk}" if inspection_round else "")
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        values = request.POST.getlist("branch")
+        picked = {value for value in values if value.isdigit() and len(value) < 12}
+        ids = {int(value) for value in picked} | ({0} if len(picked) < len(set(values)) else set())  # 0: tampered
+        label = f"{inspection_round}发现问题的整改" if inspection_round else "问题台账整改"
+        try:
+            record = inbox.urge(
+                sender=request.user,
+                branches=ids,
+                note=note,
+                topic=topic,
+                topic_label=label,
+                url=reverse("inspections:ledger") + "?status=open",
+            )
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"已向 {record.branches.count()} 个党支部发送催办。")
+            return redirect(here)
+    return render(
+        request,
+        "inspections/ledger_urge.html",
+        {
+            "rows": rows,
+            "show": show,
+            "filters": LEDGER_URGE_FILTERS,
+            "inspection_round": inspection_round,
+            "note": note,
+            "picked": picked,
+            "error": error,
+            "sent": inbox.urges_sent(topic),
         },
     )

@@ -173,3 +173,38 @@ def test_the_message_centre_filters_marks_all_read_and_forgets_after_a_year(cast
     Message.objects.filter(key="a").update(created_at=timezone.now() - timedelta(days=366))
     assert services.purge() == 1
     assert list(Message.objects.values_list("key", flat=True)) == ["b"]
+
+
+def test_urging_the_ledger_picks_the_overdue_branches_and_the_round_its_own_findings(cast, client_for):
+    from inspections.models import LedgerItem
+
+    staff = cast.users["township_staff"]
+    LedgerItem.objects.create(
+        branch=cast.branch,
+        problem="记录不全",
+        task="补齐",
+        responsible="书记",
+        deadline=today() - timedelta(days=2),
+        created_by=staff,
+    )
+    LedgerItem.objects.create(
+        branch=cast.sibling_branch,
+        problem="制度未上墙",
+        task="上墙",
+        responsible="书记",
+        deadline=today() + timedelta(days=20),
+        created_by=staff,
+    )
+    client = client_for(staff)
+    url = reverse("inspections:ledger_urge")
+    overdue = client.get(url + "?show=overdue").content.decode()
+    assert 'data-branch="法泥村党支部"' in overdue and 'data-branch="新寨村党支部"' not in overdue
+    assert "countdown-red" in overdue
+    client.post(url + "?show=overdue", {"branch": [cast.branch.pk], "note": "请尽快整改销号"})
+    [message] = Message.objects.filter(kind=Kind.URGE)
+    assert message.recipient == cast.users["branch_secretary"] and message.body == "请尽快整改销号"
+    assert "1 次，最近" in client.get(url).content.decode()
+    # a secretary cannot urge; an outsider's branch is refused
+    assert client_for(cast.users["branch_secretary"]).get(url).status_code == 403
+    refused = client_for(staff).post(url, {"branch": [cast.neighbour_branch.pk], "note": "请整改"})
+    assert "所选党支部不在您的管理范围内" in refused.content.decode() and Urge.objects.count() == 1

@@ -51,5 +51,6 @@ def test_the_ledger_pages_mark_the_same_items(cast, client_for, items):
         late = client.get(reverse("inspections:ledger_item", args=[items["due_yesterday"]]))
         on_time = client.get(reverse("inspections:ledger_item", args=[items["due_today"]]))
     assert [row["overdue"] for row in listing.context["per_branch"]] == [2]
-    assert listing.content.decode().count("逾期</span>") == 2
-    assert "已逾期" in late.content.decode() and "已逾期" not in on_time.content.decode()
+    assert listing.content.decode().count("countdown-red") == 2
+    assert "截止 · 逾期 1 天" in late.content.decode() and "countdown-red" not in on_time.content.decode()
+    assert "截止 · 就在今天" in on_time.content.decode()
