@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from common.dates import today
+from common.dates import late_days, today
 from inbox import services as inbox
 from inbox.models import Kind
 from scoring.models import ScoreSheet, Stage
@@ -119,15 +119,25 @@ def _submit(participant, *, actor, **kwargs):
     sheet.locked, sheet.editable_items, sheet.returned_reasons = True, None, {}
     sheet.save(update_fields=["locked", "editable_items", "returned_reasons"])
     sheet.drafts.all().delete()  # what could not be saved before 申报 is not put back after it
+    late = {}
     if participant.submitted_at is None:
         participant.submitted_at = timezone.now()
         participant.submitted_on_time = today() <= phase_deadline(participant, PhaseKind.SELF_ASSESSMENT)
+        # after the phase's end (only possible under an extension): kept in the history for good,
+        # «逾期 N 天完成（已批准延期）», and in the reports
+        phase_end = phase_of(participant.campaign, PhaseKind.SELF_ASSESSMENT).ends_on
+        if today() > phase_end:
+            late = {"late_days": late_days(today(), phase_end), "deadline": phase_end.isoformat()}
     changed = sorted(code for code, values in entries.items() if previous and previous.entries.get(code) != values)
     scored = [code for code in changed if _score_of(previous.entries.get(code)) != _score_of(entries[code])]
     if scored and participant.verification_sheet_id:
         # the verification sheet's carried-over items follow the resubmitted scores; the verifier's own stay
         sheet_follow_basis(sheet=participant.verification_sheet, codes=scored, actor=actor)
-    return {"changed_items": changed, "total": str(sheet.total)} if previous else {"total": str(sheet.total)}
+    return (
+        {"changed_items": changed, "total": str(sheet.total), **late}
+        if previous
+        else {"total": str(sheet.total), **late}
+    )
 
 
 def _score_of(values: dict | None) -> tuple:

@@ -7,7 +7,7 @@ import json
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from common.dates import today
+from common.dates import late_days, today
 from common.workbooks import workbook_bytes, write_only_workbook, write_report_sheet
 from inspections.models import LedgerEvent, LedgerItem, Notice
 
@@ -88,6 +88,14 @@ LEDGER_HEADERS = [
 ]
 
 
+def _lateness(item, overdue: bool) -> str:
+    """逾期 N 天 while open past its deadline; 逾期 N 天完成 when closed after it; blank when on time."""
+    if item.closed_at:
+        days = late_days(timezone.localtime(item.closed_at).date(), item.deadline)
+        return f"逾期 {days} 天完成" if days else ""
+    return f"逾期 {late_days(today(), item.deadline)} 天" if overdue else ""
+
+
 def ledger_items(job, campaign, progress) -> bytes:
     """问题台账 in the three-list layout, as column groups of one sheet:
     问题清单 (what and where), 任务清单 (the task and its rectification), 责任清单 (who, by when, status)."""
@@ -112,7 +120,7 @@ def ledger_items(job, campaign, progress) -> bytes:
             item.responsible,
             item.deadline,
             item.get_status_display(),
-            "逾期" if item.pk in late else "",
+            _lateness(item, item.pk in late),
             timezone.localtime(item.closed_at).strftime("%Y-%m-%d") if item.closed_at else "",
         ]
         for index, item in enumerate(items.iterator(), start=1)

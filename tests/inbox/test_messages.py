@@ -2,6 +2,7 @@
 nobody reads anyone else's; 催办 reaches the chosen branches and is refused outside the sender's scope."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -208,3 +209,36 @@ def test_urging_the_ledger_picks_the_overdue_branches_and_the_round_its_own_find
     assert client_for(cast.users["branch_secretary"]).get(url).status_code == 403
     refused = client_for(staff).post(url, {"branch": [cast.neighbour_branch.pk], "note": "请整改"})
     assert "所选党支部不在您的管理范围内" in refused.content.decode() and Urge.objects.count() == 1
+
+
+def test_a_late_submission_keeps_its_mark_in_the_history_the_report_and_the_requester_hears(campaign, cast, client_for):
+    from openpyxl import load_workbook
+
+    from campaigns.workflow import phase_extend
+    from reports.models import Job
+    from reports.services import job_execute, job_request
+
+    staff, secretary = cast.users["township_staff"], cast.users["branch_secretary"]
+    phase = campaign.phases.get(kind=PhaseKind.SELF_ASSESSMENT)
+    phase.starts_on, phase.ends_on = today() - timedelta(days=10), today() - timedelta(days=2)
+    phase.save()
+    participant = campaign.participants.get(branch=cast.branch)
+    phase_extend(
+        participant, phase_kind=PhaseKind.SELF_ASSESSMENT, until=today() + timedelta(days=1), reason="换届", actor=staff
+    )
+    participant = _submitted(campaign, cast)
+    assert participant.submitted_on_time  # within its extension
+    page = client_for(secretary).get(reverse("campaigns:participant", args=[participant.pk])).content.decode()
+    assert "逾期 2 天完成" in page
+
+    with mock.patch("reports.services._enqueue"):  # run here; the worker tests cover Celery
+        job, _ = job_request(user=staff, kind="progress_xlsx", params={"campaign": campaign.pk})
+    job_execute(job.pk, worker="test")
+    job = Job.objects.get(pk=job.pk)
+    sheet = load_workbook(job.file.path)["申报情况"]
+    rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1] in ("法泥村党支部", "新寨村党支部")}
+    assert rows["法泥村党支部"][5] == "逾期 2 天完成（已批准延期）"
+    assert rows["新寨村党支部"][5] == "逾期 2 天未申报"
+    # the requester hears that the document is ready, with the link to it
+    [ready] = Message.objects.filter(recipient=staff, kind=Kind.JOB_DONE)
+    assert ready.url == reverse("reports:job", args=[job.pk]) and "已生成" in ready.title
