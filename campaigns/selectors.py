@@ -31,15 +31,22 @@ NOT_YET_SUBMITTED = (State.NOT_STARTED, State.DRAFTING, State.RETURNED)
 
 
 def campaign_list(user):
-    return (
+    """Each campaign with its counts and ``current_phase``: the phase under way today, else the
+    next to come (None once all are over), whose deadline the list counts down to."""
+    campaigns = list(
         Campaign.objects.visible_to(user)
         .select_related("framework", "county", "township")
+        .prefetch_related("phases")
         .annotate(
             participant_count=Count("participants", distinct=True),
             named_count=Count("participants", filter=Q(participants__state=State.NAMED), distinct=True),
         )
         .order_by("-year", "-created_at")
     )
+    on = today()
+    for campaign in campaigns:
+        campaign.current_phase = next((p for p in campaign.phases.all() if p.ends_on >= on), None)
+    return campaigns
 
 
 def campaign_participants(campaign, user):

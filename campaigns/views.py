@@ -75,7 +75,7 @@ def campaign_list(request):
     return render(
         request,
         "campaigns/campaign_list.html",
-        {"campaigns": selectors.campaign_list(request.user), "may_create": may_create},
+        {"campaigns": selectors.campaign_list(request.user), "may_create": may_create, "today": today()},
     )
 
 

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from awards.selectors import branch_honours
 from awards.selectors import home_tasks as award_home_tasks
@@ -110,6 +110,7 @@ def _inspection_tasks(user) -> dict:
         open=Count("pk", filter=Q(status=LedgerStatus.OPEN)),
         submitted=Count("pk", filter=Q(status=LedgerStatus.SUBMITTED)),
         overdue=Count("pk", filter=LedgerItemQuerySet.overdue_filter()),
+        nearest=Min("deadline", filter=Q(status=LedgerStatus.OPEN)),
     )
     flags = list(SecretaryActionFlag.objects.visible_to(user).filter(resolved_at=None).select_related("branch")[:10])
     from inspections.models import Notice
