@@ -214,3 +214,21 @@ def test_sixteen_thousand_branches_in_one_pass_with_the_same_reads(cast, time_ma
     again = Message.objects.count()
     reminders.run()
     assert Message.objects.count() == again
+
+
+def test_the_optional_e_mail_digest_mails_each_message_once_and_only_when_configured(
+    setting, cast, time_machine, settings
+):
+    from django.core import mail
+
+    secretary = cast.users["branch_secretary"]
+    secretary.email = "fani@intranet.example"
+    secretary.save()
+    _run_on(time_machine, date(2026, 11, 12))  # off by default: nothing leaves the machine
+    assert mail.outbox == [] and Message.objects.filter(recipient=secretary).count() == 1
+    settings.INBOX_EMAIL_DIGEST = True
+    _run_on(time_machine, date(2026, 11, 12))
+    _run_on(time_machine, date(2026, 11, 12))
+    [digest] = mail.outbox
+    assert digest.to == ["fani@intranet.example"] and "11月15日截止" in digest.body
+    assert "1 条新消息" in digest.subject
