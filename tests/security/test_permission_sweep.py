@@ -119,6 +119,9 @@ def world(transactional_db, settings, tmp_path):
         reason="带领群众发展产业，成效明显。",
         actor=secretary,
     )
+    from inbox.models import Message
+
+    message = Message.objects.create(recipient=secretary, kind="urge", title="关兴镇党委催办", key="sweep")
     award_objection = AwardObjection.objects.create(
         nomination=nomination, content="有异议", received_on=date(2026, 11, 1)
     )
@@ -164,6 +167,8 @@ def world(transactional_db, settings, tmp_path):
         "records:photo_display": ({"pk": photo.pk}, b),
         "campaigns:detail": ({"pk": campaign.pk}, t),
         "campaigns:phases": ({"pk": campaign.pk}, t),
+        "campaigns:urge": ({"pk": campaign.pk}, t),
+        "inbox:open": ({"pk": message.pk}, b),
         "campaigns:step": ({"pk": campaign.pk, "step": "sample"}, t),
         "campaigns:participant": ({"pk": participant.pk}, b),
         "campaigns:action": ({"pk": participant.pk, "action": "start"}, b),
@@ -330,6 +335,11 @@ def test_inside_the_unit_each_action_answers_only_to_its_role(world):
             {"county"},
         ),
         (reverse("campaigns:step", args=[t["campaign"].pk, "sample"]), {}, {"county"}),
+        (
+            reverse("campaigns:urge", args=[t["campaign"].pk]),
+            {"branch": [t["branch"].pk], "note": "请按时申报"},
+            {"staff", "county"},
+        ),
         (reverse("campaigns:action", args=[t["participant"].pk, "pass"]), {"methods": ["report"]}, {"staff"}),
         (reverse("inspections:round_close", args=[t["inspection"].pk]), {}, {"staff", "county"}),
         (
