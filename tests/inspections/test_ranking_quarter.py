@@ -1,34 +1,11 @@
 """季度排名 opens on the latest quarter that has a ranking, not on an empty current quarter;
 any other quarter can still be chosen."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from common.dates import today
-from inspections.models import RoundKind
-from inspections.services import round_close, round_create
-from tests.campaigns.helpers import fill_sheet
 from tests.inspections.test_inspections import _round, branches, checklist  # noqa: F401  (fixtures)
-
-
-def _closed_round(staff, checklist, branches, *, year, quarter):  # noqa: F811
-    inspection_round = round_create(
-        kind=RoundKind.QUARTERLY,
-        title=f"{year}年第{quarter}季度督查",
-        year=year,
-        quarter=quarter,
-        held_on=date(year, quarter * 3, 20),
-        inspectors="钱组织",
-        checklist=checklist,
-        branches=branches,
-        actor=staff,
-    )
-    for inspected in inspection_round.inspected.all():
-        fill_sheet(inspected.sheet, staff)
-    round_close(inspection_round, actor=staff)
-    return inspection_round
 
 
 def _shown(client, query=""):
@@ -65,7 +42,7 @@ def test_the_county_opens_on_the_township_ranked_last(client_for, cast, checklis
     """关兴镇 ranked 2026 Q1, 煤山镇 2026 Q2: the county, choosing no township, opens on 煤山镇's Q2;
     choosing 关兴镇, on its own latest quarter."""
     _round(cast, checklist, branches, year=2026, quarter=1)
-    _closed_round(cast.users["other_township_staff"], checklist, [cast.neighbour_branch], year=2026, quarter=2)
+    _round(cast, checklist, [cast.neighbour_branch], year=2026, quarter=2, staff=cast.users["other_township_staff"])
     client = client_for(cast.users["county_reviewer"])
 
     assert _shown(client)[:3] == (cast.neighbour_township, 2026, 2)
@@ -80,7 +57,7 @@ def test_with_no_ranking_anywhere_it_opens_on_the_current_quarter(client_for, ca
 
 
 def test_a_ranking_outside_the_users_townships_is_not_chosen(client_for, cast, checklist):  # noqa: F811
-    _closed_round(cast.users["other_township_staff"], checklist, [cast.neighbour_branch], year=2026, quarter=2)
+    _round(cast, checklist, [cast.neighbour_branch], year=2026, quarter=2, staff=cast.users["other_township_staff"])
     day = today()
     township, year, quarter, _ = _shown(client_for(cast.users["township_staff"]))
     assert (township, year, quarter) == (cast.township, day.year, (day.month - 1) // 3 + 1)
