@@ -7,6 +7,7 @@ from awards.selectors import branch_honours
 from awards.selectors import home_tasks as award_home_tasks
 from branches.models import AnnualFigure, Branch, BranchKind, Member, Post, Township, on_roll
 from branches.scoping import Role
+from campaigns.models import State
 from common.dates import today
 from duty_reports.selectors import home_card as duty_home_card
 from inbox.selectors import home_card as inbox_home_card
@@ -77,7 +78,7 @@ def home_overview(user) -> dict:
         summary.member_count += branch.member_count
         summary.missing_figure += not branch.has_figure
         counts["members"] += branch.member_count
-    return {
+    overview = {
         "year": year,
         "branches": branches,
         "branch_count": len(branches),
@@ -91,6 +92,85 @@ def home_overview(user) -> dict:
         "duty_card": duty_home_card(user),
         "award_tasks": award_home_tasks(user),
         "inbox_card": inbox_home_card(user),
+    }
+    if user.role == Role.COUNTY_REVIEWER:
+        overview["township_progress"] = township_progress(user, [s.township for s in summaries.values()])
+    overview["has_work"] = has_work(overview)
+    return overview
+
+
+def has_work(overview: dict) -> bool:
+    """Whether any card of the home page lists something to do: only when none does, the page says
+    暂无待办事项 (a card listing work next to «nothing to do» reads as a contradiction)."""
+    inspection = overview["inspection_tasks"]
+    duty = overview["duty_card"]
+    return any(
+        (
+            overview["attention"],
+            overview["campaign_tasks"],
+            inspection["open"] or inspection["submitted"] or inspection["overdue"],
+            inspection["flags"] or inspection["notices"],
+            overview["record_gaps"],
+            overview["rating_tasks"],
+            duty.get("report") or duty.get("rounds") or duty.get("due"),
+            overview["award_tasks"],
+        )
+    )
+
+
+# The county's chart: how far each township's units have come in the running campaigns, the
+# twelve workflow states folded into five steps a reader takes in at a glance.
+PROGRESS_STEPS = [
+    ("未申报", (State.NOT_STARTED, State.DRAFTING, State.RETURNED)),
+    ("已申报待验收", (State.SUBMITTED,)),
+    ("验收通过", (State.VERIFIED, State.RECOMMENDED, State.REVIEWED, State.PUBLICIZED)),
+    ("已命名", (State.NAMED,)),
+    ("未通过", (State.FAILED, State.REJECTED, State.WITHDRAWN)),
+]
+_FINISHED_STATES = (State.NAMED, State.FAILED, State.REJECTED, State.WITHDRAWN)
+
+
+def township_progress(user, townships) -> dict:
+    """Per township, its participants in the running campaigns (those with a participant still on
+    its way: not named, not failed) counted by step; one aggregate query, however many townships."""
+    from campaigns.models import Participant
+
+    unfinished = Participant.objects.filter(campaign=OuterRef("campaign")).exclude(state__in=_FINISHED_STATES)
+    rows = (
+        Participant.objects.visible_to(user)
+        .filter(Exists(unfinished))
+        .values("branch__township_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    step_of = {state: index for index, (_, states) in enumerate(PROGRESS_STEPS) for state in states}
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(PROGRESS_STEPS))
+    for row in rows:
+        counts[row["branch__township_id"]][step_of[row["state"]]] += row["n"]
+    table = []
+    for township in townships:
+        steps = counts[township.pk]
+        total = sum(steps)
+        submitted = total - steps[0]
+        table.append(
+            {
+                "township": township,
+                "steps": steps,
+                "total": total,
+                "submitted_share": round(100 * submitted / total) if total else None,
+            }
+        )
+    return {
+        "steps": [label for label, _ in PROGRESS_STEPS],
+        "rows": table,
+        "total": sum(row["total"] for row in table),
+        "chart": {
+            "labels": [row["township"].name for row in table],
+            "datasets": [
+                {"label": label, "data": [row["steps"][index] for row in table]}
+                for index, (label, _) in enumerate(PROGRESS_STEPS)
+            ],
+        },
     }
 
 

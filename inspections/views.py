@@ -15,7 +15,7 @@ from branches.models import Township
 from branches.scoping import Role
 from common.dates import today
 
-from . import services
+from . import selectors, services
 from .forms import FindingForm, LedgerItemForm, RoundForm
 from .models import (
     InspectedBranch,
@@ -140,10 +140,17 @@ def finding_new(request, pk):
 def ranking(request):
     """The quarter's ranking as it stands (computed live), and what was published."""
     townships = Township.objects.visible_to(request.user).order_by("name")
-    township = townships.filter(pk=request.GET.get("township") or 0).first() or townships.first()
+    township = townships.filter(pk=request.GET.get("township") or 0).first()
     day = today()
-    year = int(request.GET.get("year") or day.year)
-    quarter = int(request.GET.get("quarter") or (day.month - 1) // 3 + 1)
+    year, quarter = day.year, (day.month - 1) // 3 + 1
+    if request.GET.get("year") or request.GET.get("quarter"):
+        year = int(request.GET.get("year") or year)
+        quarter = int(request.GET.get("quarter") or quarter)
+    elif latest := selectors.latest_ranked_quarter([township] if township else townships):
+        # opens on the latest quarter that has a ranking, not on an empty current quarter
+        township_id, year, quarter = latest
+        township = township or townships.get(pk=township_id)
+    township = township or townships.first()
     rows = list(services.ranking_rows(township, year, quarter)) if township else []
     cut = max(len(rows) - services.BOTTOM, 0)
     published = (

@@ -48,9 +48,11 @@ def branches(cast):
     return [cast.branch, cast.sibling_branch, *extra]
 
 
-def _round(cast, checklist, branches, *, year=2026, quarter=1, kind=RoundKind.QUARTERLY, scores=None, close=True):
-    """A round where branch i loses scores[i] points (on graded items)."""
-    staff = cast.users["township_staff"]
+def _round(
+    cast, checklist, branches, *, year=2026, quarter=1, kind=RoundKind.QUARTERLY, scores=None, close=True, staff=None
+):
+    """A round (by the cast's township staff unless ``staff`` says) where branch i loses scores[i] points (on graded items)."""
+    staff = staff or cast.users["township_staff"]
     inspection_round = round_create(
         kind=kind,
         title=f"{year}年第{quarter}季度督查",
