@@ -114,6 +114,7 @@ def has_work(overview: dict) -> bool:
             overview["rating_tasks"],
             duty.get("report") or duty.get("rounds") or duty.get("due"),
             overview["award_tasks"],
+            overview["inbox_card"]["urges"],
         )
     )
 
