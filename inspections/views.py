@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Township
 from branches.scoping import Role
 from common.dates import today
+from common.numbers import plain_int
 
 from . import selectors, services
 from .forms import FindingForm, LedgerItemForm, RoundForm
@@ -136,16 +137,23 @@ def finding_new(request, pk):
     )
 
 
+def _quarter_asked(data) -> tuple[int | None, int | None]:
+    """The ``year`` and ``quarter`` a page was asked for, each None when it is not a real one."""
+    year, quarter = plain_int(data.get("year"), max_digits=4), plain_int(data.get("quarter"), max_digits=1)
+    return (year if year and 2000 <= year <= today().year + 1 else None), (quarter if quarter in (1, 2, 3, 4) else None)
+
+
 @login_required
 def ranking(request):
     """The quarter's ranking as it stands (computed live), and what was published."""
     townships = Township.objects.visible_to(request.user).order_by("name")
-    township = townships.filter(pk=request.GET.get("township") or 0).first()
+    township = townships.filter(pk=plain_int(request.GET.get("township")) or 0).first()
     day = today()
     year, quarter = day.year, (day.month - 1) // 3 + 1
     if request.GET.get("year") or request.GET.get("quarter"):
-        year = int(request.GET.get("year") or year)
-        quarter = int(request.GET.get("quarter") or quarter)
+        # a year or quarter that is not one (typed into the address) falls back to today's, never a 500
+        asked_year, asked_quarter = _quarter_asked(request.GET)
+        year, quarter = asked_year or year, asked_quarter or quarter
     elif latest := selectors.latest_ranked_quarter([township] if township else townships):
         # opens on the latest quarter that has a ranking, not on an empty current quarter
         township_id, year, quarter = latest
@@ -180,8 +188,11 @@ def ranking(request):
 @require_POST
 def ranking_publish(request):
     _require_staff(request.user)
-    township = get_object_or_404(Township.objects.visible_to(request.user), pk=request.POST.get("township"))
-    year, quarter = int(request.POST["year"]), int(request.POST["quarter"])
+    township = get_object_or_404(Township.objects.visible_to(request.user), pk=plain_int(request.POST.get("township")))
+    year, quarter = _quarter_asked(request.POST)
+    if not (year and quarter):
+        messages.error(request, "未公布：没有看到要公布的年度和季度，请重新打开排名页面。")
+        return redirect(f"{reverse('inspections:ranking')}?township={township.pk}")
     try:
         result = services.ranking_publish(township=township, year=year, quarter=quarter, actor=request.user)
     except services.InspectionError as refused:

@@ -61,3 +61,18 @@ def test_a_ranking_outside_the_users_townships_is_not_chosen(client_for, cast, c
     day = today()
     township, year, quarter, _ = _shown(client_for(cast.users["township_staff"]))
     assert (township, year, quarter) == (cast.township, day.year, (day.month - 1) // 3 + 1)
+
+
+@pytest.mark.parametrize(
+    "query", ["?year=abc", "?quarter=9", "?year=20266&quarter=1", "?township=x", "?year=%EF%BC%92"]
+)
+def test_a_bad_quarter_in_the_address_opens_a_page_not_an_error(cast, client_for, query):
+    assert client_for(cast.users["township_staff"]).get(reverse("inspections:ranking") + query).status_code == 200
+
+
+def test_publishing_without_a_real_quarter_is_refused_in_chinese(cast, client_for):
+    client = client_for(cast.users["township_staff"])
+    answer = client.post(
+        reverse("inspections:ranking_publish"), {"township": cast.township.pk, "year": "x", "quarter": "1"}, follow=True
+    )
+    assert answer.status_code == 200 and "未公布：没有看到要公布的年度和季度" in answer.content.decode()
