@@ -87,7 +87,9 @@ def test_an_expired_phase_shows_as_overdue(client_for, cast, participant):
     phase.starts_on, phase.ends_on = today() - timedelta(days=20), today() - timedelta(days=3)
     phase.save()
     page = client_for(secretary).get(reverse("scoring:sheet_fill", args=[participant.self_sheet_id])).content.decode()
-    assert "截止 · 逾期 3 天" in page and "countdown-red" in page and "sheet-next" not in page  # 申报 is closed with the phase
+    assert (
+        "截止 · 逾期 3 天" in page and "countdown-red" in page and "sheet-next" not in page
+    )  # 申报 is closed with the phase
 
 
 def test_the_township_opens_a_waiting_sheet_from_home_and_sees_the_changes_before_the_verdict(
