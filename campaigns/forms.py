@@ -11,14 +11,22 @@ from scoring.models import Framework
 from scoring.spec import KINDS
 
 from .models import Milestone, Objection, Participant, Phase, PhaseKind
-from .plans import ERROR_ENDS_BEFORE_START, PHASE_TEMPLATES, phase_moved, phase_proposal, schedule_errors
+from .plans import (
+    ERROR_ENDS_BEFORE_START,
+    MAX_MOVED_DAYS,
+    MIN_DAYS_LEFT,
+    PHASE_TEMPLATES,
+    phase_moved,
+    phase_proposal,
+    schedule_errors,
+)
 from .services import MilestoneChange, PhaseChange, phase_manager_label, schedule_after
 from .workflow import may_manage_phase
 
 ERROR_NOT_A_DATE = "「{field}」不是有效的日期，请按 年-月-日 填写（如 2026-06-10）。"
 PROPOSAL_HELP = (
-    "日期按该类活动实施方案预填。方案中已过或剩余不足 14 天的阶段，自今天起依次顺延（每段至多 30 天），"
-    "各阶段的时间节点随阶段平移；可直接修改。"
+    f"日期按该类活动实施方案预填。方案中已过或所剩不足 {MIN_DAYS_LEFT} 天的阶段，自今天起依次顺延"
+    f"（每段至多 {MAX_MOVED_DAYS} 天），时间节点随阶段平移；可直接修改，留空的按预填日期。"
 )
 
 
@@ -37,6 +45,8 @@ def _phase_field(kind, end):
 
 class CampaignForm(CrispyFormMixin, forms.Form):
     submit_label = "创建活动"
+    proposal_help = PROPOSAL_HELP
+    min_days_left = MIN_DAYS_LEFT
     kind = forms.ChoiceField(label="类别", choices=[(k, v) for k, v in KINDS.items() if k in PHASE_TEMPLATES])
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="活动名称", max_length=100)

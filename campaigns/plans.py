@@ -193,13 +193,20 @@ def phase_plan(kind: str, year: int, *, county_review: bool = True) -> list[Plan
     ]
 
 
+def milestone_moved(due_on: date, offset: timedelta, starts_on: date, ends_on: date) -> date:
+    """A milestone's date once its phase moved by ``offset`` to ``starts_on``–``ends_on``: moved as far, kept inside."""
+    return min(max(due_on + offset, starts_on), ends_on)
+
+
 def phase_moved(phase: PlannedPhase, starts_on: date, ends_on: date) -> PlannedPhase:
     """``phase`` on new dates, its milestones moved by as many days as its start and kept inside it;
     ``planned`` keeps the dates it was moved from (unchanged when the dates are the same)."""
     if (starts_on, ends_on) == (phase.starts_on, phase.ends_on):
         return phase
     offset = starts_on - phase.starts_on
-    milestones = tuple(replace(m, due_on=min(max(m.due_on + offset, starts_on), ends_on)) for m in phase.milestones)
+    milestones = tuple(
+        replace(m, due_on=milestone_moved(m.due_on, offset, starts_on, ends_on)) for m in phase.milestones
+    )
     return replace(
         phase,
         starts_on=starts_on,
@@ -211,7 +218,8 @@ def phase_moved(phase: PlannedPhase, starts_on: date, ends_on: date) -> PlannedP
 
 ERROR_ENDS_BEFORE_START = "「{phase}」的截止日期（{end}）早于开始日期（{start}）。"
 ERROR_OUT_OF_ORDER = (
-    "「{phase}」的开始日期（{start}）早于上一阶段「{previous}」的截止日期（{end}）：各阶段须依次进行，不能交叠。"
+    "「{phase}」（{start}至{end}）排在上一阶段「{previous}」（{previous_start}至{previous_end}）之前："
+    "各阶段须依次进行，后一阶段的开始日期和截止日期都不能早于上一阶段的。"
 )
 ERROR_MILESTONE_OUTSIDE = "时间节点「{milestone}」的日期（{due}）不在「{phase}」阶段（{start}至{end}）之内。"
 
@@ -219,8 +227,9 @@ ERROR_MILESTONE_OUTSIDE = "时间节点「{milestone}」的日期（{due}）不�
 def schedule_errors(phases) -> list[tuple[int, str, str]]:
     """What is wrong with a campaign's calendar, as (index of the phase, "starts_on" / "ends_on" /
     "milestones", message). ``phases`` are in order, each with title, starts_on, ends_on and
-    milestones (title, due_on). Phases run one after another: a phase may start on the day the one
-    before ends (as seed 003's 对标推进 starts on 对标部署's last day), never earlier."""
+    milestones (title, due_on). Phases keep their order: each starts and ends no earlier than the
+    one before. They may overlap (a township verifying while the last branches still revise, as the
+    demo does), but never swap places."""
     errors = []
     previous = None
     for index, phase in enumerate(phases):
@@ -233,11 +242,16 @@ def schedule_errors(phases) -> list[tuple[int, str, str]]:
                 )
             )
             continue
-        if previous is not None and phase.starts_on < previous.ends_on:
+        if previous is not None and (phase.starts_on < previous.starts_on or phase.ends_on < previous.ends_on):
             message = ERROR_OUT_OF_ORDER.format(
-                phase=phase.title, start=phase.starts_on, previous=previous.title, end=previous.ends_on
+                phase=phase.title,
+                start=phase.starts_on,
+                end=phase.ends_on,
+                previous=previous.title,
+                previous_start=previous.starts_on,
+                previous_end=previous.ends_on,
             )
-            errors.append((index, "starts_on", message))
+            errors.append((index, "starts_on" if phase.starts_on < previous.starts_on else "ends_on", message))
         for milestone in phase.milestones:
             if not phase.starts_on <= milestone.due_on <= phase.ends_on:
                 message = ERROR_MILESTONE_OUTSIDE.format(

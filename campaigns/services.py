@@ -10,7 +10,15 @@ from branches.scoping import Role, unit_owner
 from common.dates import today
 
 from .models import Campaign, Milestone, Participant, Phase
-from .plans import PHASE_TEMPLATES, PlannedMilestone, PlannedPhase, phase_plan, phase_proposal, schedule_errors
+from .plans import (
+    PHASE_TEMPLATES,
+    PlannedMilestone,
+    PlannedPhase,
+    milestone_moved,
+    phase_plan,
+    phase_proposal,
+    schedule_errors,
+)
 from .workflow import may_manage_phase, phase_manager_role
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "campaign_create",
     "phase_plan",
     "phase_proposal",
+    "phase_move",
     "phase_schedule_save",
     "schedule_after",
 ]
@@ -184,6 +193,16 @@ def phase_schedule_save(*, campaign: Campaign, actor, changes: list[PhaseChange]
                     phase=change.phase, title=m.title, due_on=m.due_on, actor=m.actor, position=position
                 )
                 position += 1
+
+
+def phase_move(*, phase: Phase, starts_on: date, ends_on: date) -> None:
+    """Moves ``phase`` to new dates and its milestones with it (by as many days as its start, kept inside it)."""
+    offset = starts_on - phase.starts_on
+    for milestone in phase.milestones.all():
+        milestone.due_on = milestone_moved(milestone.due_on, offset, starts_on, ends_on)
+        milestone.save(update_fields=["due_on"])
+    phase.starts_on, phase.ends_on = starts_on, ends_on
+    phase.save(update_fields=["starts_on", "ends_on"])
 
 
 def phase_manager_label(campaign: Campaign, kind: str) -> str:

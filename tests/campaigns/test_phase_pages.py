@@ -160,9 +160,14 @@ def test_an_edited_date_is_taken_and_the_milestones_follow(cast, client_for, on_
             "「对标部署、对标推进」的截止日期（2026-08-20）早于开始日期（2026-09-01）。",
         ),
         (
-            {"phase_self_assessment_starts_on": "2026-10-01"},
+            {"phase_self_assessment_starts_on": "2026-07-20"},  # before the phase before it starts
             ERROR_OUT_OF_ORDER.format(
-                phase="对标考核·自查评估", start="2026-10-01", previous="对标部署、对标推进", end="2026-10-30"
+                phase="对标考核·自查评估",
+                start="2026-07-20",
+                end="2026-11-10",
+                previous="对标部署、对标推进",
+                previous_start="2026-08-01",
+                previous_end="2026-10-30",
             ),
         ),
         ({"phase_verification_ends_on": "2026-13-45"}, "「镇党委验收截止日期」不是有效的日期"),
@@ -248,8 +253,8 @@ def test_a_phase_shortened_past_its_milestones_saves_nothing(cast, client_for):
         ("ends_on", "2027-05-01", "的截止日期（2027-05-01）早于开始日期（2027-05-31）。"),
         (
             "ends_on",
-            "2027-11-05",
-            "「对标考核·自查评估」的开始日期（2027-11-01）早于上一阶段「对标部署、对标推进」的截止日期（2027-11-05）",
+            "2027-11-15",  # past the end of the phase after it
+            "「对标考核·自查评估」（2027-11-01至2027-11-10）排在上一阶段「对标部署、对标推进」（2027-05-31至2027-11-15）之前",
         ),
         ("starts_on", "2027-02-30", "「开始日期」不是有效的日期"),
         ("starts_on", "", "请填写开始日期。"),
@@ -260,6 +265,17 @@ def test_bad_phase_dates_save_nothing(cast, client_for, field, value, message):
     preparation = campaign.phases.get(kind=PhaseKind.PREPARATION)
     data = _schedule_post(campaign, **{f"phase-{preparation.pk}-{field}": value})
     _refused(client_for(cast.users["township_staff"]), campaign, data, message)
+
+
+def test_phases_may_overlap_in_order(cast, client_for):
+    """The order is kept, not a gap: verification may open while self-assessment still runs."""
+    campaign = _campaign(cast)
+    verification = campaign.phases.get(kind=PhaseKind.VERIFICATION)
+    data = _schedule_post(campaign, **{f"phase-{verification.pk}-starts_on": "2027-11-05"})
+    response = client_for(cast.users["township_staff"]).post(reverse("campaigns:phases", args=[campaign.pk]), data)
+    assert response.status_code == 302
+    verification.refresh_from_db()
+    assert verification.starts_on == date(2027, 11, 5)
 
 
 def test_a_milestone_date_that_is_not_a_date_saves_nothing(cast, client_for):
