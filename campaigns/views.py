@@ -81,7 +81,8 @@ def campaign_new(request):
             form.add_error(None, str(refused))
         else:
             messages.success(
-                request, f"已创建「{campaign.title}」，各阶段及时间节点已按所定日期设置，可在“阶段安排”中修改。"
+                request,
+                f"已创建「{campaign.title}」，各阶段日期已按实施方案预填并经您确认，时间节点随阶段设置，可在“阶段安排”中修改。",
             )
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form})
