@@ -90,6 +90,9 @@ class CampaignForm(CrispyFormMixin, forms.Form):
                     "hx-target": "#phase-proposal",
                     "hx-swap": "outerHTML",
                     "hx-include": "[name=kind],[name=year],[name=county_review]",
+                    # one request at a time: a later change (the year left by a click on the box) replaces
+                    # the one in flight, whose answer would otherwise land after it or in a block already gone
+                    "hx-sync": "closest form:replace",
                 }
             )
         branches = Branch.objects.visible_to(user).select_related("township")
