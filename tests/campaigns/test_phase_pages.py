@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from campaigns.models import Campaign, Milestone, Phase, PhaseKind
-from campaigns.plans import ERROR_MILESTONE_OUTSIDE, ERROR_OUT_OF_ORDER
+from campaigns.plans import ERROR_MILESTONE_OUTSIDE, ERROR_OUT_OF_ORDER, phase_plan
 from campaigns.services import campaign_create, phase_schedule_save
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
@@ -50,6 +50,8 @@ def _campaign(cast, *, actor="township_staff", county_review=True, kind="standar
         branches=[cast.branch],
         actor=cast.users[actor],
         county_review=county_review,
+        # the seed's dates as they are, whatever day the suite runs on (TEST_TODAY)
+        phases=phase_plan(kind, 2027, county_review=county_review),
     )
 
 
