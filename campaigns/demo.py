@@ -19,7 +19,7 @@ from scoring.selectors import framework_spec
 from scoring.services import score_sheet_save, sheet_entries
 
 from .models import Campaign, PhaseKind
-from .services import campaign_create
+from .services import campaign_create, phase_move
 from .workflow import transition
 
 
@@ -78,8 +78,7 @@ def seed_demo_campaign() -> bool:
     )
     for phase in campaign.phases.all():
         start, end = SCHEDULE[phase.kind]
-        phase.starts_on, phase.ends_on = today() + timedelta(days=start), today() + timedelta(days=end)
-        phase.save()
+        phase_move(phase=phase, starts_on=today() + timedelta(days=start), ends_on=today() + timedelta(days=end))
     rng = random.Random("2026年关兴镇「五好党支部」创建（演示）")  # the first demo's draws, whatever the year
     # 法泥村 is left for the demo secretary; of the others, four have submitted and two are drafting.
     others = [p for p in campaign.participants.select_related("branch") if p.branch.name != "法泥村党支部"]
@@ -110,8 +109,7 @@ def seed_demo_standardization() -> bool:
     )
     for phase in campaign.phases.all():
         start, end = SCHEDULE[phase.kind]
-        phase.starts_on, phase.ends_on = today() + timedelta(days=start), today() + timedelta(days=end)
-        phase.save()
+        phase_move(phase=phase, starts_on=today() + timedelta(days=start), ends_on=today() + timedelta(days=end))
     secretary = User.objects.filter(username="fani").first()
     for participant in campaign.participants.select_related("branch"):
         if participant.branch.name == "法泥村党支部" and secretary is not None:

@@ -1,4 +1,6 @@
+from crispy_forms.layout import HTML, Layout
 from django import forms
+from django.urls import reverse
 
 from branches.forms import CrispyFormMixin
 from branches.models import Branch
@@ -8,12 +10,43 @@ from ratings.models import BUILTIN_FRAMEWORK as MEMBER_RATING_FRAMEWORK
 from scoring.models import Framework
 from scoring.spec import KINDS
 
-from .models import Objection, Participant, Phase
-from .services import PHASE_TEMPLATES
+from .models import Milestone, Objection, Participant, Phase, PhaseKind
+from .plans import (
+    ERROR_ENDS_BEFORE_START,
+    MAX_MOVED_DAYS,
+    MIN_DAYS_LEFT,
+    PHASE_TEMPLATES,
+    phase_moved,
+    phase_proposal,
+    schedule_errors,
+)
+from .services import MilestoneChange, PhaseChange, phase_manager_label, schedule_after
+from .workflow import may_manage_phase
+
+ERROR_NOT_A_DATE = "「{field}」不是有效的日期，请按 年-月-日 填写（如 2026-06-10）。"
+PROPOSAL_HELP = (
+    f"日期按该类活动实施方案预填。方案中已过或所剩不足 {MIN_DAYS_LEFT} 天的阶段，自今天起依次顺延"
+    f"（每段至多 {MAX_MOVED_DAYS} 天），时间节点随阶段平移；可直接修改，留空的按预填日期。"
+)
+
+
+def _date_field(label, *, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+        error_messages={"invalid": ERROR_NOT_A_DATE.format(field=label), "required": f"请填写{label}。"},
+    )
+
+
+def _phase_field(kind, end):
+    return f"phase_{kind}_{end}"
 
 
 class CampaignForm(CrispyFormMixin, forms.Form):
     submit_label = "创建活动"
+    proposal_help = PROPOSAL_HELP
+    min_days_left = MIN_DAYS_LEFT
     kind = forms.ChoiceField(label="类别", choices=[(k, v) for k, v in KINDS.items() if k in PHASE_TEMPLATES])
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="活动名称", max_length=100)
@@ -41,6 +74,27 @@ class CampaignForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # one start/end pair for every stage; the kind (and the county's re-check) decide which are shown and used
+        for kind in PhaseKind:
+            self.fields[_phase_field(kind, "starts_on")] = _date_field(f"{kind.label}开始日期", required=False)
+            self.fields[_phase_field(kind, "ends_on")] = _date_field(f"{kind.label}截止日期", required=False)
+        self.may_skip_review = user.role == Role.TOWNSHIP_STAFF
+        for name in ("kind", "year", "county_review"):
+            if name not in self.fields:
+                continue
+            # the proposed dates follow the kind, the year and the re-check (htmx swaps the phase block)
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("campaigns:phase_proposal"),
+                    "hx-trigger": "change",
+                    "hx-target": "#phase-proposal",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "[name=kind],[name=year],[name=county_review]",
+                    # one request at a time: a later change (the year left by a click on the box) replaces
+                    # the one in flight, whose answer would otherwise land after it or in a block already gone
+                    "hx-sync": "closest form:replace",
+                }
+            )
         branches = Branch.objects.visible_to(user).select_related("township")
         self.fields["branches"].queryset = branches
         self.fields["branches"].initial = list(branches.values_list("pk", flat=True))
@@ -55,26 +109,87 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         if user.role != Role.TOWNSHIP_STAFF:
             # a county campaign is always re-checked by the county that runs it
             del self.fields["county_review"]
+        self.helper.layout = Layout(
+            *[name for name in self.fields if not name.startswith("phase_")],
+            HTML('{% include "campaigns/_phase_proposal.html" %}'),
+        )
+        self.proposal_on = today()
+        self.proposal = self._proposal()
+        if not self.is_bound:
+            for phase in self.proposal:
+                self.fields[_phase_field(phase.kind, "starts_on")].initial = phase.starts_on
+                self.fields[_phase_field(phase.kind, "ends_on")].initial = phase.ends_on
+
+    def _choice(self, name, fallback):
+        """The kind / year / re-check the page shows: as posted, else as given in ``initial``, else the default."""
+        if self.is_bound:
+            return self.data.get(name, "") if name != "county_review" else self.data.get(name) in ("on", "true", "1")
+        return self.initial.get(name, fallback)
+
+    def _proposal(self):
+        kind = self._choice("kind", next(iter(dict(self.fields["kind"].choices))))
+        try:
+            year = int(self._choice("year", today().year))
+        except (TypeError, ValueError):
+            year = None
+        if kind not in PHASE_TEMPLATES or year is None or not 2000 <= year <= 2100:
+            return []
+        county_review = self._choice("county_review", True) if self.may_skip_review else True
+        return phase_proposal(kind, year, county_review=bool(county_review), on=self.proposal_on)
+
+    @property
+    def phase_rows(self):
+        """The phase block: each proposed phase with its two date fields."""
+        return [
+            {
+                "phase": phase,
+                "starts_on": self[_phase_field(phase.kind, "starts_on")],
+                "ends_on": self[_phase_field(phase.kind, "ends_on")],
+            }
+            for phase in self.proposal
+        ]
+
+    @property
+    def proposal_moved(self) -> bool:
+        return any(phase.moved for phase in self.proposal)
+
+    def clean(self):
+        """The phases as accepted or edited (a field left empty keeps the proposal), checked for
+        order; their milestones move with them. They go to ``campaign_create`` as ``phases``."""
+        data = super().clean()
+        fields = {name: data.pop(name, None) for name in list(data) if name.startswith("phase_")}
+        if self.errors or not self.proposal:
+            return data
+        phases = []
+        for phase in self.proposal:
+            starts_on = fields.get(_phase_field(phase.kind, "starts_on")) or phase.starts_on
+            ends_on = fields.get(_phase_field(phase.kind, "ends_on")) or phase.ends_on
+            phases.append(phase_moved(phase, starts_on, ends_on))
+        for index, field, message in schedule_errors(phases):
+            if field == "milestones":
+                continue  # the milestones follow their phase here; they are checked once the phase's dates are right
+            self.add_error(_phase_field(phases[index].kind, field), message)
+        data["phases"] = phases
+        return data
 
 
 class PhaseForm(forms.ModelForm):
+    starts_on = _date_field("开始日期")
+    ends_on = _date_field("截止日期")
+
     class Meta:
         model = Phase
         fields = ["title", "starts_on", "ends_on"]
-        widgets = {
-            "starts_on": forms.DateInput(
-                attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-            ),
-            "ends_on": forms.DateInput(
-                attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-            ),
-            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-        }
+        widgets = {"title": forms.TextInput(attrs={"class": "form-control form-control-sm"})}
+        error_messages = {"title": {"required": "请填写阶段名称。"}}
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "截止日期不能早于开始日期。")
+            title = data.get("title") or self.instance.title
+            self.add_error(
+                "ends_on", ERROR_ENDS_BEFORE_START.format(phase=title, start=data["starts_on"], end=data["ends_on"])
+            )
         return data
 
 
@@ -115,3 +230,77 @@ class PublicObjectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = listed
         self.fields["participant"].label_from_instance = lambda p: f"{p.branch.township.name} · {p.subject_label}"
+
+
+class MilestoneForm(forms.ModelForm):
+    due_on = _date_field("完成日期")
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "actor"]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "actor": forms.Select(attrs={"class": "form-select form-select-sm"}),
+        }
+        error_messages = {"title": {"required": "请填写节点名称。"}, "actor": {"required": "请选择责任主体。"}}
+
+
+MilestoneFormSet = forms.inlineformset_factory(Phase, Milestone, form=MilestoneForm, extra=1, can_delete=True)
+
+
+class PhaseSchedule:
+    """The phase page: for each phase the user manages (``workflow.may_manage_phase``) its dates
+    and its milestones as forms; the others shown as they are. Nothing posted for a phase the user
+    does not manage is read."""
+
+    def __init__(self, campaign, user, data=None):
+        self.campaign = campaign
+        self.errors: list[str] = []
+        self.rows = []
+        for phase in campaign.phases.prefetch_related("milestones"):
+            row = {"phase": phase, "editable": may_manage_phase(user, campaign, phase.kind)}
+            row["manager"] = phase_manager_label(campaign, phase.kind)
+            if row["editable"]:
+                row["form"] = PhaseForm(data, instance=phase, prefix=f"phase-{phase.pk}")
+                row["milestones"] = MilestoneFormSet(data, instance=phase, prefix=f"milestones-{phase.pk}")
+            self.rows.append(row)
+
+    @property
+    def editable(self) -> bool:
+        return any(row["editable"] for row in self.rows)
+
+    def is_valid(self) -> bool:
+        forms_valid = [row["form"].is_valid() & row["milestones"].is_valid() for row in self.rows if row["editable"]]
+        if not all(forms_valid):
+            return False
+        for index, field, message in schedule_errors(schedule_after(self.campaign, self.changes())):
+            row = self.rows[index]
+            if row["editable"] and field in ("starts_on", "ends_on"):
+                row["form"].add_error(field, message)
+            else:
+                self.errors.append(message)
+        return not self.errors and all(not row["form"].errors for row in self.rows if row["editable"])
+
+    def changes(self) -> list[PhaseChange]:
+        changes = []
+        for row in self.rows:
+            if not row["editable"]:
+                continue
+            data = row["form"].cleaned_data
+            milestones = []
+            for form in row["milestones"].forms:
+                if form.instance.pk is None and not form.has_changed():
+                    continue  # the empty row for a new milestone, left empty
+                milestones.append(
+                    MilestoneChange(
+                        pk=form.instance.pk,
+                        title=form.cleaned_data.get("title", ""),
+                        due_on=form.cleaned_data.get("due_on"),
+                        actor=form.cleaned_data.get("actor", ""),
+                        delete=bool(form.cleaned_data.get("DELETE")),
+                    )
+                )
+            changes.append(
+                PhaseChange(row["phase"], data["title"], data["starts_on"], data["ends_on"], tuple(milestones))
+            )
+        return changes

@@ -114,6 +114,29 @@ class Phase(models.Model):
         return self.title
 
 
+class MilestoneActor(models.TextChoices):
+    BRANCH = "branch", "党支部"
+    TOWNSHIP = "township", "乡镇党委"
+    COUNTY = "county", "县委组织部"
+
+
+class Milestone(models.Model):
+    """A dated step inside a phase (e.g. 专题业务培训 6月10日前), and who does it."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("节点名称", max_length=60)
+    due_on = models.DateField("完成日期")
+    actor = models.CharField("责任主体", max_length=20, choices=MilestoneActor.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时间节点"
+        ordering = ["due_on", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
 class State(models.TextChoices):
     NOT_STARTED = "not_started", "未开始"
     DRAFTING = "drafting", "自评中"

@@ -72,7 +72,7 @@ def campaign_progress(campaign, user) -> dict:
         on_time=Count("pk", filter=Q(submitted_on_time=True)),
     )
     total = sum(totals.values())
-    phases = list(campaign.phases.all())
+    phases = list(campaign.phases.prefetch_related("milestones"))
     self_phase = next((p for p in phases if p.kind == "self_assessment"), None)
     self_assessment_over = self_phase is not None and today() > self_phase.ends_on
     lagging = list(

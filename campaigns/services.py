@@ -1,72 +1,44 @@
 """Setting up campaigns. State changes of participants live in the workflow package (campaigns/workflow/)."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 
 from branches.models import Branch, Member
-from branches.scoping import unit_owner
+from branches.scoping import Role, unit_owner
+from common.dates import today
 
-from .models import Campaign, Participant, Phase, PhaseKind
+from .models import Campaign, Milestone, Participant, Phase
+from .plans import (
+    PHASE_TEMPLATES,
+    PlannedMilestone,
+    PlannedPhase,
+    milestone_moved,
+    phase_plan,
+    phase_proposal,
+    schedule_errors,
+)
+from .workflow import may_manage_phase, phase_manager_role
 
-# The phases each kind's seed work plan sets out, as (kind, title, (month, day), (month, day)).
-# The county's re-check, publicity and naming follow the township's verification.
-PHASE_TEMPLATES = {
-    "wuhao": [  # 000: 2022年4月下旬至9月 / 10月 / 11月
-        (PhaseKind.PREPARATION, "组织实施、集中创建", (4, 20), (9, 30)),
-        (PhaseKind.SELF_ASSESSMENT, "自查自评、整改提升", (10, 1), (10, 31)),
-        (PhaseKind.VERIFICATION, "整体考评、总结验收", (11, 1), (11, 30)),
-        (PhaseKind.REVIEW, "县委组织部抽查复核", (12, 1), (12, 10)),
-        (PhaseKind.PUBLICITY, "公示", (12, 11), (12, 20)),
-        (PhaseKind.NAMING, "命名表彰", (12, 21), (12, 31)),
-    ],
-    "wuzhua": [  # 002: 组织动员 4月中旬 / 集中实施 4月下旬至10月 / 总结提高 11月
-        (PhaseKind.PREPARATION, "组织动员、集中实施", (4, 15), (10, 31)),
-        (PhaseKind.SELF_ASSESSMENT, "总结提高·自查自评", (11, 1), (11, 15)),
-        (PhaseKind.VERIFICATION, "总结提高·镇党委考评", (11, 16), (11, 30)),
-        (PhaseKind.REVIEW, "县委组织部抽查复核", (12, 1), (12, 10)),
-        (PhaseKind.PUBLICITY, "公示", (12, 11), (12, 20)),
-        (PhaseKind.NAMING, "命名表彰", (12, 21), (12, 31)),
-    ],
-    "standardization": [  # 003: 对标部署 5/31–6/10, 对标推进 6/10–10/30, 对标考核 11/1–12/20
-        (PhaseKind.PREPARATION, "对标部署、对标推进", (5, 31), (10, 31)),
-        (PhaseKind.SELF_ASSESSMENT, "对标考核·支部自评", (11, 1), (11, 15)),
-        (PhaseKind.VERIFICATION, "对标考核·乡镇验收", (11, 16), (11, 30)),
-        (PhaseKind.REVIEW, "对标考核·县级验收", (12, 1), (12, 10)),
-        (PhaseKind.PUBLICITY, "公示", (12, 11), (12, 17)),
-        (PhaseKind.NAMING, "星级评定、总结", (12, 18), (12, 31)),
-    ],
-    "chuangxian": [  # 004: 动员部署 … 总结完善
-        (PhaseKind.PREPARATION, "动员部署、创先争优", (3, 1), (9, 30)),
-        (PhaseKind.SELF_ASSESSMENT, "公开承诺践诺·自查自评", (10, 1), (10, 31)),
-        (PhaseKind.VERIFICATION, "群众评议、领导点评", (11, 1), (11, 30)),
-        (PhaseKind.REVIEW, "县委组织部抽查复核", (12, 1), (12, 10)),
-        (PhaseKind.PUBLICITY, "公示", (12, 11), (12, 20)),
-        (PhaseKind.NAMING, "评选表彰、总结完善", (12, 21), (12, 31)),
-    ],
-    "demonstration": [  # 001: 宣传发动 … 考核验收 … 总结表彰
-        (PhaseKind.PREPARATION, "宣传发动、调查摸底、制定方案、督促检查", (3, 1), (9, 30)),
-        (PhaseKind.SELF_ASSESSMENT, "自查申报", (10, 1), (10, 31)),
-        (PhaseKind.VERIFICATION, "镇党委考核推荐", (11, 1), (11, 20)),
-        (PhaseKind.REVIEW, "县委组织部抽查复核", (11, 21), (12, 5)),
-        (PhaseKind.PUBLICITY, "公示", (12, 6), (12, 15)),
-        (PhaseKind.NAMING, "审核批复、命名授牌", (12, 16), (12, 31)),
-    ],
-}
+__all__ = [
+    "PHASE_TEMPLATES",
+    "MilestoneChange",
+    "PhaseChange",
+    "campaign_create",
+    "phase_plan",
+    "phase_proposal",
+    "phase_move",
+    "phase_schedule_save",
+    "schedule_after",
+]
 
 ERROR_FRAMEWORK_KIND = "所选考核标准不属于「{kind}」类别。"
 ERROR_BRANCH_OUTSIDE = "所选党支部不在您的管理范围内。"
 ERROR_NO_BRANCHES = "请至少选择一个参加的党支部。"
+ERROR_PHASE_NOT_YOURS = "「{phase}」阶段由{manager}安排，您不能修改。"
+ERROR_PHASE_KINDS = "阶段与该类活动的实施方案不符，请重新打开本页。"
 ERROR_COUNTY_ALWAYS_REVIEWS = "县委组织部组织的活动由县委组织部复核，不能取消复核。"
-
-
-def phase_plan(kind: str, year: int, *, county_review: bool = True) -> list[dict]:
-    """The kind's seed phases in ``year``; without the county's re-check there is no review phase."""
-    return [
-        {"kind": phase_kind, "title": title, "starts_on": date(year, *start), "ends_on": date(year, *end)}
-        for phase_kind, title, start, end in PHASE_TEMPLATES[kind]
-        if county_review or phase_kind != PhaseKind.REVIEW
-    ]
 
 
 @transaction.atomic
@@ -83,11 +55,14 @@ def campaign_create(
     sample_min_per_township=1,
     objection_contact="",
     county_review=True,
+    phases: list[PlannedPhase] | None = None,
 ) -> Campaign:
-    """A campaign of the actor's unit, its phases pre-filled from the kind's
-    seed plan, and one participant per branch (or per member, where the
-    framework scores members). A township's campaign may go without the
-    county's re-check: then it has no review phase and the township publishes and names."""
+    """A campaign of the actor's unit, its phases and their milestones, and one participant per
+    branch (or per member, where the framework scores members). The phases are ``phases`` (the
+    creation form's, as the organiser accepted or edited them) or else the kind's seed plan as
+    ``phase_proposal`` moves it for today, so that no phase is over at creation. A township's
+    campaign may go without the county's re-check: then it has no review phase and the township
+    publishes and names."""
     if framework.kind != kind:
         raise ValueError(ERROR_FRAMEWORK_KIND.format(kind=framework.get_kind_display()))
     branches = list(branches)
@@ -99,6 +74,12 @@ def campaign_create(
     owner = unit_owner(actor)
     if not county_review and "township" not in owner:
         raise ValueError(ERROR_COUNTY_ALWAYS_REVIEWS)
+    if phases is None:
+        phases = phase_proposal(kind, year, county_review=county_review, on=today())
+    if [p.kind for p in phases] != [p.kind for p in phase_plan(kind, year, county_review=county_review)]:
+        raise ValueError(ERROR_PHASE_KINDS)
+    if errors := schedule_errors(phases):
+        raise ValueError(errors[0][2])
     campaign = Campaign.objects.create(
         kind=kind,
         year=year,
@@ -112,10 +93,19 @@ def campaign_create(
         county_review=county_review,
         **owner,
     )
-    plan = phase_plan(kind, year, county_review=county_review)
-    Phase.objects.bulk_create(
-        Phase(campaign=campaign, position=position, **phase) for position, phase in enumerate(plan)
-    )
+    for position, planned in enumerate(phases):
+        phase = Phase.objects.create(
+            campaign=campaign,
+            kind=planned.kind,
+            title=planned.title,
+            starts_on=planned.starts_on,
+            ends_on=planned.ends_on,
+            position=position,
+        )
+        Milestone.objects.bulk_create(
+            Milestone(phase=phase, title=m.title, due_on=m.due_on, actor=m.actor, position=index)
+            for index, m in enumerate(planned.milestones)
+        )
     if framework.subject == "member":
         members = Member.objects.filter(branch__in=branches).order_by("branch_id", "pk")
         participants = [Participant(campaign=campaign, branch_id=m.branch_id, member=m) for m in members]
@@ -123,3 +113,98 @@ def campaign_create(
         participants = [Participant(campaign=campaign, branch=b) for b in branches]
     Participant.objects.bulk_create(participants)
     return campaign
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    """A milestone as the phase page sends it: an existing one (``pk``) changed or deleted, or a new one."""
+
+    pk: int | None
+    title: str
+    due_on: date
+    actor: str
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    phase: Phase
+    title: str
+    starts_on: date
+    ends_on: date
+    milestones: tuple[MilestoneChange, ...] = ()
+
+
+def schedule_after(campaign: Campaign, changes: list[PhaseChange]) -> list[PlannedPhase]:
+    """The campaign's whole calendar as it would be once ``changes`` are saved: the phases they
+    leave alone as they are, with their milestones."""
+    by_phase = {change.phase.pk: change for change in changes}
+    calendar = []
+    for phase in campaign.phases.prefetch_related("milestones"):
+        milestones = {m.pk: PlannedMilestone(m.title, m.due_on, m.actor) for m in phase.milestones.all()}
+        change = by_phase.get(phase.pk)
+        if change is None:
+            calendar.append(
+                PlannedPhase(phase.kind, phase.title, phase.starts_on, phase.ends_on, tuple(milestones.values()))
+            )
+            continue
+        added = []
+        for m in change.milestones:
+            if m.pk is not None and m.delete:
+                milestones.pop(m.pk, None)
+            elif m.pk is not None:
+                milestones[m.pk] = PlannedMilestone(m.title, m.due_on, m.actor)
+            elif not m.delete:
+                added.append(PlannedMilestone(m.title, m.due_on, m.actor))
+        calendar.append(
+            PlannedPhase(phase.kind, change.title, change.starts_on, change.ends_on, (*milestones.values(), *added))
+        )
+    return calendar
+
+
+@transaction.atomic
+def phase_schedule_save(*, campaign: Campaign, actor, changes: list[PhaseChange]) -> None:
+    """Saves the dates and milestones of the phases ``actor`` manages (``workflow.may_manage_phase``),
+    all or nothing: a phase someone else manages, a milestone outside its phase, a phase ending
+    before it starts or starting before the one before it ends refuses the whole change (ValueError,
+    the message in Chinese) and nothing is saved."""
+    for change in changes:
+        if change.phase.campaign_id != campaign.pk or not may_manage_phase(actor, campaign, change.phase.kind):
+            raise ValueError(
+                ERROR_PHASE_NOT_YOURS.format(
+                    phase=change.phase.title, manager=phase_manager_label(campaign, change.phase.kind)
+                )
+            )
+    if errors := schedule_errors(schedule_after(campaign, changes)):
+        raise ValueError(errors[0][2])
+    for change in changes:
+        Phase.objects.filter(pk=change.phase.pk).update(
+            title=change.title, starts_on=change.starts_on, ends_on=change.ends_on
+        )
+        existing = Milestone.objects.filter(phase=change.phase)
+        position = max(existing.values_list("position", flat=True), default=-1) + 1
+        for m in change.milestones:
+            if m.pk is not None and m.delete:
+                existing.filter(pk=m.pk).delete()
+            elif m.pk is not None:
+                existing.filter(pk=m.pk).update(title=m.title, due_on=m.due_on, actor=m.actor)
+            elif not m.delete:
+                Milestone.objects.create(
+                    phase=change.phase, title=m.title, due_on=m.due_on, actor=m.actor, position=position
+                )
+                position += 1
+
+
+def phase_move(*, phase: Phase, starts_on: date, ends_on: date) -> None:
+    """Moves ``phase`` to new dates and its milestones with it (by as many days as its start, kept inside it)."""
+    offset = starts_on - phase.starts_on
+    for milestone in phase.milestones.all():
+        milestone.due_on = milestone_moved(milestone.due_on, offset, starts_on, ends_on)
+        milestone.save(update_fields=["due_on"])
+    phase.starts_on, phase.ends_on = starts_on, ends_on
+    phase.save(update_fields=["starts_on", "ends_on"])
+
+
+def phase_manager_label(campaign: Campaign, kind: str) -> str:
+    """Who manages the phase, as a user reads it: 县委组织部 or 乡镇党委."""
+    return "县委组织部" if phase_manager_role(campaign, kind) == Role.COUNTY_REVIEWER else "乡镇党委"

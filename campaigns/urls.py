@@ -7,6 +7,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
+    path("new/phases/", views.campaign_phase_proposal, name="phase_proposal"),
     path("stars/", views.stars, name="stars"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/phases/", views.phase_edit, name="phases"),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,9 +22,9 @@ from inbox import services as inbox
 from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
-from .forms import CampaignForm, ObjectionForm, PhaseForm, PublicObjectionForm
-from .models import Campaign, Objection, Participant, Phase, State
-from .services import campaign_create
+from .forms import CampaignForm, ObjectionForm, PhaseSchedule, PublicObjectionForm
+from .models import Campaign, Objection, Participant, State
+from .services import campaign_create, phase_schedule_save
 
 CAMPAIGN_DOCUMENTS = [
     ("verification_report", "验收报告（PDF）"),
@@ -56,14 +55,6 @@ def _get_participant_for_user(user, pk) -> Participant:
     )
 
 
-def _is_organiser(user, campaign) -> bool:
-    if user.is_superuser:
-        return True
-    if campaign.township_id:
-        return user.role == Role.TOWNSHIP_STAFF and user.township_id == campaign.township_id
-    return user.role == Role.COUNTY_REVIEWER and user.county_id == campaign.county_id
-
-
 def _is_publisher(user, campaign) -> bool:
     """Whether the page offers the user publicity, objections and naming (the workflow decides again)."""
     return user.is_superuser or user.role == workflow.publisher_role(campaign)
@@ -91,9 +82,28 @@ def campaign_new(request):
         except ValueError as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"已创建「{campaign.title}」，各阶段日期已按实施方案预填，可修改。")
+            messages.success(
+                request,
+                f"已创建「{campaign.title}」，各阶段日期已按实施方案预填并经您确认，时间节点随阶段设置，可在“阶段安排”中修改。",
+            )
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def campaign_phase_proposal(request):
+    """The creation form's phase block for the kind, year and re-check chosen (htmx swaps it in)."""
+    if request.user.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER):
+        raise PermissionDenied("只有县委组织部和乡镇党委可以组织创建活动。")
+    initial = {
+        "kind": request.GET.get("kind", ""),
+        "year": request.GET.get("year", ""),
+        # an unticked box sends nothing
+        "county_review": request.GET.get("county_review") in ("on", "true", "1"),
+    }
+    form = CampaignForm(user=request.user, initial=initial)
+    return render(request, "campaigns/_phase_proposal.html", {"form": form})
 
 
 @login_required
@@ -107,7 +117,9 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "progress": progress,
             "participants": selectors.campaign_participants(campaign, request.user),
-            "is_organiser": _is_organiser(request.user, campaign),
+            "may_edit_phases": any(
+                workflow.may_manage_phase(request.user, campaign, p.kind) for p in progress["phases"]
+            ),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
             "is_publisher": _is_publisher(request.user, campaign),
             "may_urge": _may_urge(request.user),
@@ -174,16 +186,22 @@ def campaign_urge(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_edit(request, pk):
+    """Each phase's dates and milestones, changed by whoever manages it (``workflow.may_manage_phase``);
+    the others are shown read-only and anything posted for them is not read."""
     campaign = _get_campaign_for_user(request.user, pk)
-    if not _is_organiser(request.user, campaign):
-        raise PermissionDenied("只有活动的组织单位可以修改阶段。")
-    PhaseFormSet = modelformset_factory(Phase, form=PhaseForm, extra=0)
-    formset = PhaseFormSet(request.POST or None, queryset=campaign.phases.all())
-    if formset.is_valid():
-        formset.save()
-        messages.success(request, "阶段安排已保存。")
-        return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "campaigns/phase_form.html", {"campaign": campaign, "formset": formset})
+    schedule = PhaseSchedule(campaign, request.user, request.POST or None)
+    if not schedule.editable:
+        raise PermissionDenied("您不能修改本活动的阶段安排。")
+    if request.method == "POST" and schedule.is_valid():
+        try:
+            phase_schedule_save(campaign=campaign, actor=request.user, changes=schedule.changes())
+        except ValueError as refused:
+            schedule.errors.append(str(refused))
+        else:
+            messages.success(request, "阶段安排已保存。")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "campaigns/phase_form.html", {"campaign": campaign, "schedule": schedule}, status=status)
 
 
 @login_required

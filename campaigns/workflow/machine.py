@@ -145,6 +145,31 @@ def publisher_role(campaign: Campaign) -> str:
     return COUNTY if campaign.county_review else STAFF
 
 
+# The stages the county runs when it re-checks a township's campaign: the rest are the township's.
+COUNTY_STAGES = (PhaseKind.REVIEW, PhaseKind.PUBLICITY, PhaseKind.NAMING)
+
+
+def phase_manager_role(campaign: Campaign, kind: str) -> str:
+    """Who sets the dates and milestones of phase ``kind``: on a township's campaign re-checked by the
+    county, the county reviewer its own stages (抽查复核, 公示, 命名) and the township staff the
+    others; on a county's campaign the county all; on a township's own campaign the township all."""
+    if campaign.county_id or (campaign.county_review and kind in COUNTY_STAGES):
+        return COUNTY
+    return STAFF
+
+
+def may_manage_phase(user, campaign: Campaign, kind: str) -> bool:
+    """Whether ``user`` may change phase ``kind`` of ``campaign``: the manager's role, in the campaign's unit."""
+    if user.is_superuser:
+        return True
+    role = phase_manager_role(campaign, kind)
+    if user.role != role:
+        return False
+    if role == COUNTY:
+        return user.county_id == (campaign.county_id or campaign.township.county_id)
+    return user.township_id == campaign.township_id
+
+
 def step_roles(step: Rule, campaign: Campaign) -> frozenset[str]:
     """The roles that may take ``step`` in ``campaign`` (the rule's, narrowed to the publisher's for its steps)."""
     return frozenset({publisher_role(campaign)}) if step.action in PUBLISHER_STEPS else step.roles
