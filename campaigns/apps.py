@@ -13,12 +13,13 @@ class CampaignsConfig(AppConfig):
         # a participant's sheet shows the phase's deadline and the button to its next step
         register_sheet_panel(sheet_panel)
 
-        # phases (and extensions) ending in three days go into the daily reminders
+        # phases (and extensions) ending and milestones due in three days go into the daily reminders
         from inbox.reminders import register
 
-        from .reminders import phase_reminders
+        from .reminders import milestone_reminders, phase_reminders
 
         register("campaign_phases", phase_reminders)
+        register("campaign_milestones", milestone_reminders)
 
     # followed by the audit trail (model → fields not worth a record); the audit app reads this
     audited_models = {

@@ -2,7 +2,9 @@
 ends, whoever still has work in it hears of it — secretaries whose sheet is not yet submitted,
 townships with sheets waiting for verification, the county with sampled ones waiting for its
 re-check, the organiser for its own phases — and a branch with an extension three days before
-the extension ends. Three queries whatever the number of campaigns and branches."""
+the extension ends (three queries); three days before a milestone, whoever it names (the
+campaign's branches, its townships or the county; two queries). Whatever the number of
+campaigns and branches."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -14,7 +16,7 @@ from inbox.models import Kind
 from inbox.reminders import DAYS_AHEAD
 from inbox.services import Note
 
-from .models import Participant, Phase, PhaseExtension, PhaseKind, State
+from .models import Milestone, MilestoneActor, Participant, Phase, PhaseExtension, PhaseKind, State
 
 # Who has work left in a phase: the participants' states that wait, and the level told of them.
 WAITING = {
@@ -103,4 +105,36 @@ def phase_reminders(on: date):
             url=reverse("campaigns:participant", args=[participant_id]),
             key=f"extension_due:{pk}:{target:%Y%m%d}",
             branches=frozenset([branch_id]),
+        )
+
+
+def milestone_reminders(on: date):
+    target = on + timedelta(days=DAYS_AHEAD)
+    milestones = list(Milestone.objects.filter(due_on=target).select_related("phase__campaign__township"))
+    if not milestones:
+        return
+    branches, townships = defaultdict(set), defaultdict(set)
+    rows = Participant.objects.filter(campaign_id__in={m.phase.campaign_id for m in milestones}).values_list(
+        "campaign_id", "branch_id", "branch__township_id"
+    )
+    for campaign_id, branch_id, township_id in rows.iterator(chunk_size=5000):
+        branches[campaign_id].add(branch_id)
+        townships[campaign_id].add(township_id)
+    for milestone in milestones:
+        campaign = milestone.phase.campaign
+        if milestone.actor == MilestoneActor.BRANCH:
+            audience = {"branches": frozenset(branches[campaign.pk])}
+        elif milestone.actor == MilestoneActor.TOWNSHIP:
+            audience = {
+                "townships": frozenset([campaign.township_id] if campaign.township_id else townships[campaign.pk])
+            }
+        else:
+            audience = {"counties": frozenset([_county_of(campaign)])}
+        yield Note(
+            kind=Kind.MILESTONE_DUE,
+            title=f"{campaign.title}：「{milestone.title}」{target.month}月{target.day}日前完成（还有 {DAYS_AHEAD} 天）",
+            body=f"所属阶段：{milestone.phase.title}；责任主体：{milestone.get_actor_display()}。",
+            url=reverse("campaigns:detail", args=[campaign.pk]),
+            key=f"milestone_due:{milestone.pk}:{target:%Y%m%d}",
+            **audience,
         )

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from branches.models import Branch, Township, User
 from branches.scoping import Role
-from campaigns.models import Campaign, Participant, Phase, PhaseExtension, PhaseKind, State
+from campaigns.models import Campaign, Milestone, Participant, Phase, PhaseExtension, PhaseKind, State
 from campaigns.services import campaign_create
 from inbox import reminders
 from inbox.models import Kind, Message
@@ -32,6 +32,7 @@ CALENDAR = {
 
 
 def _calendar(campaign):
+    Milestone.objects.filter(phase__campaign=campaign).delete()  # the plan's, dated from whatever today is
     for phase in campaign.phases.all():
         phase.starts_on, phase.ends_on = CALENDAR[phase.kind]
         phase.save()
@@ -140,6 +141,30 @@ def test_a_branch_given_more_time_is_reminded_of_its_own_last_day(setting, cast,
     assert "延长的自查自评期限 11月25日截止" in message.title
 
 
+def test_a_milestone_reaches_whoever_it_names_three_days_before(setting, cast, time_machine):
+    campaign, _ = setting
+    phase = campaign.phases.get(kind=PhaseKind.SELF_ASSESSMENT)
+    for title, actor in (
+        ("召开支部党员大会自评", "branch"),
+        ("镇党委专题调度", "township"),
+        ("县委组织部督导", "county"),
+    ):
+        Milestone.objects.create(phase=phase, title=title, due_on=date(2026, 11, 10), actor=actor)
+    _run_on(time_machine, date(2026, 11, 6))
+    assert not Message.objects.exists()
+    _run_on(time_machine, date(2026, 11, 7))
+    _run_on(time_machine, date(2026, 11, 7))
+
+    def titles(user):
+        return [m.title for m in Message.objects.filter(recipient=user, kind=Kind.MILESTONE_DUE)]
+
+    for key in ("branch_secretary", "other_branch_secretary"):  # both of the campaign's branches
+        assert titles(cast.users[key]) == ["五抓五提升：「召开支部党员大会自评」11月10日前完成（还有 3 天）"]
+    assert titles(cast.users["township_staff"]) == ["五抓五提升：「镇党委专题调度」11月10日前完成（还有 3 天）"]
+    assert titles(cast.users["county_reviewer"]) == ["五抓五提升：「县委组织部督导」11月10日前完成（还有 3 天）"]
+    assert not Message.objects.filter(recipient=cast.users["other_township_staff"]).exists()
+
+
 def test_the_organiser_hears_of_its_own_phases_and_the_county_of_publicity(setting, cast, time_machine):
     _run_on(time_machine, date(2026, 10, 28))  # preparation ends 31 Oct: the township runs it
     assert _got(cast.users["township_staff"]) == [(Kind.PHASE_DUE, "phase_due")]
@@ -168,13 +193,14 @@ def _county_of(size: int, cast) -> Campaign:
         county=cast.county,
         created_by=cast.users["county_reviewer"],
     )
-    Phase.objects.create(
+    phase = Phase.objects.create(
         campaign=campaign,
         kind=PhaseKind.SELF_ASSESSMENT,
         title="自查自评",
         starts_on=date(2026, 11, 1),
         ends_on=date(2026, 11, 15),
     )
+    Milestone.objects.create(phase=phase, title="上报自评报告", due_on=date(2026, 11, 15), actor="branch")
     Participant.objects.bulk_create(Participant(campaign=campaign, branch=b) for b in branches)
     LedgerItem.objects.bulk_create(
         LedgerItem(
@@ -202,6 +228,7 @@ def test_sixteen_thousand_branches_in_one_pass_with_the_same_reads(cast, time_ma
     _county_of(40, cast)
     small = _reads(time_machine, date(2026, 11, 12))
     assert Message.objects.filter(kind=Kind.PHASE_DUE).count() == 40
+    assert Message.objects.filter(kind=Kind.MILESTONE_DUE).count() == 40
     assert Message.objects.filter(kind=Kind.LEDGER_OVERDUE).count() == 40  # each branch (its township has no staff)
     Message.objects.all().delete()
 
@@ -209,6 +236,7 @@ def test_sixteen_thousand_branches_in_one_pass_with_the_same_reads(cast, time_ma
     large = _reads(time_machine, date(2026, 11, 12))
     assert large == small
     assert Message.objects.filter(kind=Kind.PHASE_DUE).count() == 16_040
+    assert Message.objects.filter(kind=Kind.MILESTONE_DUE).count() == 16_040
     # 16,040 secretaries once each; the cast's township staff is not the township of these branches
     assert Message.objects.filter(kind=Kind.LEDGER_OVERDUE, recipient__role=Role.BRANCH_SECRETARY).count() == 16_040
     again = Message.objects.count()
