@@ -43,14 +43,29 @@ def _phase_field(kind, end):
     return f"phase_{kind}_{end}"
 
 
+ERROR_CHOOSE_FRAMEWORK = "该类别有多个考核标准，请选择一个。"
+ERROR_NO_FRAMEWORK = "该类别还没有考核标准，请先导入。"
+
+
 class CampaignForm(CrispyFormMixin, forms.Form):
     submit_label = "创建活动"
     proposal_help = PROPOSAL_HELP
     min_days_left = MIN_DAYS_LEFT
     kind = forms.ChoiceField(label="类别", choices=[(k, v) for k, v in KINDS.items() if k in PHASE_TEMPLATES])
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    title = forms.CharField(label="活动名称", max_length=100)
-    framework = forms.ModelChoiceField(label="考核标准（版本）", queryset=Framework.objects.none())
+    title = forms.CharField(
+        label="活动名称",
+        max_length=100,
+        required=False,
+        help_text="留空则按年度、单位和类别命名，如「2026年关兴镇五好党支部创建」。",
+    )
+    framework = forms.ModelChoiceField(
+        label="考核标准（版本）",
+        queryset=Framework.objects.none(),
+        required=False,
+        empty_label="按类别选用最新版本",
+        help_text="留空则选用该类别考核标准的最新版本。",
+    )
     branches = forms.ModelMultipleChoiceField(
         label="参加的党支部",
         queryset=Branch.objects.none(),
@@ -74,6 +89,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.unit_name = (user.township or user.county).name if (user.township_id or user.county_id) else ""
         # one start/end pair for every stage; the kind (and the county's re-check) decide which are shown and used
         for kind in PhaseKind:
             self.fields[_phase_field(kind, "starts_on")] = _date_field(f"{kind.label}开始日期", required=False)
@@ -158,6 +174,16 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         order; their milestones move with them. They go to ``campaign_create`` as ``phases``."""
         data = super().clean()
         fields = {name: data.pop(name, None) for name in list(data) if name.startswith("phase_")}
+        kind, year = data.get("kind"), data.get("year")
+        if kind and not data.get("framework"):
+            # what the product knows is not asked: the kind's latest framework, when there is exactly one
+            choices = list(self.fields["framework"].queryset.filter(kind=kind)[:2])
+            if len(choices) == 1:
+                data["framework"] = choices[0]
+            else:
+                self.add_error("framework", ERROR_CHOOSE_FRAMEWORK if choices else ERROR_NO_FRAMEWORK)
+        if kind and year and not data.get("title"):
+            data["title"] = f"{year}年{self.unit_name}{KINDS[kind]}"
         if self.errors or not self.proposal:
             return data
         phases = []

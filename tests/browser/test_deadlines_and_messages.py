@@ -39,20 +39,18 @@ def test_deadlines_milestones_urging_and_messages(login, demo_site, browser):
     staff.goto(f"{demo_site}/campaigns/new/")
     staff.select_option("#id_kind", "standardization")
     staff.fill("#id_year", str(year))
-    staff.locator("#id_title").click()  # leaving the year refreshes the proposal
-    staff.fill("#id_title", f"{year}年关兴镇党支部建设标准化对标（补建）")
-    staff.select_option(
-        "#id_framework", label=staff.locator("#id_framework option", has_text="标准化").first.inner_text()
-    )
+    staff.locator("#id_objection_contact").click()  # leaving the year refreshes the proposal
     moved = staff.get_by_test_id("proposal-moved")
     moved.wait_for()
     assert "已自今天起依次顺延" in moved.inner_text()
     shot(staff, "i17_create_moved_dates")
-    # five interactions (kind, year, title, framework, create): every phase date is already filled
+    # three interactions (kind, year, create): the title, the framework and every phase date are the product's
+    assert staff.locator("#id_title").input_value() == "" and staff.locator("#id_framework").input_value() == ""
     dates = staff.locator("input[name^=phase_]")
     assert dates.count() == 12 and all(value for value in (d.input_value() for d in dates.all()))
     staff.get_by_role("button", name="创建活动").click()
-    campaign = Campaign.objects.get(title__contains="补建")
+    campaign = Campaign.objects.latest("pk")
+    assert campaign.title == f"{year}年关兴镇党支部建设标准化" and campaign.framework.code == "standardization"
     phases = list(campaign.phases.order_by("position"))
     assert all(p.ends_on >= day for p in phases), "no phase is over at creation"
     assert phases[0].starts_on == day
@@ -80,7 +78,11 @@ def test_deadlines_milestones_urging_and_messages(login, demo_site, browser):
         phase.save()
     Milestone.objects.filter(phase__campaign=campaign).update(due_on=day + timedelta(days=2))
     secretary = login("fani", mobile=True)
-    task = secretary.get_by_test_id("campaign-tasks").locator("li", has_text=campaign.title)
+    task = (
+        secretary.get_by_test_id("campaign-tasks")
+        .locator("li")
+        .filter(has=secretary.get_by_role("link", name=campaign.title, exact=True))
+    )
     countdown = task.get_by_test_id("task-deadline").locator(".countdown")
     assert "countdown-yellow" in countdown.get_attribute("class") and "剩 3 天" in countdown.inner_text()
     shot(secretary, "i17_secretary_home_yellow")

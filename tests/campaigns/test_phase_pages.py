@@ -389,3 +389,21 @@ def test_a_township_campaign_without_the_county_is_all_the_townships(cast, clien
         client_for(cast.users["county_reviewer"]).get(reverse("campaigns:phases", args=[campaign.pk])).status_code
         == 403
     )
+
+
+def test_the_product_names_the_campaign_and_picks_the_framework_it_knows(cast, client_for, on_august_1):
+    load_builtin_frameworks()
+    client = client_for(cast.users["township_staff"])
+    answer = client.post(reverse("campaigns:new"), _creation_post(cast, title="", framework=""))
+    campaign = Campaign.objects.get()
+    assert answer.status_code == 302
+    assert campaign.title == "2026年关兴镇党支部建设标准化"
+    assert campaign.framework == Framework.objects.filter(code="standardization").order_by("-version").first()
+    # 创先争优 has two frameworks (branches, members): the page asks, and keeps what was typed
+    refused = client.post(
+        reverse("campaigns:new"),
+        _creation_post(cast, kind="chuangxian", title="", framework="", objection_contact="电话 123"),
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "该类别有多个考核标准，请选择一个。" in html and "电话 123" in html
+    assert Campaign.objects.count() == 1
