@@ -150,9 +150,7 @@ def campaign_urge(request, pk):
     note, picked, error = "", None, ""
     if request.method == "POST":
         note = request.POST.get("note", "")
-        values = request.POST.getlist("branch")
-        picked = {value for value in values if value.isdigit() and len(value) < 12}
-        ids = {int(value) for value in picked} | ({0} if len(picked) < len(set(values)) else set())  # 0: tampered
+        picked, ids = inbox.posted_branches(request.POST.getlist("branch"))
         try:
             record = inbox.urge(
                 sender=request.user,

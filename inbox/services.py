@@ -177,6 +177,13 @@ def urge(*, sender, branches, note: str, topic: str, topic_label: str, url: str)
     return record
 
 
+def posted_branches(values: list[str]) -> tuple[set[str], set[int]]:
+    """The branches ticked on a 催办 form: as posted (to tick them again after a refusal) and as ids.
+    A value that is no id adds 0, which no one's scope holds, so ``urge`` refuses the whole 催办."""
+    picked = {value for value in values if value.isascii() and value.isdigit() and len(value) < 12}
+    return picked, {int(value) for value in picked} | ({0} if len(picked) < len(set(values)) else set())
+
+
 def urge_history(topic: str, branch_ids: Iterable[int] | None = None) -> dict[int, dict]:
     """Per branch urged about ``topic``: how often, and when last. One query."""
     rows = Urge.branches.through.objects.filter(urge__topic=topic)

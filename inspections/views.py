@@ -340,9 +340,7 @@ def ledger_urge(request):
     here = reverse("inspections:ledger_urge") + (f"?round={inspection_round.pk}" if inspection_round else "")
     if request.method == "POST":
         note = request.POST.get("note", "")
-        values = request.POST.getlist("branch")
-        picked = {value for value in values if value.isdigit() and len(value) < 12}
-        ids = {int(value) for value in picked} | ({0} if len(picked) < len(set(values)) else set())  # 0: tampered
+        picked, ids = inbox.posted_branches(request.POST.getlist("branch"))
         label = f"{inspection_round}发现问题的整改" if inspection_round else "问题台账整改"
         try:
             record = inbox.urge(

@@ -35,3 +35,15 @@ def fill_sheet(sheet, actor, points_off=Decimal(0)):
     score_sheet_save(sheet=sheet, raw=full_marks_raw(sheet, points_off), actor=actor)
     sheet.refresh_from_db()
     return sheet
+
+
+def submitted(participant, secretary):
+    """The participant's self-assessment started, filled at full marks and submitted by ``secretary``."""
+    from campaigns.workflow import transition
+
+    transition(participant, "start", actor=secretary)
+    participant.refresh_from_db()
+    fill_sheet(participant.self_sheet, secretary)
+    transition(participant, "submit", actor=secretary)
+    participant.refresh_from_db()
+    return participant

@@ -26,7 +26,7 @@ from campaigns.workflow import (
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
 from scoring.services import SheetEntryErrors, SheetLocked, StaleSheet, score_sheet_recompute, score_sheet_save
-from tests.campaigns.helpers import fill_sheet, open_phase
+from tests.campaigns.helpers import fill_sheet, open_phase, submitted
 
 
 @pytest.fixture
@@ -50,12 +50,7 @@ def participant(campaign, cast):
 
 
 def _submitted(participant, cast):
-    transition(participant, "start", actor=cast.users["branch_secretary"])
-    participant.refresh_from_db()
-    fill_sheet(participant.self_sheet, cast.users["branch_secretary"])
-    transition(participant, "submit", actor=cast.users["branch_secretary"])
-    participant.refresh_from_db()
-    return participant
+    return submitted(participant, cast.users["branch_secretary"])
 
 
 def _refused(participant, action, actor, message_part, **kwargs):

@@ -24,7 +24,7 @@ from inbox import services
 from inbox.models import Kind, Message, Urge
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
-from tests.campaigns.helpers import fill_sheet, open_phase
+from tests.campaigns.helpers import fill_sheet, open_phase, submitted
 
 
 @pytest.fixture
@@ -43,14 +43,7 @@ def campaign(cast):
 
 
 def _submitted(campaign, cast):
-    participant = campaign.participants.get(branch=cast.branch)
-    secretary = cast.users["branch_secretary"]
-    transition(participant, "start", actor=secretary)
-    participant.refresh_from_db()
-    fill_sheet(participant.self_sheet, secretary)
-    transition(participant, "submit", actor=secretary)
-    participant.refresh_from_db()
-    return participant
+    return submitted(campaign.participants.get(branch=cast.branch), cast.users["branch_secretary"])
 
 
 def _inbox(user):
