@@ -159,6 +159,7 @@ def campaign_urge(request, pk):
                 topic=selectors.urge_topic(campaign),
                 topic_label=f"{campaign.title}（自查自评申报）",
                 url=reverse("campaigns:detail", args=[campaign.pk]),
+                within={row["participant"].branch_id for row in candidates["rows"]},
             )
         except ValueError as refused:
             error = str(refused)
@@ -176,7 +177,7 @@ def campaign_urge(request, pk):
             "note": note,
             "picked": picked,
             "error": error,
-            "sent": inbox.urges_sent(selectors.urge_topic(campaign)),
+            "sent": inbox.urges_sent(selectors.urge_topic(campaign), request.user),
         },
     )
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from branches.models import Branch
@@ -30,6 +30,9 @@ ERROR_URGE_NOTE = "请填写催办内容。"
 ERROR_URGE_NOTE_LONG = "催办内容不能超过300字。"
 ERROR_URGE_NOBODY = "请至少选择一个要催办的党支部。"
 ERROR_URGE_OUTSIDE = "所选党支部不在您的管理范围内，未发送催办。"
+ERROR_URGE_NOT_LISTED = "所选党支部不在本页可催办的名单中，未发送催办。请刷新页面后重新勾选。"
+ERROR_URGE_REPEATED = "刚刚已向这些党支部发送过相同的催办，未重复发送。"
+REPEAT_MINUTES = 10
 
 
 @dataclass(frozen=True)
@@ -149,10 +152,11 @@ def purge(now=None) -> int:
 
 
 @transaction.atomic
-def urge(*, sender, branches, note: str, topic: str, topic_label: str, url: str) -> Urge:
-    """One 催办 from ``sender`` to the chosen branches (all under the sender's unit), with a note;
-    each branch's secretary gets it in the inbox and on the 工作台."""
-    note = (note or "").strip()
+def urge(*, sender, branches, note: str, topic: str, topic_label: str, url: str, within=None) -> Urge:
+    """One 催办 from ``sender`` to the chosen branches (all under the sender's unit and, given
+    ``within``, among the branches the page offered), with a note; each branch's secretary gets it
+    in the inbox and on the 工作台. The same 催办 sent again within minutes (a second tap) is refused."""
+    note = (note or "").replace("\r\n", "\n").strip()  # a browser counts a line break as one character
     if not note:
         raise ValueError(ERROR_URGE_NOTE)
     if len(note) > 300:
@@ -162,6 +166,13 @@ def urge(*, sender, branches, note: str, topic: str, topic_label: str, url: str)
         raise ValueError(ERROR_URGE_NOBODY)
     if Branch.objects.visible_to(sender).filter(pk__in=ids).count() != len(ids):
         raise ValueError(ERROR_URGE_OUTSIDE)
+    if within is not None and not ids <= set(within):
+        raise ValueError(ERROR_URGE_NOT_LISTED)
+    recent = Urge.objects.filter(
+        sender=sender, topic=topic, note=note, created_at__gte=timezone.now() - timedelta(minutes=REPEAT_MINUTES)
+    ).prefetch_related("branches")
+    if any({b.pk for b in earlier.branches.all()} == ids for earlier in recent):
+        raise ValueError(ERROR_URGE_REPEATED)
     record = Urge.objects.create(sender=sender, note=note, topic=topic, topic_label=topic_label, url=url)
     record.branches.set(ids)
     unit = sender.township.name + "党委" if sender.township_id else "县委组织部"
@@ -195,9 +206,16 @@ def urge_history(topic: str, branch_ids: Iterable[int] | None = None) -> dict[in
     }
 
 
-def urges_sent(topic: str, limit: int = 20) -> list[Urge]:
-    """The latest 催办 about ``topic``, with whom they reached."""
-    return list(Urge.objects.filter(topic=topic).select_related("sender").prefetch_related("branches")[:limit])
+def urges_sent(topic: str, user, limit: int = 20) -> list[Urge]:
+    """The latest 催办 about ``topic`` that reached a branch ``user`` sees, with those branches only
+    (a township never reads another township's 催办)."""
+    visible = Branch.objects.visible_to(user)
+    return list(
+        Urge.objects.filter(topic=topic, branches__in=visible)
+        .distinct()
+        .select_related("sender")
+        .prefetch_related(Prefetch("branches", queryset=visible.order_by("name")))[:limit]
+    )
 
 
 def email_digest(now=None) -> int:

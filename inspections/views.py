@@ -320,8 +320,8 @@ def ledger_urge(request):
     show = show if show in LEDGER_URGE_FILTERS else ""
     items = LedgerItem.objects.visible_to(request.user).filter(status=LedgerStatus.OPEN)
     inspection_round = None
-    if request.GET.get("round", "").isdigit() and len(request.GET["round"]) < 12:
-        inspection_round = get_object_or_404(_rounds_for(request.user), pk=request.GET["round"])
+    if request.GET.get("round"):
+        inspection_round = get_object_or_404(_rounds_for(request.user), pk=plain_int(request.GET["round"]) or 0)
         items = items.filter(finding__inspected__inspection_round=inspection_round)
     if show == "closing":
         items = items.filter(deadline__gte=day, deadline__lte=day + timedelta(days=LEDGER_URGE_CLOSING_DAYS))
@@ -350,12 +350,13 @@ def ledger_urge(request):
                 topic=topic,
                 topic_label=label,
                 url=reverse("inspections:ledger") + "?status=open",
+                within={row["branch_id"] for row in rows},
             )
         except ValueError as refused:
             error = str(refused)
         else:
             messages.success(request, f"已向 {record.branches.count()} 个党支部发送催办。")
-            return redirect(here)
+            return redirect(f"{here}{'&' if inspection_round else '?'}show={show}")
     return render(
         request,
         "inspections/ledger_urge.html",
@@ -367,6 +368,6 @@ def ledger_urge(request):
             "note": note,
             "picked": picked,
             "error": error,
-            "sent": inbox.urges_sent(topic),
+            "sent": inbox.urges_sent(topic, request.user),
         },
     )

@@ -235,3 +235,49 @@ def test_a_late_submission_keeps_its_mark_in_the_history_the_report_and_the_requ
     # the requester hears that the document is ready, with the link to it
     [ready] = Message.objects.filter(recipient=staff, kind=Kind.JOB_DONE)
     assert ready.url == reverse("reports:job", args=[job.pk]) and "已生成" in ready.title
+
+
+def test_urge_only_the_pages_units_and_only_once(campaign, cast, client_for):
+    url = reverse("campaigns:urge", args=[campaign.pk])
+    county = client_for(cast.users["county_reviewer"])
+    # in the county's scope, but not in this campaign: refused
+    refused = county.post(url, {"branch": [cast.neighbour_branch.pk], "note": "请申报"}).content.decode()
+    assert "不在本页可催办的名单中" in refused and not Urge.objects.exists()
+    # a line break is one character, as the browser's counter counts it
+    note = ("请抓紧申报\r\n" * 50)[:-2]
+    assert len(note.replace("\r\n", "\n")) == 299
+    assert county.post(url, {"branch": [cast.branch.pk], "note": note}).status_code == 302
+    # the same 催办 again at once (a second tap): refused, one message only
+    again = county.post(url, {"branch": [cast.branch.pk], "note": note}).content.decode()
+    assert "刚刚已向这些党支部发送过相同的催办" in again
+    assert Message.objects.filter(kind=Kind.URGE).count() == 1
+
+
+def test_a_round_that_is_not_a_number_is_a_404_not_an_error(cast, client_for):
+    client = client_for(cast.users["township_staff"])
+    for value in ("²", "①", "abc", "9" * 30):
+        assert client.get(reverse("inspections:ledger_urge"), {"round": value}).status_code == 404
+    assert client.post(reverse("campaigns:urge", args=[0]), {"branch": ["²"], "note": "x"}).status_code == 404
+
+
+def test_a_townships_ledger_urge_log_is_its_own(cast, client_for):
+    from inspections.models import LedgerItem
+    from tests.factories import township_staff
+
+    staff = cast.users["township_staff"]
+    other_staff = township_staff(cast.neighbour_township, username="meishan_staff")
+    for branch, creator in ((cast.branch, staff), (cast.neighbour_branch, other_staff)):
+        LedgerItem.objects.create(
+            branch=branch, problem="问题", task="整改", responsible="书记", deadline=today(), created_by=creator
+        )
+    url = reverse("inspections:ledger_urge")
+    client_for(staff).post(url, {"branch": [cast.branch.pk], "note": "关兴镇内部：请整改"})
+    page = client_for(other_staff).get(url).content.decode()
+    assert "关兴镇内部" not in page and 'data-branch="那姑村党支部"' in page
+    # and 煤山镇 cannot urge a 关兴镇 branch, nor one of its own without an open item
+    assert (
+        "不在您的管理范围内"
+        in client_for(other_staff).post(url, {"branch": [cast.branch.pk], "note": "x"}).content.decode()
+    )
+    page = client_for(staff).get(url).content.decode()
+    assert "关兴镇内部：请整改" in page
