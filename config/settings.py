@@ -313,6 +313,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="branchwork@localhost")
 
 # --- Security headers -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 X_FRAME_OPTIONS = "DENY"

@@ -32,3 +32,9 @@ def bad_request(request, exception):
     """400 in Chinese, with the product's own reason (a Chinese message), never Django's English one."""
     reason = str(exception) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exception)) else ""
     return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A stale form (signed in again elsewhere, a page left open too long): in Chinese, with what to do
+    to keep what was typed, never Django's English page (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)

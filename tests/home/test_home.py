@@ -158,3 +158,13 @@ def test_the_county_home_costs_the_same_queries_for_3_and_6_townships(client_for
     six = _home_queries(client)
     assert len(home_overview(county)["township_summaries"]) == 6
     assert six == three
+
+
+def test_a_stale_form_is_explained_in_chinese(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.users["township_staff"])
+    answer = client.post("/messages/read-all/")
+    page = answer.content.decode()
+    assert answer.status_code == 403 and "页面已过期，这次提交没有保存" in page and "CSRF验证失败" not in page
