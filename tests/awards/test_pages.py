@@ -68,7 +68,9 @@ def test_the_selection_page_costs_the_same_queries_for_10_and_100_candidates(
 ):
     _candidates(cast, selection, count)
     client = client_for(cast.users["county_reviewer"])
-    with django_assert_num_queries(14):  # the results beside the candidates: campaigns, stars, two years' tiers
+    with django_assert_num_queries(
+        15
+    ):  # the unread count; the results beside the candidates: campaigns, stars, two years' tiers
         response = client.get(reverse("awards:detail", args=[selection.pk]))
     body = response.content.decode()
     assert body.count('data-testid="nomination"') == count
@@ -81,7 +83,9 @@ def test_the_decision_page_costs_the_same_queries_for_10_and_100_candidates(
 ):
     _candidates(cast, selection, count)
     client = client_for(cast.users["county_reviewer"])
-    with django_assert_num_queries(12):  # the results beside the candidates: campaigns, stars, two years' tiers
+    with django_assert_num_queries(
+        13
+    ):  # the unread count; the results beside the candidates: campaigns, stars, two years' tiers
         response = client.get(reverse("awards:decide", args=[selection.pk]))
     assert response.content.decode().count('data-testid="decision-row"') == count
 

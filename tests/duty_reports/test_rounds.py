@@ -251,7 +251,9 @@ def test_the_county_reads_the_round_but_does_not_record(cast, staff, client_for)
     assert other_staff.get(reverse("duty_reports:report", args=[report.pk])).status_code == 404
 
 
-ROUND_PAGE_QUERIES = 12  # session and user, the round, its reports, votes, flags, 约谈, steps, the page's frame
+ROUND_PAGE_QUERIES = (
+    13  # session and user, the unread count, the round, its reports, votes, flags, 约谈, steps, the page's frame
+)
 
 
 def test_the_round_page_costs_the_same_queries_for_2_and_12_branches(
@@ -297,7 +299,10 @@ def test_the_list_and_the_interviews_due_cost_the_same_queries_for_one_round_and
             county.get(url)
 
 
-LIST_QUERIES = {"rounds": 7, "due": 8}  # the session, the user and the page's frame, then one or two queries
+LIST_QUERIES = {
+    "rounds": 8,
+    "due": 9,
+}  # the session, the user, the unread count and the page's frame, then one or two queries
 
 
 def test_the_home_cards_show_the_report_to_write_and_the_rounds_progress(cast, staff, client_for):
