@@ -16,3 +16,21 @@ class ClientAddressMiddleware:
         if settings.BEHIND_PROXY and real:
             request.META["REMOTE_ADDR"] = real.strip()
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened with the wrong method (a bookmarked or reloaded 「全部标为已读」, a link to a form's
+    target) answers 405 with a Chinese page, never an empty body the browser replaces with its own
+    English one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            from django.template.loader import render_to_string
+
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response

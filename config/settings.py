@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "common.middleware.ClientAddressMiddleware",
+    # outermost but one: a 405's empty body becomes a Chinese page (it needs the user the inner ones set)
+    "common.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # https://whitenoise.readthedocs.io/en/stable/django.html

@@ -168,3 +168,8 @@ def test_a_stale_form_is_explained_in_chinese(cast):
     answer = client.post("/messages/read-all/")
     page = answer.content.decode()
     assert answer.status_code == 403 and "页面已过期，这次提交没有保存" in page and "CSRF验证失败" not in page
+
+
+def test_a_form_target_opened_as_a_page_answers_in_chinese(cast, client_for):
+    answer = client_for(cast.users["township_staff"]).get("/messages/read-all/")
+    assert answer.status_code == 405 and "这个地址不能直接打开" in answer.content.decode()
