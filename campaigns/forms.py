@@ -105,7 +105,8 @@ class CampaignForm(CrispyFormMixin, forms.Form):
                     "hx-trigger": "change",
                     "hx-target": "#phase-proposal",
                     "hx-swap": "outerHTML",
-                    "hx-include": "[name=kind],[name=year],[name=county_review]",
+                    # with the dates as typed: a change of the re-check alone keeps them (proposal_for)
+                    "hx-include": "[name=kind],[name=year],[name=county_review],[name^=phase_],[name=proposal_for]",
                     # one request at a time: a later change (the year left by a click on the box) replaces
                     # the one in flight, whose answer would otherwise land after it or in a block already gone
                     "hx-sync": "closest form:replace",
@@ -130,6 +131,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
             HTML('{% include "campaigns/_phase_proposal.html" %}'),
         )
         self.proposal_on = today()
+        self.proposal_key = ""
         self.proposal = self._proposal()
         if not self.is_bound:
             for phase in self.proposal:
@@ -151,6 +153,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         if kind not in PHASE_TEMPLATES or year is None or not 2000 <= year <= 2100:
             return []
         county_review = self._choice("county_review", True) if self.may_skip_review else True
+        self.proposal_key = f"{kind}:{year}"  # the kind and year the dates shown were proposed for
         return phase_proposal(kind, year, county_review=bool(county_review), on=self.proposal_on)
 
     @property

@@ -103,6 +103,12 @@ def campaign_phase_proposal(request):
         "county_review": request.GET.get("county_review") in ("on", "true", "1"),
     }
     form = CampaignForm(user=request.user, initial=initial)
+    if request.GET.get("proposal_for") == form.proposal_key:
+        # the same kind and year (only the re-check changed): the dates typed so far stay as typed
+        for name in form.fields:
+            typed = request.GET.get(name, "")
+            if name.startswith("phase_") and typed and len(typed) <= 10:
+                form.fields[name].initial = typed
     return render(request, "campaigns/_phase_proposal.html", {"form": form})
 
 

@@ -407,3 +407,17 @@ def test_the_product_names_the_campaign_and_picks_the_framework_it_knows(cast, c
     html = refused.content.decode()
     assert refused.status_code == 200 and "该类别有多个考核标准，请选择一个。" in html and "电话 123" in html
     assert Campaign.objects.count() == 1
+
+
+def test_ticking_the_re_check_keeps_the_dates_typed_and_a_new_kind_or_year_proposes_afresh(
+    cast, client_for, on_august_1
+):
+    client = client_for(cast.users["township_staff"])
+    url = reverse("campaigns:phase_proposal")
+    typed = {"phase_self_assessment_starts_on": "2026-11-03", "phase_verification_ends_on": "2026-12-01"}
+    same = client.get(url, {"kind": "standardization", "year": 2026, "proposal_for": "standardization:2026", **typed})
+    html = same.content.decode()
+    assert 'value="2026-11-03"' in html and 'value="2026-12-01"' in html
+    assert 'name="phase_review_starts_on"' not in html  # without the re-check: no review phase
+    other = client.get(url, {"kind": "standardization", "year": 2027, "proposal_for": "standardization:2026", **typed})
+    assert 'value="2026-11-03"' not in other.content.decode() and 'value="2027-05-31"' in other.content.decode()
