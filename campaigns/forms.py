@@ -90,6 +90,9 @@ class CampaignForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_name = (user.township or user.county).name if (user.township_id or user.county_id) else ""
+        self.fields[
+            "title"
+        ].help_text = f"留空则按年度、单位和类别命名，如「{today().year}年{self.unit_name}五好党支部创建」。"
         # one start/end pair for every stage; the kind (and the county's re-check) decide which are shown and used
         for kind in PhaseKind:
             self.fields[_phase_field(kind, "starts_on")] = _date_field(f"{kind.label}开始日期", required=False)
