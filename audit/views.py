@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from audit.models import AuditEntry, AuditEvent
+from audit.readable import readable_changes
 from branches.scoping import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,6 +56,9 @@ def audit_trail(request):
             "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
         )
     page = Paginator(entries.qs, 50).get_page(request.GET.get("page"))
+    readable = readable_changes(page.object_list)
+    for entry in page.object_list:
+        entry.readable = readable.get(entry.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(

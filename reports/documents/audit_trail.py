@@ -22,18 +22,22 @@ def fingerprint(job) -> str:
     return hashlib.sha256(json.dumps({"params": job.params, **state}, sort_keys=True).encode()).hexdigest()
 
 
-def _describe(entry) -> str:
-    parts = [f"{field}：{pair[0]} → {pair[1]}" for field, pair in (entry.changes or {}).items()]
-    parts += [f"{key}：{value}" for key, value in (entry.additional_data or {}).items()]
-    return "；".join(parts)
+def _rows(entries):
+    """One row per record, a chunk at a time: the changes in words (``audit.readable``)."""
+    from audit.readable import describe, readable_changes
+
+    chunk = []
+    for entry in entries.iterator(chunk_size=2000):
+        chunk.append(entry)
+        if len(chunk) == 2000:
+            yield from _chunk_rows(chunk, readable_changes(chunk), describe)
+            chunk = []
+    yield from _chunk_rows(chunk, readable_changes(chunk), describe)
 
 
-def audit_trail(job, campaign, progress) -> bytes:
-    """The filtered trail, oldest first, one row per record; write-only, so its size costs no memory."""
-    progress(30, "读取审计记录")
-    entries = audit_entries(job.params).order_by("timestamp", "pk")
-    rows = (
-        [
+def _chunk_rows(chunk, readable, describe):
+    for e in chunk:
+        yield [
             timezone.localtime(e.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
             str(e.actor) if e.actor_id else "",
             e.actor.username if e.actor_id else "",
@@ -41,13 +45,18 @@ def audit_trail(job, campaign, progress) -> bytes:
             e.remote_addr or "",
             e.get_event_display(),
             e.get_action_display(),
-            e.content_type.name,
+            e.content_type.name if e.content_type_id else "",
             e.object_pk,
             e.object_repr,
-            _describe(e),
+            describe(e, readable.get(e.pk, []), limit=200),
         ]
-        for e in entries.iterator(chunk_size=2000)
-    )
+
+
+def audit_trail(job, campaign, progress) -> bytes:
+    """The filtered trail, oldest first, one row per record; write-only, so its size costs no memory."""
+    progress(30, "读取审计记录")
+    entries = audit_entries(job.params).order_by("timestamp", "pk")
+    rows = _rows(entries)
     workbook = write_only_workbook()
     write_report_sheet(
         workbook,
@@ -56,5 +65,6 @@ def audit_trail(job, campaign, progress) -> bytes:
         headers=["时间", "人员", "账号", "单位", "地址", "类别", "操作", "对象类型", "对象编号", "对象", "内容"],
         rows=rows,
         widths=[20, 10, 12, 20, 15, 12, 8, 12, 10, 40, 60],
+        wrap_columns={9, 10},
     )
     return workbook_bytes(workbook)

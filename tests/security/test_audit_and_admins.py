@@ -364,3 +364,26 @@ def test_the_trail_filters_by_person_unit_object_kind_and_date(cast, admins, cli
     assert long_ago.pk not in found(since=timezone.localdate().isoformat())
     page = _as(admins[Role.AUDIT_ADMIN]).get(reverse("audit"), {"target": "学习新党章"}).content.decode()
     assert "学习新党章" in page and "学习日" in page
+
+
+def test_the_trail_reads_in_chinese_on_the_page_and_in_the_export(cast, admins):
+    """A branch's change shows as «字段中文名：旧值 → 新值»: a choice by its label, a foreign key by its
+    name, a boolean as 是/否, nothing empty as None; a record created lists only what it was created with."""
+    from branches.models import Branch
+
+    branch = Branch.objects.get(pk=cast.branch.pk)
+    branch.site_type, branch.township = "corridor", cast.neighbour_township
+    branch.save()
+    auditor = _as(admins[Role.AUDIT_ADMIN])
+    page = auditor.get(reverse("audit"), {"target": "法泥村"}).content.decode()
+    label = Branch._meta.get_field("site_type").verbose_name
+    township = Branch._meta.get_field("township").verbose_name
+    assert f"{label}：（空） → <strong>通道型</strong>" in page
+    assert f"{township}：关兴镇 → <strong>煤山镇</strong>" in page
+    assert "site_type" not in page and "None" not in page.split('data-testid="audit-entries"')[1]
+    job, _ = job_request(user=admins[Role.AUDIT_ADMIN], kind="audit_xlsx", params={"audit_target": "法泥村"})
+    job_execute(job.pk)
+    sheet = load_workbook(BytesIO(Job.objects.get(pk=job.pk).file.read())).active
+    content = [row[10].value for row in sheet.iter_rows() if row[10].value and "通道型" in str(row[10].value)]
+    assert content and f"{township}：关兴镇 → 煤山镇" in content[0]
+    assert sheet.cell(row=3, column=11).alignment.wrap_text
