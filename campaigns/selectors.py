@@ -193,13 +193,15 @@ def level_comparison(participants, spec, *, differing_only=True) -> dict[int, li
             if sheet_id:
                 sheets[sheet_id] = (p.pk, level)
     found: dict[tuple, tuple[str, str]] = {}
-    for sheet_id, code, met, points, occurrences, veto, reason in (
+    for sheet_id, code, method, met, points, occurrences, veto, reason in (
         ScoreEntry.objects.filter(sheet_id__in=list(sheets))
-        .values_list("sheet_id", "item__code", "met", "points", "occurrences", "veto_triggered", "override_reason")
+        .values_list(
+            "sheet_id", "item__code", "item__method", "met", "points", "occurrences", "veto_triggered", "override_reason"
+        )
         .iterator(chunk_size=5000)
     ):
         entry = Entry(met=met, points=points, occurrences=occurrences, veto_triggered=veto)
-        found[(*sheets[sheet_id], code)] = (entry_words(entry), reason)
+        found[(*sheets[sheet_id], code)] = (entry_words(entry, method), reason)
     result = {}
     for p in participants:
         rows = []

@@ -85,6 +85,15 @@ def item_points(item: ItemSpec, entry: Entry | None) -> ItemResult:
             raise EntryError(item.code, "达标制只填「达标」或「未达标」。")
         points = item.points if entry.met else ZERO
         filled = entry.met is not None
+    elif method == "bonus" and item.counted:
+        if entry.met is not None or entry.points is not None:
+            raise EntryError(item.code, "按次加分项请填写加分次数。")
+        occurrences = entry.occurrences
+        if occurrences is not None and occurrences < 0:
+            raise EntryError(item.code, "加分次数不能为负数。")
+        filled = occurrences is not None
+        # 每次加2分，最多5分: never past the cap, however many times
+        points = min(item.occurrence_cap, occurrences * item.per_occurrence) if filled else ZERO
     elif method in ("graded", "bonus"):
         if entry.met is not None or entry.occurrences is not None:
             raise EntryError(item.code, "请填写得分。")
@@ -103,8 +112,9 @@ def item_points(item: ItemSpec, entry: Entry | None) -> ItemResult:
         if occurrences is not None and occurrences < 0:
             raise EntryError(item.code, "扣分次数不能为负数。")
         filled = occurrences is not None
-        # never below zero for the item, however many occurrences; unfilled scores nothing yet
-        points = max(ZERO, item.points - occurrences * item.per_occurrence) if filled else ZERO
+        # never more off than the cap (the item's points unless 最多扣 N 分), never below zero; unfilled scores nothing yet
+        off = min(item.occurrence_cap, occurrences * item.per_occurrence) if filled else ZERO
+        points = max(ZERO, item.points - off) if filled else ZERO
     else:  # pragma: no cover - validate_spec refuses unknown methods
         raise EntryError(item.code, f"未知的评分方式「{method}」。")
     if entry.veto_triggered:
@@ -188,15 +198,21 @@ def _verdicts(spec, total, results, vetoed_by):
     grade_rank = {g.label: index for index, g in enumerate(spec.grades)}  # 0 is the best
     for cap in spec.caps:
         result = results[cap.item]
-        if result.max_points == 0 or result.points >= cap.below_ratio * result.max_points:
-            continue
-        ratio = f"{_fmt(result.points / result.max_points * 100, places=1)}%"
-        reason = cap.text or f"评分项 {cap.item} 得分率低于 {_fmt(cap.below_ratio * 100)}%"
+        if cap.below_points is not None:
+            if result.points >= cap.below_points:
+                continue
+            ratio = f"得分 {_fmt(result.points)} 分"
+            reason = cap.text or f"评分项 {cap.item} 得分低于 {_fmt(cap.below_points)} 分"
+        else:
+            if result.max_points == 0 or result.points >= cap.below_ratio * result.max_points:
+                continue
+            ratio = f"得分率 {_fmt(result.points / result.max_points * 100, places=1)}%"
+            reason = cap.text or f"评分项 {cap.item} 得分率低于 {_fmt(cap.below_ratio * 100)}%"
         if stars is not None and cap.max_stars is not None and stars.value > cap.max_stars:
-            stars = Verdict(cap.max_stars, f"{reason}（{cap.item} 得分率 {ratio}）：最高{cap.max_stars}星")
+            stars = Verdict(cap.max_stars, f"{reason}（{cap.item} {ratio}）：最高{cap.max_stars}星")
             caps_applied.append(reason)
         if cap.max_grade is not None and grade_rank[grade.value] < grade_rank[cap.max_grade]:
-            grade = Verdict(cap.max_grade, f"{reason}（{cap.item} 得分率 {ratio}）：最高{cap.max_grade}")
+            grade = Verdict(cap.max_grade, f"{reason}（{cap.item} {ratio}）：最高{cap.max_grade}")
             caps_applied.append(reason)
     return grade, stars, caps_applied
 

@@ -73,7 +73,7 @@ def parse_entries(
             errors[code] = ERROR_VETO_WORD
             continue
         fields = {"veto_triggered": VETO_WORDS[veto_text]}
-        if value and item.method in ("graded", "bonus"):
+        if value and item.method in ("graded", "bonus") and not item.counted:
             try:
                 fields["points"] = Decimal(value)
                 if not fields["points"].is_finite():
@@ -81,7 +81,7 @@ def parse_entries(
             except InvalidOperation:
                 errors[code] = ERROR_NOT_NUMBER
                 continue
-        elif value and item.method == "deduction":
+        elif value and item.counted:
             if not (value.isascii() and value.isdigit()):
                 errors[code] = ERROR_NOT_COUNT
                 continue
@@ -116,15 +116,15 @@ def parse_entries(
             # on a verification (review) sheet every change from the level below needs a reason, a veto too
             below = basis.get(code) or Entry()
             if _differs(entry, below):
-                before = entry_words(below) or "未填"
+                before = entry_words(below, item.method) or "未填"
                 errors.setdefault(code, ERROR_BASIS_REASON.format(label=basis_label, before=before))
         elif expected is not None and _differs(replace(entry, veto_triggered=False), expected):
             errors.setdefault(code, ERROR_REASON.format(source=fact.source))
     return parsed, errors
 
 
-def entry_words(entry) -> str:
-    """An entry in a few words (达标 / 扣分 2 次 / 8 分 / 触发否决); blank when unfilled."""
+def entry_words(entry, method: str = "deduction") -> str:
+    """An entry in a few words (达标 / 扣分 2 次 / 加分 2 次 / 8 分 / 触发否决); blank when unfilled."""
     if entry is None:
         return ""
     if entry.veto_triggered:
@@ -132,7 +132,7 @@ def entry_words(entry) -> str:
     if entry.met is not None:
         return "达标" if entry.met else "未达标"
     if entry.occurrences is not None:
-        return f"扣分 {entry.occurrences} 次"
+        return f"{'加分' if method == 'bonus' else '扣分'} {entry.occurrences} 次"
     if entry.points is not None:
         return f"{Decimal(entry.points).normalize():f} 分"
     return ""

@@ -55,10 +55,14 @@ INFO_KEYS = ["编号", "名称", "类别", "评价对象", "等次", "星级", "
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 _STEP_TAIL = re.compile(r"\s*〔档差\s*(?P<n>[\d.]+)\s*分〕\s*$")
-_DEDUCTION_TAIL = re.compile(r"\s*〔每次扣\s*(?P<n>[\d.]+)\s*分〕\s*$")
+# 〔每次扣1分〕, 〔每次扣1分，最多扣3分〕, 〔每次加2分，最多5分〕: the method's tail in 评分标准
+_COUNTED_TAIL = re.compile(
+    r"\s*〔每次(?P<verb>[扣加])\s*(?P<n>[\d.]+)\s*分(?:\s*[，,]\s*最多[扣加]?\s*(?P<cap>[\d.]+)\s*分)?〕\s*$"
+)
+_ANY_TAIL = re.compile(r"\s*〔(?P<text>[^〔〕]*分[^〔〕]*)〕\s*$")
 _THRESHOLD = re.compile(r"^\s*(?P<label>[^>＝=≥]+?)\s*(>=|≥)\s*(?P<min>[\d.]+)\s*$")
 _CAP = re.compile(
-    r"^\s*(?P<item>[\d.]+)\s*<\s*(?P<pct>[\d.]+)\s*%\s*[:：]\s*(?P<limits>[^:：]+?)\s*(?:[:：]\s*(?P<text>.*))?$"
+    r"^\s*(?P<item>[\d.]+)\s*<\s*(?:(?P<pct>[\d.]+)\s*%|(?P<points>[\d.]+)\s*分)\s*[:：]\s*(?P<limits>[^:：]+?)\s*(?:[:：]\s*(?P<text>.*))?$"
 )
 _FACT = re.compile(
     r"^\s*(?P<fact>[a-z_]+)\s*(?:(>=|≥)\s*(?P<min>[\d.]+))?\s*(?P<tiers>(?:[\d.]+\s*[:：]\s*[\d.]+[\s,，]*)*)$"
@@ -99,8 +103,10 @@ def spec_to_json(spec: FrameworkSpec) -> str:
 
 
 def _guidance_with_tail(item: ItemSpec) -> str:
-    if item.method == "deduction" and item.per_occurrence is not None:
-        return f"{item.guidance}〔每次扣{_fmt(item.per_occurrence)}分〕"
+    if item.counted:
+        verb = "加" if item.method == "bonus" else "扣"
+        cap = "" if item.cap is None else f"，最多{'扣' if verb == '扣' else ''}{_fmt(item.cap)}分"
+        return f"{item.guidance}〔每次{verb}{_fmt(item.per_occurrence)}分{cap}〕"
     if item.step is not None:
         return f"{item.guidance}〔档差{_fmt(item.step)}分〕"
     return item.guidance
@@ -137,7 +143,11 @@ def spec_to_xlsx(spec: FrameworkSpec) -> bytes:
     wrap_rows(sheet, WIDTHS)
     info = workbook.create_sheet(INFO_SHEET)
     caps = "\n".join(
-        f"{c.item}<{_fmt(c.below_ratio * 100)}%:"
+        (
+            f"{c.item}<{_fmt(c.below_points)}分:"
+            if c.below_points is not None
+            else f"{c.item}<{_fmt(c.below_ratio * 100)}%:"
+        )
         + ",".join(
             part
             for part in (
@@ -263,11 +273,28 @@ def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> Item
         errors.append(_cell_error(row, "一级指标", "必须填写：每个评分项都要写明所属一级指标。"))
         return None
     guidance = str(values["评分标准"])
-    step = per_occurrence = None
-    if match := _DEDUCTION_TAIL.search(guidance):
+    step = per_occurrence = cap = None
+    if match := _COUNTED_TAIL.search(guidance):
         per_occurrence, guidance = Decimal(match["n"]), guidance[: match.start()]
+        cap = Decimal(match["cap"]) if match["cap"] else None
+        if (match["verb"] == "加") != (method == "bonus"):
+            errors.append(
+                _cell_error(
+                    row,
+                    "评分标准",
+                    f"「{match.group().strip()}」与评分方式「{method_label}」不符：加分项写〔每次加…分〕，扣分项写〔每次扣…分〕。",
+                )
+            )
     elif match := _STEP_TAIL.search(guidance):
         step, guidance = Decimal(match["n"]), guidance[: match.start()]
+    elif match := _ANY_TAIL.search(guidance):
+        errors.append(
+            _cell_error(
+                row,
+                "评分标准",
+                f"结尾的「〔{match['text']}〕」不是可识别的计分写法，应如〔每次扣1分〕、〔每次扣1分，最多扣3分〕、〔每次加2分，最多5分〕或〔档差0.5分〕。",
+            )
+        )
     fact, fact_min, fact_tiers = _fact_link(row, str(values.get("关联数据", "")).strip(), errors)
     return ItemSpec(
         code=code,
@@ -278,6 +305,7 @@ def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> Item
         evidence=str(values["佐证材料"]).strip(),
         step=step,
         per_occurrence=per_occurrence,
+        cap=cap,
         veto=veto_text in _YES and method != "veto",
         fact=fact,
         fact_min=fact_min,
@@ -402,12 +430,13 @@ def _read_info(info: dict, errors: list[str]) -> dict:
             if re.match(r"\s*(星级|等次)\s*<=\s*(\S+)\s*$", limit)
         )
         if not match or not limits:
-            errors.append(_info_error("封顶规则", f"「{part}」应写成如 7.3.1<60%:星级<=2:说明。"))
+            errors.append(_info_error("封顶规则", f"「{part}」应写成如 7.3.1<60%:星级<=2:说明 或 4.1<12分:星级<=2。"))
             continue
         caps.append(
             CapRule(
                 item=match["item"],
-                below_ratio=Decimal(match["pct"]) / 100,
+                below_ratio=Decimal(match["pct"]) / 100 if match["pct"] else Decimal(0),
+                below_points=Decimal(match["points"]) if match["points"] else None,
                 max_stars=int(limits["星级"]) if "星级" in limits else None,
                 max_grade=limits.get("等次"),
                 text=(match["text"] or "").strip(),

@@ -21,6 +21,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
                 evidence=item.evidence,
                 step=item.step,
                 per_occurrence=item.per_occurrence,
+                cap=item.cap,
                 veto=item.veto,
                 fact=item.fact,
                 fact_min=item.fact_min,
@@ -50,6 +51,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
             CapRule(
                 item=c["item"],
                 below_ratio=Decimal(str(c["below_ratio"])),
+                below_points=Decimal(str(c["below_points"])) if c.get("below_points") is not None else None,
                 max_stars=c.get("max_stars"),
                 max_grade=c.get("max_grade"),
                 text=c.get("text", ""),

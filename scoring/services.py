@@ -397,8 +397,9 @@ AFFIRM_REASON = "一键声明：本部分其余各项无扣分情形、无加分
 def _affirmed_entry(item) -> Entry | None:
     """What "本部分无扣分情形" states for an item nobody has filled: no deduction, no bonus, the
     standard met (a graded item at its full points). Veto items need no entry."""
+    if item.counted:
+        return Entry(occurrences=0)
     return {
-        "deduction": Entry(occurrences=0),
         "bonus": Entry(points=Decimal(0)),
         "graded": Entry(points=item.points),
         "met": Entry(met=True),

@@ -66,10 +66,10 @@ def raw_value(method: str, entry) -> str:
         return ""
     if method == "met":
         return "" if entry.met is None else ("是" if entry.met else "否")
+    if entry.occurrences is not None:  # a counted item (扣分, or 按次加分)
+        return str(entry.occurrences)
     if method in ("graded", "bonus"):
         return "" if entry.points is None else str(_number_out(entry.points))
-    if method == "deduction":
-        return "" if entry.occurrences is None else str(entry.occurrences)
     return ""
 
 
@@ -85,7 +85,7 @@ def sheet_to_xlsx(sheet, spec: FrameworkSpec, entries: dict) -> bytes:
                 item.requirement,
                 item.guidance,
                 _number_out(item.points),
-                f"{METHOD_LABELS[item.method]}（{FILL_HINT[item.method]}）",
+                f"{METHOD_LABELS[item.method]}（{'填加分次数' if item.method == 'bonus' and item.counted else FILL_HINT[item.method]}）",
                 raw_value(item.method, entry),
                 ("是" if entry and entry.veto_triggered else "否") if item.can_veto else "",
                 entry.comment if entry else "",

@@ -155,6 +155,8 @@ class ItemSpec:
     evidence: str = ""
     step: Decimal | None = None
     per_occurrence: Decimal | None = None
+    # a counted item's most points its occurrences add (加分) or take off (扣分); None: the item's points
+    cap: Decimal | None = None
     veto: bool = False
     fact: str = ""
     fact_min: Decimal | None = None
@@ -168,6 +170,15 @@ class ItemSpec:
     @property
     def counts_to_full_marks(self) -> bool:
         return self.method not in ("bonus", "veto")
+
+    @property
+    def counted(self) -> bool:
+        """Scored by occurrences: every deduction item, and a bonus item «每次加2分，最多5分»."""
+        return self.per_occurrence is not None
+
+    @property
+    def occurrence_cap(self) -> Decimal:
+        return self.cap if self.cap is not None else self.points
 
     @property
     def effective_step(self) -> Decimal:
@@ -203,8 +214,12 @@ class StarRule:
 
 @dataclass(frozen=True)
 class CapRule:
+    """Below a share of an item's points (``below_ratio``), or below a number of points
+    (``below_points``, when given), the stars or the grade go no higher than the limits."""
+
     item: str
     below_ratio: Decimal
+    below_points: Decimal | None = None
     max_stars: int | None = None
     max_grade: str | None = None
     text: str = ""
@@ -272,6 +287,8 @@ def spec_to_dict(spec: FrameworkSpec) -> dict:
             data["step"] = _number_out(item.step)
         if item.per_occurrence is not None:
             data["per_occurrence"] = _number_out(item.per_occurrence)
+        if item.cap is not None:
+            data["cap"] = _number_out(item.cap)
         if item.veto:
             data["veto"] = True
         if item.fact:
@@ -309,7 +326,8 @@ def spec_to_dict(spec: FrameworkSpec) -> dict:
                 k: v
                 for k, v in (
                     ("item", c.item),
-                    ("below_ratio", _number_out(c.below_ratio)),
+                    ("below_ratio", _number_out(c.below_ratio) if c.below_points is None else None),
+                    ("below_points", _number_out(c.below_points) if c.below_points is not None else None),
                     ("max_stars", c.max_stars),
                     ("max_grade", c.max_grade),
                     ("text", c.text),
@@ -379,7 +397,8 @@ def spec_from_dict(data: dict) -> FrameworkSpec:
             method=str(raw.get("method") or "").strip(),
             evidence=str(raw.get("evidence") or "").strip(),
             step=_decimal(raw.get("step"), f"{where} 档差", errors, required=False),
-            per_occurrence=_decimal(raw.get("per_occurrence"), f"{where} 每次扣分", errors, required=False),
+            per_occurrence=_decimal(raw.get("per_occurrence"), f"{where} 每次扣分/加分", errors, required=False),
+            cap=_decimal(raw.get("cap"), f"{where} 最多", errors, required=False),
             veto=bool(raw.get("veto", False)),
             fact=str(raw.get("fact") or "").strip(),
             fact_min=_decimal(raw.get("fact_min"), f"{where} 达标值", errors, required=False),
@@ -405,7 +424,9 @@ def spec_from_dict(data: dict) -> FrameworkSpec:
     caps = tuple(
         CapRule(
             item=str(c.get("item", "")).strip(),
-            below_ratio=_decimal(c.get("below_ratio"), "封顶规则的得分率", errors) or Decimal(0),
+            below_ratio=_decimal(c.get("below_ratio"), "封顶规则的得分率", errors, required="below_points" not in c)
+            or Decimal(0),
+            below_points=_decimal(c.get("below_points"), "封顶规则的分数", errors, required=False),
             max_stars=int(c["max_stars"]) if c.get("max_stars") is not None else None,
             max_grade=c.get("max_grade") or None,
             text=str(c.get("text") or "").strip(),
@@ -479,7 +500,11 @@ def validate_spec(spec: FrameworkSpec) -> list[str]:
     for cap in spec.caps:
         if cap.item not in seen:
             errors.append(f"封顶规则引用的评分项 {cap.item} 不存在。")
-        if not 0 < cap.below_ratio <= 1:
+        if cap.below_points is not None:
+            item = spec.item_map().get(cap.item)
+            if cap.below_points <= 0 or (item is not None and cap.below_points > item.points):
+                errors.append(f"封顶规则（{cap.item}）的分数应大于 0 且不超过该项分值。")
+        elif not 0 < cap.below_ratio <= 1:
             errors.append(f"封顶规则（{cap.item}）的得分率应在 0 到 1 之间。")
         if cap.max_stars is None and cap.max_grade is None:
             errors.append(f"封顶规则（{cap.item}）应规定最高星级或最高等次。")
@@ -515,8 +540,17 @@ def _validate_item(item: ItemSpec) -> list[str]:
         errors.append(f"{where}：分值应大于 0。")
     if item.method == "deduction" and not (item.per_occurrence and item.per_occurrence > 0):
         errors.append(f"{where}：扣分项应写明每次扣分（如〔每次扣1分〕）。")
-    if item.method != "deduction" and item.per_occurrence is not None:
-        errors.append(f"{where}：只有扣分项才有「每次扣分」。")
+    if item.per_occurrence is not None and item.method not in ("deduction", "bonus"):
+        errors.append(f"{where}：只有扣分项和加分项才能按次计分。")
+    if item.method == "bonus" and item.per_occurrence is not None and item.per_occurrence <= 0:
+        errors.append(f"{where}：每次加分应大于 0。")
+    if item.cap is not None:
+        if item.per_occurrence is None:
+            errors.append(f"{where}：只有按次计分的扣分、加分项才有「最多」。")
+        elif not 0 < item.cap <= item.points:
+            errors.append(f"{where}：「最多」应大于 0 且不超过分值 {_number_out(item.points)} 分。")
+    if item.counted and item.step is not None:
+        errors.append(f"{where}：按次计分的评分项不设档差。")
     if item.step is not None:
         if item.method not in ("graded", "bonus"):
             errors.append(f"{where}：只有分档和加分项才有档差。")

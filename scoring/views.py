@@ -213,10 +213,10 @@ def _describe(item, entry) -> str:
         return "触发一票否决"
     if item.method == "met" and entry.met is not None:
         return "达标" if entry.met else "未达标"
+    if item.counted and entry.occurrences is not None:
+        return f"{'加分' if item.method == 'bonus' else '扣分'} {entry.occurrences} 次"
     if item.method in ("graded", "bonus") and entry.points is not None:
         return f"{raw_value(item.method, entry)} 分"
-    if item.method == "deduction" and entry.occurrences is not None:
-        return f"扣分 {entry.occurrences} 次"
     return "未填"
 
 

@@ -264,3 +264,92 @@ def test_secretaries_do_not_manage_frameworks(client_for, cast):
     client = client_for(cast.users["branch_secretary"])
     assert client.get(reverse("scoring:framework_list")).status_code == 403
     assert client.get(reverse("scoring:framework_import")).status_code == 403
+
+
+COUNTED_ROWS = [
+    ["1.1", "基础工作", "", "支部班子健全", "健全得40分", 40, "达标制", "否", "名单", ""],
+    ["1.2", "基础工作", "", "三会一课", "每缺一次扣1分〔每次扣1分，最多扣3分〕", 10, "扣分", "否", "记录", ""],
+    ["2.1", "为民服务", "", "为群众办实事", "按办成件数计分〔档差1分〕", 50, "分档", "否", "台账", ""],
+    ["3.1", "加分", "", "获县级以上表彰", "每获一次加2分〔每次加2分，最多5分〕", 5, "加分", "否", "表彰文件", ""],
+]
+COUNTED_INFO = [
+    *[row for row in INFO if row[0] not in ("封顶规则", "加分上限")],
+    ("加分上限", 5),
+    ("封顶规则", "2.1<30分:星级<=2:为民服务得分低于30分最高二星"),
+]
+
+
+def test_a_counted_capped_bonus_and_a_points_cap_import_score_and_round_trip(db):
+    """Worked example (100 before bonus: 1.1 达标制 40, 1.2 扣分 10, 2.1 分档 50; 3.1 加分 5):
+
+    - 1.1 met: 40.
+    - 1.2 four meetings missed, 〔每次扣1分，最多扣3分〕: 4 × 1 = 4 off, capped at 3 → 10 − 3 = 7.
+    - 2.1 graded 29 of 50: 29.
+    - 3.1 honoured three times, 〔每次加2分，最多5分〕: 3 × 2 = 6, capped at 5 → 5 (within the sheet's 加分上限 5).
+    - Total 40 + 7 + 29 + 5 = 81 → 良好 (≥ 80) and 4 stars by the total (≥ 80);
+      but 2.1 scored 29 < 30 points → 「为民服务得分低于30分最高二星」: 2 stars.
+    With 2.1 at 30 (total 82) the cap does not apply and the stars stay 4.
+    """
+    from scoring.engine import Entry, score
+
+    spec = spec_from_xlsx(_workbook(rows=COUNTED_ROWS, info=COUNTED_INFO))
+    items = spec.item_map()
+    assert (items["3.1"].method, items["3.1"].per_occurrence, items["3.1"].cap) == ("bonus", D(2), D(5))
+    assert (items["1.2"].per_occurrence, items["1.2"].cap) == (D(1), D(3))
+    assert (spec.caps[0].below_points, spec.caps[0].max_stars) == (D(30), 2)
+
+    entries = {
+        "1.1": Entry(met=True),
+        "1.2": Entry(occurrences=4),
+        "2.1": Entry(points=D(29)),
+        "3.1": Entry(occurrences=3),
+    }
+    result = score(spec, entries)
+    points = {code: r.points for code, r in result.items.items()}
+    assert points == {"1.1": D(40), "1.2": D(7), "2.1": D(29), "3.1": D(5)}
+    assert result.total == D(81) and result.grade.value == "良好"
+    assert result.stars.value == 2 and "为民服务得分低于30分最高二星" in result.stars.rule
+    assert score(spec, {**entries, "2.1": Entry(points=D(30))}).stars.value == 4
+
+    # export → import is identical, in the workbook and in YAML; the database keeps it too
+    assert spec_from_xlsx(SimpleUploadedFile("a.xlsx", spec_to_xlsx(spec))) == spec
+    assert spec_from_yaml(spec_to_yaml(spec)) == spec
+    from scoring.services import framework_save
+    from tests.factories import UserFactory
+
+    framework, _ = framework_save(spec=spec, actor=UserFactory(is_superuser=True))
+    assert framework_spec(framework) == spec
+
+
+@pytest.mark.parametrize(
+    ("guidance", "method", "message"),
+    [
+        ("每次加1分〔每次加一分〕", "加分", "结尾的「〔每次加一分〕」不是可识别的计分写法"),
+        ("按次计分〔每两次扣1分〕", "扣分", "不是可识别的计分写法"),
+        ("每次扣1分〔每次扣1分〕", "加分", "与评分方式「加分」不符"),
+    ],
+)
+def test_an_unknown_or_mismatched_method_tail_is_refused_naming_row_and_column(guidance, method, message):
+    rows = [*COUNTED_ROWS[:3], ["3.1", "加分", "", "获表彰", guidance, 5, method, "否", "", ""]]
+    with pytest.raises(SpecError) as refused:
+        spec_from_xlsx(_workbook(rows=rows, info=COUNTED_INFO))
+    text = str(refused.value)
+    assert message in text and "第5行" in text and "评分标准" in text
+
+
+def test_a_counted_bonus_is_filled_as_a_count_on_the_page(client_for, cast):
+    """The sheet asks how many times (加分次数, 每次 2 分，最多5分) and scores min(5, 2 × n)."""
+    from scoring.services import framework_save, score_sheet_create
+
+    spec = spec_from_xlsx(_workbook(rows=COUNTED_ROWS, info=COUNTED_INFO))
+    framework, _ = framework_save(spec=spec, township=cast.township, actor=cast.users["township_staff"])
+    sheet = score_sheet_create(framework=framework, branch=cast.branch, stage="self_assessment", year=2026, actor=None)
+    client = client_for(cast.users["branch_secretary"])
+    url = reverse("scoring:sheet_fill", args=[sheet.pk])
+    page = client.get(url).content.decode()
+    assert "加分次数" in page and "每次 2 分，最多5分" in page
+    client.post(url, {"3.1-value": "3", "1.2-value": "4", "revision": sheet.revision})
+    sheet.refresh_from_db()
+    assert sheet.entries.get(item__code="3.1").occurrences == 3
+    assert sheet.bonus_total == D(5) and sheet.entries.get(item__code="1.2").occurrences == 4
+    assert 'name="3.1-value" value="3"' in client.get(url).content.decode()
