@@ -180,7 +180,8 @@ def score_matrix(job, campaign, progress) -> bytes:
 
 
 def standard_ledger(job, campaign, progress) -> bytes:
-    """达标 / 未达标台账: one sheet each, with the items that fell short."""
+    """达标 / 未达标台账, one sheet each, with the items that fell short; those without a verdict yet
+    are on a third sheet, 未评定, never counted as 未达标."""
     data = campaign_data(campaign, **job_scope(job))
     failing = data.spec.failing_grade
     shortfalls: dict[int, list[str]] = {}
@@ -198,8 +199,17 @@ def standard_ledger(job, campaign, progress) -> bytes:
         "状态",
         "得分不足六成的评分项",
     ]
-    for label, meets in (("达标", True), ("未达标", False)):
-        progress(30 if meets else 60, f"写入{label}台账")
+    def verdict(r) -> str:
+        """达标, 未达标 (assessed and short, or failed on the way), or 未评定 (no verdict yet)."""
+        participant = r.participant
+        if participant.state in (State.FAILED, State.REJECTED, State.WITHDRAWN):
+            return "未达标"
+        if participant.final_total is None:
+            return "未评定"
+        return "未达标" if participant.final_grade == failing else "达标"
+
+    for step, label in enumerate(("达标", "未达标", "未评定")):
+        progress(30 + 20 * step, f"写入{label}台账")
         rows = [
             [
                 r.participant.branch.township.name,
@@ -213,17 +223,12 @@ def standard_ledger(job, campaign, progress) -> bytes:
                 "、".join(shortfalls.get(r.participant.pk, [])),
             ]
             for r in data.rows
-            if (
-                r.participant.final_total is not None
-                and r.participant.final_grade != failing
-                and r.participant.state not in (State.FAILED, State.REJECTED, State.WITHDRAWN)
-            )
-            == meets
+            if verdict(r) == label
         ]
         write_report_sheet(
             workbook,
             f"{label}台账",
-            title=_title(campaign, f"{label}党支部台账"),
+            title=_title(campaign, f"{label}党支部台账" if label != "未评定" else "尚未评定的党支部"),
             headers=headers,
             rows=rows,
             widths=[10, 18, 9, 10, 10, 9, 8, 10, 40],

@@ -72,12 +72,20 @@ def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, repor
     assert rows['\'=HYPERLINK("http://x")'][-1] == 98
 
 
-def test_the_ledger_separates_meeting_and_failing(cast, report_campaign):
+def test_the_ledger_separates_meeting_failing_and_not_yet_assessed(cast, report_campaign):
+    from campaigns.models import Participant
+    from tests.factories import BranchFactory
+
+    # a branch that has not been assessed yet is not 未达标: it is on its own sheet
+    Participant.objects.create(
+        campaign=report_campaign, branch=BranchFactory(township=cast.township, name="坡脚村党支部")
+    )
     job = _produce(cast.users["township_staff"], "ledger_xlsx", campaign=report_campaign.pk)
     workbook = load_workbook(io.BytesIO(job.file.read()))
     meets = [row[1] for row in workbook["达标台账"].iter_rows(min_row=3, values_only=True)]
     assert sorted(meets) == ["新寨村党支部", "法泥村党支部"]
     assert list(workbook["未达标台账"].iter_rows(min_row=3, values_only=True)) == []
+    assert [row[1] for row in workbook["未评定台账"].iter_rows(min_row=3, values_only=True)] == ["坡脚村党支部"]
 
 
 def test_a_certificate_only_for_a_named_branch(cast, report_campaign):
