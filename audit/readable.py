@@ -57,6 +57,33 @@ COMMON_LABELS = {
     "full_name": "姓名",
     "email": "电子邮箱",
 }
+# what the trail calls the records whose models have no Chinese name of their own
+MODEL_LABELS = {
+    "scoring.scoreentry": "评分项填写",
+    "inspections.finding": "督查发现问题",
+    "inspections.quarterranking": "季度排名",
+    "inspections.secretaryactionflag": "书记约谈提示",
+    "inspections.ledgerevent": "台账办理记录",
+    "inspections.documentnumber": "文号",
+    "inspections.notice": "督查通报",
+    "campaigns.phase": "活动阶段",
+    "campaigns.transition": "流转记录",
+    "campaigns.submission": "申报版本",
+    "campaigns.phaseextension": "阶段延期",
+    "campaigns.objection": "公示异议",
+    "duty_reports.dutyround": "述职评议",
+    "duty_reports.roundstep": "述职评议步骤",
+    "duty_reports.dutyreport": "述职报告",
+    "duty_reports.reportversion": "述职报告版本",
+    "duty_reports.vote": "评议票",
+    "duty_reports.interview": "约谈记录",
+    "duty_reports.reportfile": "述职报告附件",
+    "awards.nomination": "推荐",
+    "awards.selectionstep": "评选步骤",
+    "awards.awardobjection": "评选异议",
+}
+# auditlog's own words for what happened to a record
+ACTION_WORDS = {0: "新建", 1: "修改", 2: "删除", 3: "查看"}
 SKIPPED = {"id", "password"}
 TEXT = object()  # a change already put in words (a many-to-many one)  # the row's own number (the 对象编号 column has it); never a password hash
 
@@ -171,3 +198,16 @@ def describe(entry, rows: list[tuple[str, str, str]], *, limit: int | None = Non
     ]
     parts += [f"{key}：{cut(str(value))}" for key, value in (entry.additional_data or {}).items()]
     return "；".join(parts)
+
+
+def object_type(entry) -> str:
+    """The kind of record, in Chinese: the model's own name, else the trail's (MODEL_LABELS)."""
+    if not entry.content_type_id:
+        return ""
+    content_type = entry.content_type
+    name = str(content_type.name)
+    return MODEL_LABELS.get(f"{content_type.app_label}.{content_type.model}", name) if name.isascii() else name
+
+
+def action_words(entry) -> str:
+    return ACTION_WORDS.get(entry.action, entry.get_action_display())

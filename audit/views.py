@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from audit.models import AuditEntry, AuditEvent
-from audit.readable import readable_changes
+from audit.readable import action_words, object_type, readable_changes
 from branches.scoping import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,6 +59,7 @@ def audit_trail(request):
     readable = readable_changes(page.object_list)
     for entry in page.object_list:
         entry.readable = readable.get(entry.pk, [])
+        entry.type_words, entry.action_words = object_type(entry), action_words(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

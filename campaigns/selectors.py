@@ -196,7 +196,14 @@ def level_comparison(participants, spec, *, differing_only=True) -> dict[int, li
     for sheet_id, code, method, met, points, occurrences, veto, reason in (
         ScoreEntry.objects.filter(sheet_id__in=list(sheets))
         .values_list(
-            "sheet_id", "item__code", "item__method", "met", "points", "occurrences", "veto_triggered", "override_reason"
+            "sheet_id",
+            "item__code",
+            "item__method",
+            "met",
+            "points",
+            "occurrences",
+            "veto_triggered",
+            "override_reason",
         )
         .iterator(chunk_size=5000)
     ):

@@ -24,18 +24,18 @@ def fingerprint(job) -> str:
 
 def _rows(entries):
     """One row per record, a chunk at a time: the changes in words (``audit.readable``)."""
-    from audit.readable import describe, readable_changes
+    from audit.readable import action_words, describe, object_type, readable_changes
 
     chunk = []
     for entry in entries.iterator(chunk_size=2000):
         chunk.append(entry)
         if len(chunk) == 2000:
-            yield from _chunk_rows(chunk, readable_changes(chunk), describe)
+            yield from _chunk_rows(chunk, readable_changes(chunk), describe, object_type, action_words)
             chunk = []
-    yield from _chunk_rows(chunk, readable_changes(chunk), describe)
+    yield from _chunk_rows(chunk, readable_changes(chunk), describe, object_type, action_words)
 
 
-def _chunk_rows(chunk, readable, describe):
+def _chunk_rows(chunk, readable, describe, object_type, action_words):
     for e in chunk:
         yield [
             timezone.localtime(e.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
@@ -44,8 +44,8 @@ def _chunk_rows(chunk, readable, describe):
             e.actor_unit,
             e.remote_addr or "",
             e.get_event_display(),
-            e.get_action_display(),
-            e.content_type.name if e.content_type_id else "",
+            action_words(e) if e.event == "change" else "",
+            object_type(e),
             e.object_pk,
             e.object_repr,
             describe(e, readable.get(e.pk, []), limit=200),

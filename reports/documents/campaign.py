@@ -199,6 +199,7 @@ def standard_ledger(job, campaign, progress) -> bytes:
         "状态",
         "得分不足六成的评分项",
     ]
+
     def verdict(r) -> str:
         """达标, 未达标 (assessed and short, or failed on the way), or 未评定 (no verdict yet)."""
         participant = r.participant

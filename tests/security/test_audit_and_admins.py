@@ -381,9 +381,25 @@ def test_the_trail_reads_in_chinese_on_the_page_and_in_the_export(cast, admins):
     assert f"{label}：（空） → <strong>通道型</strong>" in page
     assert f"{township}：关兴镇 → <strong>煤山镇</strong>" in page
     assert "site_type" not in page and "None" not in page.split('data-testid="audit-entries"')[1]
+    assert "数据修改·修改" in page and "·update" not in page
     job, _ = job_request(user=admins[Role.AUDIT_ADMIN], kind="audit_xlsx", params={"audit_target": "法泥村"})
     job_execute(job.pk)
     sheet = load_workbook(BytesIO(Job.objects.get(pk=job.pk).file.read())).active
     content = [row[10].value for row in sheet.iter_rows() if row[10].value and "通道型" in str(row[10].value)]
     assert content and f"{township}：关兴镇 → 煤山镇" in content[0]
     assert sheet.cell(row=3, column=11).alignment.wrap_text
+
+
+def test_every_audited_record_has_a_chinese_name_in_the_trail():
+    from django.apps import apps
+
+    from audit.readable import MODEL_LABELS
+
+    unnamed = [
+        f"{app.label}.{name.lower()}"
+        for app in apps.get_app_configs()
+        for name in getattr(app, "audited_models", {})
+        if str(apps.get_model(app.label, name)._meta.verbose_name).isascii()
+        and f"{app.label}.{name.lower()}" not in MODEL_LABELS
+    ]
+    assert unnamed == []
