@@ -47,3 +47,23 @@ def submitted(participant, secretary):
     transition(participant, "submit", actor=secretary)
     participant.refresh_from_db()
     return participant
+
+
+def wuzhua_campaign(cast):
+    """The township's 「五抓五提升」 campaign for 法泥村 and 新寨村, its self-assessment open."""
+    from campaigns.models import PhaseKind
+    from campaigns.services import campaign_create
+    from scoring.builtin import load_builtin_frameworks
+    from scoring.models import Framework
+
+    load_builtin_frameworks()
+    campaign = campaign_create(
+        kind="wuzhua",
+        year=2026,
+        title="2026年「五抓五提升」行动",
+        framework=Framework.objects.get(code="wuzhua"),
+        branches=[cast.branch, cast.sibling_branch],
+        actor=cast.users["township_staff"],
+    )
+    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
+    return campaign

@@ -26,22 +26,12 @@ from campaigns.workflow import (
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
 from scoring.services import SheetEntryErrors, SheetLocked, StaleSheet, score_sheet_recompute, score_sheet_save
-from tests.campaigns.helpers import fill_sheet, open_phase, submitted
+from tests.campaigns.helpers import fill_sheet, open_phase, submitted, wuzhua_campaign
 
 
 @pytest.fixture
 def campaign(cast):
-    load_builtin_frameworks()
-    campaign = campaign_create(
-        kind="wuzhua",
-        year=2026,
-        title="2026年「五抓五提升」行动",
-        framework=Framework.objects.get(code="wuzhua"),
-        branches=[cast.branch, cast.sibling_branch],
-        actor=cast.users["township_staff"],
-    )
-    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
-    return campaign
+    return wuzhua_campaign(cast)
 
 
 @pytest.fixture

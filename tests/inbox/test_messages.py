@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Participant, PhaseKind
-from campaigns.services import campaign_create
 from campaigns.workflow import (
     objection_record,
     objection_submit_public,
@@ -22,24 +21,12 @@ from campaigns.workflow import (
 )
 from inbox import services
 from inbox.models import Kind, Message, Urge
-from scoring.builtin import load_builtin_frameworks
-from scoring.models import Framework
-from tests.campaigns.helpers import fill_sheet, open_phase, submitted
+from tests.campaigns.helpers import fill_sheet, open_phase, submitted, wuzhua_campaign
 
 
 @pytest.fixture
 def campaign(cast):
-    load_builtin_frameworks()
-    campaign = campaign_create(
-        kind="wuzhua",
-        year=2026,
-        title="2026年「五抓五提升」行动",
-        framework=Framework.objects.get(code="wuzhua"),
-        branches=[cast.branch, cast.sibling_branch],
-        actor=cast.users["township_staff"],
-    )
-    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
-    return campaign
+    return wuzhua_campaign(cast)
 
 
 def _submitted(campaign, cast):
