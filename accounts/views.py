@@ -77,14 +77,14 @@ def system_accounts(request):
         )
         account.is_active = not account.is_active
         account.save(update_fields=["is_active"])
-        messages.success(request, f"已{'启用' if account.is_active else '停用'}账号「{account.username}」。")
+        messages.success(request, f"已{'启用' if account.is_active else '停用'}账号“{account.username}”。")
         return redirect("accounts_system")
     if request.method == "POST" and form.is_valid():
         account = User(username=form.cleaned_data["username"], full_name=form.cleaned_data["full_name"])
         account.set_password(form.cleaned_data["password"])
         account.must_change_password = True
         account.save()
-        messages.success(request, f"已建立账号「{account.username}」，请安全管理员授予角色；首次登录须修改密码。")
+        messages.success(request, f"已建立账号“{account.username}”，请安全管理员授予角色；首次登录须修改密码。")
         return redirect("accounts_system")
     return render(
         request,
@@ -121,7 +121,7 @@ class GrantForm(forms.Form):
         data = super().clean()
         role, unit = data.get("role") or "", data.get("unit") or ""
         if role and not unit.startswith(f"{self.LEVEL[role]}:"):
-            raise ValidationError(f"「{Role(role).label}」应选择{LEVEL_LABELS[self.LEVEL[role]]}一级的单位。")
+            raise ValidationError(f"“{Role(role).label}”应选择{LEVEL_LABELS[self.LEVEL[role]]}一级的单位。")
         level, _, pk = unit.partition(":")
         data["units"] = {"county_id": None, "township_id": None, "branch_id": None}
         if role:
@@ -146,7 +146,7 @@ def security_accounts(request):
                 for field, value in form.cleaned_data["units"].items():
                     setattr(account, field, value)
                 account.save(update_fields=["role", "county", "township", "branch"])
-            messages.success(request, f"已将「{account.username}」设为{account.get_role_display() or '无角色'}。")
+            messages.success(request, f"已将“{account.username}”设为{account.get_role_display() or '无角色'}。")
         else:
             messages.error(request, "；".join(form.non_field_errors()) or "填写有误。")
         return redirect("accounts_security")
@@ -191,7 +191,7 @@ def security_unlock(request):
     audit_record(
         request, AuditEvent.ADMIN, repr_text=f"解除登录锁定：{username or address}", detail={"attempts": removed}
     )
-    messages.success(request, f"已解除「{username or address}」的登录锁定。")
+    messages.success(request, f"已解除“{username or address}”的登录锁定。")
     return redirect("accounts_security")
 
 

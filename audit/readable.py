@@ -1,4 +1,4 @@
-"""The audit trail in words its reader uses: each change as 「字段中文名：旧值 → 新值」, with choices
+"""The audit trail in words its reader uses: each change as “字段中文名：旧值 → 新值”, with choices
 and foreign keys shown by their labels, yes/no for booleans, times in Asia/Shanghai, and nothing
 for the bookkeeping auditlog also records (reverse relations, the row's own id).
 

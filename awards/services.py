@@ -30,7 +30,7 @@ TRANSITIONS = rule_table(
     rule("fail", "公示未通过", [Status.PUBLICIZED], Status.FAILED, ORGANISERS),
 )
 
-ERROR_STATE = "评选当前为「{status}」，不能{action}。"
+ERROR_STATE = "评选当前为“{status}”，不能{action}。"
 ERROR_NOT_ORGANISER = "只有{organiser}的工作人员可以{action}。"
 ERROR_NOT_NOMINATOR = "您所在单位不是本次评选的推荐单位。"
 ERROR_DEADLINE = "推荐已于 {deadline} 截止。"

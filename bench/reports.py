@@ -97,9 +97,9 @@ def report_ours(branches):
 
     data = SimpleNamespace(rows=list(_report_rows(branches)), weakest=[], problems=[], problem_total=0)
     campaign = SimpleNamespace(
-        title="2026年全县「五好党支部」创建",
+        title="2026年全县“五好党支部”创建",
         township=None,
-        framework=SimpleNamespace(name="「五好党支部」创建考核评分表", version=1),
+        framework=SimpleNamespace(name="“五好党支部”创建考核评分表", version=1),
     )
     pdf = render_pdf(
         "reports/pdf/verification_report.html",

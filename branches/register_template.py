@@ -3,8 +3,8 @@ empty template and the export.
 
 One column list serves template, export and import (``register_xlsx``), so a
 file exported from the product, or the template filled in by hand, imports
-again as it is. The workbook has two sheets: 「党支部」 (one row a branch, with
-one year's collective income) and 「党员」 (one row a member).
+again as it is. The workbook has two sheets: “党支部” (one row a branch, with
+one year's collective income) and “党员” (one row a member).
 """
 
 from datetime import date

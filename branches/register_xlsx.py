@@ -56,11 +56,11 @@ PROFILE_FIELDS = [
 MEMBER_FIELDS = ["gender", "joined_on", "post", "phone"]
 
 ERROR_NO_ROWS = "文件中没有任何党支部或党员数据。"
-ERROR_TOWNSHIP_NOT_YOURS = "「{value}」不是您可以维护的乡镇。"
-ERROR_DUPLICATE_BRANCH = "党支部「{name}」在本表中重复出现（第{first}行）。"
-ERROR_DUPLICATE_MEMBER = "党员「{name}」（{birth_year}年生）在本表中重复出现（第{first}行）。"
-ERROR_UNKNOWN_BRANCH = "党支部「{name}」既不在登记册中，也不在「党支部」工作表中。"
-ERROR_DIVISION_CODE_TAKEN = "区划代码 {code} 已属于党支部「{name}」。"
+ERROR_TOWNSHIP_NOT_YOURS = "“{value}”不是您可以维护的乡镇。"
+ERROR_DUPLICATE_BRANCH = "党支部“{name}”在本表中重复出现（第{first}行）。"
+ERROR_DUPLICATE_MEMBER = "党员“{name}”（{birth_year}年生）在本表中重复出现（第{first}行）。"
+ERROR_UNKNOWN_BRANCH = "党支部“{name}”既不在登记册中，也不在“党支部”工作表中。"
+ERROR_DIVISION_CODE_TAKEN = "区划代码 {code} 已属于党支部“{name}”。"
 ERROR_YEAR_WITHOUT_INCOME = "填写了年度，请同时填写村集体经济收入。"
 ERROR_INCOME_WITHOUT_YEAR = "填写了村集体经济收入，请同时填写年度。"
 

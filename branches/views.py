@@ -66,7 +66,7 @@ def branch_create(request):
     form = BranchForm(request.POST or None, user=request.user)
     if form.is_valid():
         branch = form.save()
-        messages.success(request, f"已登记党支部「{branch.name}」。")
+        messages.success(request, f"已登记党支部“{branch.name}”。")
         return redirect("home:branch", pk=branch.pk)
     return render(request, "branches/form.html", {"form": form, "title": "登记党支部"})
 
@@ -81,7 +81,7 @@ def branch_edit(request, pk):
         messages.success(request, "基本情况已保存。")
         return redirect("home:branch", pk=branch.pk)
     return render(
-        request, "branches/form.html", {"form": form, "title": f"修改「{branch.name}」基本情况", "branch": branch}
+        request, "branches/form.html", {"form": form, "title": f"修改“{branch.name}”基本情况", "branch": branch}
     )
 
 
@@ -98,7 +98,7 @@ def figure_create(request, pk):
             messages.success(request, f"已记录 {figure.year} 年村集体经济收入。")
         return redirect("home:branch", pk=branch.pk)
     return render(
-        request, "branches/form.html", {"form": form, "title": f"填报「{branch.name}」年度数据", "branch": branch}
+        request, "branches/form.html", {"form": form, "title": f"填报“{branch.name}”年度数据", "branch": branch}
     )
 
 
@@ -111,10 +111,10 @@ def member_create(request, pk):
     form = MemberForm(request.POST or None, instance=Member(branch=branch))
     if form.is_valid():
         member = form.save()
-        messages.success(request, f"已登记党员「{member.name}」。")
+        messages.success(request, f"已登记党员“{member.name}”。")
         return redirect("home:branch", pk=branch.pk)
     return render(
-        request, "branches/form.html", {"form": form, "title": f"登记「{branch.name}」党员", "branch": branch}
+        request, "branches/form.html", {"form": form, "title": f"登记“{branch.name}”党员", "branch": branch}
     )
 
 
@@ -127,10 +127,10 @@ def member_edit(request, pk):
     form = MemberForm(request.POST or None, instance=member)
     if form.is_valid():
         form.save()
-        messages.success(request, f"党员「{member.name}」的信息已保存。")
+        messages.success(request, f"党员“{member.name}”的信息已保存。")
         return redirect("home:branch", pk=member.branch_id)
     return render(
-        request, "branches/form.html", {"form": form, "title": f"修改党员「{member.name}」", "branch": member.branch}
+        request, "branches/form.html", {"form": form, "title": f"修改党员“{member.name}”", "branch": member.branch}
     )
 
 

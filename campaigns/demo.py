@@ -24,7 +24,7 @@ from .workflow import transition
 
 
 def title() -> str:
-    return f"{demo_year()}年关兴镇「五好党支部」创建（演示）"
+    return f"{demo_year()}年关兴镇“五好党支部”创建（演示）"
 
 
 def standardization_title() -> str:
@@ -79,7 +79,7 @@ def seed_demo_campaign() -> bool:
     for phase in campaign.phases.all():
         start, end = SCHEDULE[phase.kind]
         phase_move(phase=phase, starts_on=today() + timedelta(days=start), ends_on=today() + timedelta(days=end))
-    rng = random.Random("2026年关兴镇「五好党支部」创建（演示）")  # the first demo's draws, whatever the year
+    rng = random.Random("2026年关兴镇“五好党支部”创建（演示）")  # the first demo's draws, whatever the year
     # 法泥村 is left for the demo secretary; of the others, four have submitted and two are drafting.
     others = [p for p in campaign.participants.select_related("branch") if p.branch.name != "法泥村党支部"]
     for index, participant in enumerate(others[:6]):

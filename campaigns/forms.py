@@ -23,7 +23,7 @@ from .plans import (
 from .services import MilestoneChange, PhaseChange, phase_manager_label, schedule_after
 from .workflow import may_manage_phase
 
-ERROR_NOT_A_DATE = "「{field}」不是有效的日期，请按 年-月-日 填写（如 2026-06-10）。"
+ERROR_NOT_A_DATE = "“{field}”不是有效的日期，请按 年-月-日 填写（如 2026-06-10）。"
 PROPOSAL_HELP = (
     f"日期按该类活动实施方案预填。方案中已过或所剩不足 {MIN_DAYS_LEFT} 天的阶段，自今天起依次顺延"
     f"（每段至多 {MAX_MOVED_DAYS} 天），时间节点随阶段平移；可直接修改，留空的按预填日期。"
@@ -57,7 +57,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         label="活动名称",
         max_length=100,
         required=False,
-        help_text="留空则按年度、单位和类别命名，如「2026年关兴镇五好党支部创建」。",
+        help_text="留空则按年度、单位和类别命名，如“2026年关兴镇五好党支部创建”。",
     )
     framework = forms.ModelChoiceField(
         label="考核标准（版本）",
@@ -92,7 +92,7 @@ class CampaignForm(CrispyFormMixin, forms.Form):
         self.unit_name = (user.township or user.county).name if (user.township_id or user.county_id) else ""
         self.fields[
             "title"
-        ].help_text = f"留空则按年度、单位和类别命名，如「{today().year}年{self.unit_name}五好党支部创建」。"
+        ].help_text = f"留空则按年度、单位和类别命名，如“{today().year}年{self.unit_name}五好党支部创建”。"
         # one start/end pair for every stage; the kind (and the county's re-check) decide which are shown and used
         for kind in PhaseKind:
             self.fields[_phase_field(kind, "starts_on")] = _date_field(f"{kind.label}开始日期", required=False)

@@ -216,12 +216,12 @@ def phase_moved(phase: PlannedPhase, starts_on: date, ends_on: date) -> PlannedP
     )
 
 
-ERROR_ENDS_BEFORE_START = "「{phase}」的截止日期（{end}）早于开始日期（{start}）。"
+ERROR_ENDS_BEFORE_START = "“{phase}”的截止日期（{end}）早于开始日期（{start}）。"
 ERROR_OUT_OF_ORDER = (
-    "「{phase}」（{start}至{end}）排在上一阶段「{previous}」（{previous_start}至{previous_end}）之前："
+    "“{phase}”（{start}至{end}）排在上一阶段“{previous}”（{previous_start}至{previous_end}）之前："
     "各阶段须依次进行，后一阶段的开始日期和截止日期都不能早于上一阶段的。"
 )
-ERROR_MILESTONE_OUTSIDE = "时间节点「{milestone}」的日期（{due}）不在「{phase}」阶段（{start}至{end}）之内。"
+ERROR_MILESTONE_OUTSIDE = "时间节点“{milestone}”的日期（{due}）不在“{phase}”阶段（{start}至{end}）之内。"
 
 
 def schedule_errors(phases) -> list[tuple[int, str, str]]:

@@ -69,7 +69,7 @@ def phase_reminders(on: date):
                 counts[phase.pk] += 1
     for phase in phases:
         campaign = phase.campaign
-        title = f"{campaign.title}：「{phase.title}」{target.month}月{target.day}日截止（还有 {DAYS_AHEAD} 天）"
+        title = f"{campaign.title}：“{phase.title}”{target.month}月{target.day}日截止（还有 {DAYS_AHEAD} 天）"
         key = f"phase_due:{phase.pk}:{target:%Y%m%d}"
         url = reverse("campaigns:detail", args=[campaign.pk])
         if phase.kind in WAITING:
@@ -132,7 +132,7 @@ def milestone_reminders(on: date):
             audience = {"counties": frozenset([_county_of(campaign)])}
         yield Note(
             kind=Kind.MILESTONE_DUE,
-            title=f"{campaign.title}：「{milestone.title}」{target.month}月{target.day}日前完成（还有 {DAYS_AHEAD} 天）",
+            title=f"{campaign.title}：“{milestone.title}”{target.month}月{target.day}日前完成（还有 {DAYS_AHEAD} 天）",
             body=f"所属阶段：{milestone.phase.title}；责任主体：{milestone.get_actor_display()}。",
             url=reverse("campaigns:detail", args=[campaign.pk]),
             key=f"milestone_due:{milestone.pk}:{target:%Y%m%d}",

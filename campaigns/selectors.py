@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from common.dates import today
+from inspections.services import own_issuer
 from scoring.engine import Entry
 from scoring.entries import entry_words
 from scoring.models import ScoreEntry
@@ -317,3 +318,11 @@ def stars_table(user, kind: str, year: int) -> list[dict]:
         rows.append(row)
     order = {"降星": 0, "下降": 1, "": 2, "持平": 3, "上升": 4, "升星": 5}
     return sorted(rows, key=lambda r: (order.get(r["trend"], 2), r["branch"].township.name, r["branch"].name))
+
+
+def report_issuer(user, campaign) -> str | None:
+    """The 发文字 ``user`` may number the campaign's verification report with: the report bears the
+    organiser's masthead (the township committee, or the county's organisation department), and
+    only that body's own people take a 文号 from its sequence."""
+    body = {"township": campaign.township} if campaign.township_id else {"county": campaign.county}
+    return own_issuer(user, **body)

@@ -33,10 +33,10 @@ __all__ = [
     "schedule_after",
 ]
 
-ERROR_FRAMEWORK_KIND = "所选考核标准不属于「{kind}」类别。"
+ERROR_FRAMEWORK_KIND = "所选考核标准不属于“{kind}”类别。"
 ERROR_BRANCH_OUTSIDE = "所选党支部不在您的管理范围内。"
 ERROR_NO_BRANCHES = "请至少选择一个参加的党支部。"
-ERROR_PHASE_NOT_YOURS = "「{phase}」阶段由{manager}安排，您不能修改。"
+ERROR_PHASE_NOT_YOURS = "“{phase}”阶段由{manager}安排，您不能修改。"
 ERROR_PHASE_KINDS = "阶段与该类活动的实施方案不符，请重新打开本页。"
 ERROR_COUNTY_ALWAYS_REVIEWS = "县委组织部组织的活动由县委组织部复核，不能取消复核。"
 

@@ -19,6 +19,7 @@ from branches.scoping import Role
 from common.dates import recent_years, requested_year, today
 from common.numbers import plain_int
 from inbox import services as inbox
+from inspections.services import next_number_label
 from scoring.selectors import framework_spec
 
 from . import selectors, sheet_steps, workflow
@@ -84,7 +85,7 @@ def campaign_new(request):
         else:
             messages.success(
                 request,
-                f"已创建「{campaign.title}」，各阶段日期已按实施方案预填并经您确认，时间节点随阶段设置，可在“阶段安排”中修改。",
+                f"已创建“{campaign.title}”，各阶段日期已按实施方案预填并经您确认，时间节点随阶段设置，可在“阶段安排”中修改。",
             )
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form})
@@ -130,11 +131,18 @@ def campaign_detail(request, pk):
             "is_publisher": _is_publisher(request.user, campaign),
             "may_urge": _may_urge(request.user),
             "documents": CAMPAIGN_DOCUMENTS,
+            "next_number": _next_report_number(request.user, campaign),
             "open_objections": Objection.objects.filter(
                 participant__campaign=campaign, resolution=Objection.Resolution.OPEN
             ).select_related("participant__branch"),
         },
     )
+
+
+def _next_report_number(user, campaign) -> str:
+    """The 文号 the verification report would take if the user numbers it ("" if they may not)."""
+    issuer = selectors.report_issuer(user, campaign)
+    return next_number_label(issuer, today().year) if issuer else ""
 
 
 def _may_urge(user) -> bool:
@@ -241,6 +249,7 @@ def participant_detail(request, pk):
             "may_extend": request.user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER),
             "is_county": request.user.role == Role.COUNTY_REVIEWER,
             "is_publisher": _is_publisher(request.user, participant.campaign),
+            "next_number": _next_report_number(request.user, participant.campaign),
             "documents": PARTICIPANT_DOCUMENTS
             + ([("certificate", "命名证书（PDF）")] if participant.state == State.NAMED else []),
         },
@@ -376,7 +385,7 @@ def participant_extend(request, pk):
         reason=request.POST.get("reason", ""),
         actor=request.user,
     )
-    messages.success(request, f"已为「{participant.subject_label}」延长期限至 {until_date}。")
+    messages.success(request, f"已为“{participant.subject_label}”延长期限至 {until_date}。")
     return redirect("campaigns:participant", pk=participant.pk)
 
 

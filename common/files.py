@@ -14,11 +14,11 @@ from PIL import Image, UnidentifiedImageError
 ALLOWED_TYPES = {"image/jpeg": "JPEG 照片", "image/png": "PNG 图片", "application/pdf": "PDF 文件"}
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 DISPLAY_MAX_PIXELS = 1600
-ERROR_TYPE = "只能上传 JPEG、PNG 照片或 PDF 文件；「{name}」的内容不是这几种格式。"
-ERROR_PHOTO = "只能上传 JPEG、PNG 照片；「{name}」的内容不是照片。"
-ERROR_DAMAGED = "「{name}」已损坏，无法打开。"
-ERROR_FILE_SIZE = "「{name}」超过单个文件 {limit} MB 的上限。"
-ERROR_STORAGE = "「{name}」未能保存（服务器磁盘已满或读写出错），没有留下任何记录，请稍后重试或联系系统管理员。"
+ERROR_TYPE = "只能上传 JPEG、PNG 照片或 PDF 文件；“{name}”的内容不是这几种格式。"
+ERROR_PHOTO = "只能上传 JPEG、PNG 照片；“{name}”的内容不是照片。"
+ERROR_DAMAGED = "“{name}”已损坏，无法打开。"
+ERROR_FILE_SIZE = "“{name}”超过单个文件 {limit} MB 的上限。"
+ERROR_STORAGE = "“{name}”未能保存（服务器磁盘已满或读写出错），没有留下任何记录，请稍后重试或联系系统管理员。"
 ERROR_EMPTY = "请选择要上传的文件。"
 # Decompression bombs: refuse images beyond this many pixels (a 50 MP phone photo is fine).
 Image.MAX_IMAGE_PIXELS = 80_000_000

@@ -19,7 +19,7 @@ class ClientAddressMiddleware:
 
 
 class MethodNotAllowedPageMiddleware:
-    """A page opened with the wrong method (a bookmarked or reloaded 「全部标为已读」, a link to a form's
+    """A page opened with the wrong method (a bookmarked or reloaded “全部标为已读”, a link to a form's
     target) answers 405 with a Chinese page, never an empty body the browser replaces with its own
     English one."""
 

@@ -1,5 +1,5 @@
 """An uploaded workbook's rows read into forms: every bad cell reported in Chinese by sheet, row
-and column (「党费」工作表第3行「实交」：…), so a person fixes the whole file in one go.
+and column (“党费”工作表第3行“实交”：…), so a person fixes the whole file in one go.
 
 Shared by every import (the branch register, the records' back-log); the hostile-file guard
 and the reading of cells are in ``common.workbooks``."""
@@ -8,7 +8,7 @@ from django import forms
 
 from common.workbooks import WorkbookRefused, read_table
 
-ERROR_CELL = "「{sheet}」工作表第{row}行「{column}」：{message}"
+ERROR_CELL = "“{sheet}”工作表第{row}行“{column}”：{message}"
 
 NUMBER_ERRORS = {
     "required": "必须填写。",
@@ -48,7 +48,7 @@ class LabelChoiceField(forms.TypedChoiceField):
             empty_value="",
             error_messages={
                 "required": "必须填写。",
-                "invalid_choice": f"「%(value)s」不是可选值，应为：{allowed}。",
+                "invalid_choice": f"“%(value)s”不是可选值，应为：{allowed}。",
             },
         )
 

@@ -84,7 +84,7 @@ ERROR_BOMB = "文件解压后过大，无法读取：请确认上传的是正常
 ERROR_ENTRIES = "文件内部结构异常（条目过多或路径不合法），无法读取：请用 Excel 另存为 .xlsx 后再上传。"
 ERROR_LINKS = "文件含有指向其他文件的外部链接：请在 Excel 中断开链接、另存后再上传。"
 ERROR_FORMULA = (
-    "「{sheet}」工作表第 {row} 行「{column}」是公式，系统只读取填写的数值：请复制该列后「选择性粘贴 → 数值」，再上传。"
+    "“{sheet}”工作表第 {row} 行“{column}”是公式，系统只读取填写的数值：请复制该列后“选择性粘贴 → 数值”，再上传。"
 )
 # Uncompressed size allowed per compressed byte, and in all: a sheet of a few
 # thousand rows is a few MB; a zip bomb is gigabytes.
@@ -149,7 +149,7 @@ def read_table(workbook, sheet_name: str, headers: list[str], *, required: list[
 
     Raises WorkbookRefused naming the missing sheet or columns."""
     if sheet_name not in workbook.sheetnames:
-        raise WorkbookRefused(f"缺少「{sheet_name}」工作表：请使用本系统提供的模板。")
+        raise WorkbookRefused(f"缺少“{sheet_name}”工作表：请使用本系统提供的模板。")
     try:
         return _read_rows(workbook[sheet_name], sheet_name, headers, required)
     except WorkbookRefused:
@@ -163,7 +163,7 @@ def _read_rows(worksheet, sheet_name: str, headers: list[str], required: list[st
     found = [str(cell.value).strip() if cell.value is not None else "" for cell in next(rows, ())]
     missing = [h for h in (required if required is not None else headers) if h not in found]
     if missing:
-        raise WorkbookRefused(f"「{sheet_name}」工作表缺少列：{'、'.join(missing)}。请使用本系统提供的模板。")
+        raise WorkbookRefused(f"“{sheet_name}”工作表缺少列：{'、'.join(missing)}。请使用本系统提供的模板。")
     positions = {h: found.index(h) for h in headers if h in found}
     records = []
     for row_number, row in enumerate(rows, start=2):

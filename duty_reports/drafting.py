@@ -35,8 +35,8 @@ def _campaigns(year) -> str:
     for c in year.campaigns:
         total = c["final_total"] or c["county_total"] or c["township_total"] or c["self_total"]
         score = f"，得分 {_number(total)}" if total is not None else ""
-        grade = f"，等次「{c['grade']}」" if c["grade"] else ""
-        parts.append(f"「{c['title']}」（{c['state']}{score}{grade}）")
+        grade = f"，等次“{c['grade']}”" if c["grade"] else ""
+        parts.append(f"“{c['title']}”（{c['state']}{score}{grade}）")
     return "参加" + "、".join(parts) + "。"
 
 
@@ -71,7 +71,7 @@ def draft_text(year, *, year_number: int) -> str:
         f"二、创建活动。{_campaigns(year)}",
         f"三、问题整改和督查。{ledger}。{_ranks(year)}",
         f"四、存在的不足。{gaps}。",
-        f"五、{year_number + 1}年工作打算。针对上述不足，逐项整改，按月开展主题党日，落实「三会一课」，"
+        f"五、{year_number + 1}年工作打算。针对上述不足，逐项整改，按月开展主题党日，落实“三会一课”，"
         "带领党员为群众多办实事。",
         "（以上内容由系统根据本年度的记录、评分表、问题台账和督查排名起草，请书记核实、修改后提交。）",
     ]

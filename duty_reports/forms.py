@@ -42,10 +42,10 @@ class RoundForm(CrispyFormMixin, forms.Form):
     weight_members = _percent("党员代表权重（%）", 40)
     weight_masses = _percent("群众代表权重（%）", 30)
     weight_committee = _percent("镇党委权重（%）", 30)
-    threshold_good = _points("「好」最低加权得分", 90)
-    threshold_fair = _points("「较好」最低加权得分", 80)
-    threshold_average = _points("「一般」最低加权得分", 60)
-    poor_share = _points("「差」票加权占比超过（%）即评为差", "33.33")
+    threshold_good = _points("“好”最低加权得分", 90)
+    threshold_fair = _points("“较好”最低加权得分", 80)
+    threshold_average = _points("“一般”最低加权得分", 60)
+    poor_share = _points("“差”票加权占比超过（%）即评为差", "33.33")
     report_deadline = forms.DateField(
         label="述职报告提交截止日期",
         required=False,

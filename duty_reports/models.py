@@ -55,10 +55,10 @@ class DutyRound(models.Model):
     weight_committee = models.PositiveSmallIntegerField("镇党委权重（%）", default=30)
     # the tier rule: weighted score ≥ good → 好, ≥ fair → 较好, ≥ average → 一般, else 差;
     # and whatever the score, a weighted share of 差 votes above poor_share → 差
-    threshold_good = models.DecimalField("「好」最低分", max_digits=5, decimal_places=2, default=Decimal("90"))
-    threshold_fair = models.DecimalField("「较好」最低分", max_digits=5, decimal_places=2, default=Decimal("80"))
-    threshold_average = models.DecimalField("「一般」最低分", max_digits=5, decimal_places=2, default=Decimal("60"))
-    poor_share = models.DecimalField("「差」票占比上限（%）", max_digits=5, decimal_places=2, default=Decimal("33.33"))
+    threshold_good = models.DecimalField("“好”最低分", max_digits=5, decimal_places=2, default=Decimal("90"))
+    threshold_fair = models.DecimalField("“较好”最低分", max_digits=5, decimal_places=2, default=Decimal("80"))
+    threshold_average = models.DecimalField("“一般”最低分", max_digits=5, decimal_places=2, default=Decimal("60"))
+    poor_share = models.DecimalField("“差”票占比上限（%）", max_digits=5, decimal_places=2, default=Decimal("33.33"))
     report_deadline = models.DateField("述职报告提交截止日期", null=True, blank=True)
     meeting_on = models.DateField("评议会日期", null=True, blank=True)
     meeting_place = models.CharField("评议会地点", max_length=100, blank=True)

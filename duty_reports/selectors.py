@@ -191,7 +191,7 @@ class ReportRow:
     def interview_reasons(self) -> list[str]:
         reasons = []
         if self.report.tier in BAD_TIERS:
-            reasons.append(f"评议等次为「{self.report.get_tier_display()}」")
+            reasons.append(f"评议等次为“{self.report.get_tier_display()}”")
         if self.flags or any(i.resolved_flags for i in self.interviews):
             reasons.append("督查排名连续两个季度后3位")
         return reasons

@@ -41,11 +41,11 @@ ERROR_NOT_SECRETARY = "只有本支部书记可以修改述职报告。"
 ERROR_AFTER_MEETING = "评议会已于 {on} 召开，述职报告不能再修改。"
 ERROR_TOO_LONG = "述职报告不能超过 {max} 字，现为 {n} 字。"
 ERROR_TOO_SHORT = "述职报告至少 {min} 字，现为 {n} 字。"
-ERROR_STALE = "述职报告已在您打开后被修改（第 {revision} 稿，见下方「历次稿件」）。您填写的内容仍在页面上，没有保存；核对后再次保存将以您填写的为准。"
+ERROR_STALE = "述职报告已在您打开后被修改（第 {revision} 稿，见下方“历次稿件”）。您填写的内容仍在页面上，没有保存；核对后再次保存将以您填写的为准。"
 ERROR_MEETING_DAY = "评议会日期应在 {first:%Y年%m月%d日} 至今天之间。"
 ERROR_INTERVIEW_DAY = "约谈日期应在评议会（{meeting:%Y年%m月%d日}）至今天之间。"
 ERROR_INTERVIEW_OPEN = "评议会召开后才能记录约谈。"
-ERROR_STATUS = "述职评议当前为「{status}」，不能{action}。"
+ERROR_STATUS = "述职评议当前为“{status}”，不能{action}。"
 ERROR_UNCOUNTED = "还有 {n} 个党支部没有录完三个评议组的票数：{names}。"
 ERROR_NO_INTERVIEW_NEEDED = "{branch}评议等次不是一般或差，也没有连续两个季度排名后3位的标记，无需约谈。"
 ERROR_TEXT = "请填写{what}。"
@@ -85,7 +85,7 @@ def round_open(
         raise DutyError(error, "weight_members")
     rule = rule or tiers.TierRule()
     if not rule.good > rule.fair > rule.average >= 0 or rule.good > 100:
-        raise DutyError("分档线应为 100 ≥「好」>「较好」>「一般」≥ 0。", "threshold_good")
+        raise DutyError("分档线应为 100 ≥“好”>“较好”>“一般”≥ 0。", "threshold_good")
     existing = DutyRound.objects.filter(township=township, year=year).first()
     if existing:
         when = timezone.localtime(existing.opened_at).strftime("%Y-%m-%d")

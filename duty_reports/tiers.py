@@ -106,7 +106,7 @@ def plain(number: Decimal) -> str:
 def tier_of(score: Decimal, share: Decimal, rule: TierRule) -> tuple[str, str]:
     """The tier and the words that say why (``加权得分 86.50 ≥ 80：较好``)."""
     if share > rule.poor_share:
-        return "poor", f"「差」票加权占比 {share}% > {plain(rule.poor_share)}%：差"
+        return "poor", f"“差”票加权占比 {share}% > {plain(rule.poor_share)}%：差"
     for tier, threshold in (("good", rule.good), ("fair", rule.fair), ("average", rule.average)):
         if score >= threshold:
             return tier, f"加权得分 {score} ≥ {plain(threshold)}：{LABELS[tier]}"

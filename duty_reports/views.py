@@ -105,7 +105,7 @@ def round_advance(request, pk):
     except services.DutyError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"述职评议已进入「{advanced.get_status_display()}」。")
+        messages.success(request, f"述职评议已进入“{advanced.get_status_display()}”。")
     return redirect("duty_reports:round", pk)
 
 
@@ -230,7 +230,7 @@ def report_upload(request, pk):
     except services.DutyError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"已上传「{stored.original_name}」。")
+        messages.success(request, f"已上传“{stored.original_name}”。")
     return redirect("duty_reports:report", pk)
 
 

@@ -22,7 +22,7 @@ QUARTER_NAMES = "一二三四"
 
 
 def _title(year: int, quarter: int) -> str:
-    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度「三会一课」和主题党日督查（演示）"
+    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度“三会一课”和主题党日督查（演示）"
 
 
 def quarters(on: date | None = None) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -57,7 +57,7 @@ def seed_demo_inspections() -> bool:
     staff = User.objects.get(username="guanxing")
     branches = list(Branch.objects.filter(township=staff.township, kind="village").order_by("name"))
     checklist = Framework.objects.filter(code="inspection-organisational-life").latest("version")
-    rng = random.Random("2026年第三季度「三会一课」和主题党日督查（演示）")  # the first demo's draws, whatever the date
+    rng = random.Random("2026年第三季度“三会一课”和主题党日督查（演示）")  # the first demo's draws, whatever the date
     last_month = 3 * last_quarter
     last = round_create(
         kind=RoundKind.QUARTERLY,

@@ -38,7 +38,7 @@ from .models import (
 
 BOTTOM = 3
 ERROR_OUTSIDE = "所选党支部不在您的管理范围内。"
-ERROR_LEDGER_STATE = "该问题当前为「{state}」，不能{action}。"
+ERROR_LEDGER_STATE = "该问题当前为“{state}”，不能{action}。"
 ERROR_LEDGER_ROLE = "您不能{action}。"
 ERROR_TEXT = "请写明{what}。"
 ERROR_ALREADY_PUBLISHED = "{township}{year}年第{quarter}季度的排名已于 {when} 公布，不能重复公布。"
@@ -353,8 +353,32 @@ def notice_issuer(township) -> str:
     return f"{township.name[0]}党发"
 
 
+def county_issuer(county) -> str:
+    """The 发文字 of a county's organisation department: its first character and 组发 (青川县 → 青组发)."""
+    return f"{county.name[0]}组发"
+
+
+def own_issuer(user, *, township=None, county=None) -> str | None:
+    """The 发文字 ``user`` may number a document of that body with, from the body's own sequence:
+    a township's staff for their township committee's documents, the county's reviewers for
+    the organisation department's; anyone else (or another body's document) None."""
+    if township is not None:
+        mine = user.role == Role.TOWNSHIP_STAFF and user.township_id == township.pk
+        return notice_issuer(township) if mine else None
+    if county is not None:
+        mine = user.role == Role.COUNTY_REVIEWER and user.county_id == county.pk
+        return county_issuer(county) if mine else None
+    return None
+
+
+def next_number_label(issuer: str, year: int) -> str:
+    """The 文号 the next document of ``issuer`` would get, to show before it is issued."""
+    last = DocumentNumber.objects.filter(issuer=issuer, year=year).order_by("-serial").first()
+    return str(DocumentNumber(issuer=issuer, year=year, serial=(last.serial + 1) if last else 1))
+
+
 NOTICE_OPENING = (
-    "为推动「三会一课」、主题党日等组织生活制度落实，镇党委于{year}年第{quarter}季度对各村党组织开展了督查评比。"
+    "为推动“三会一课”、主题党日等组织生活制度落实，镇党委于{year}年第{quarter}季度对各村党组织开展了督查评比。"
     "现将有关情况通报如下。"
 )
 NOTICE_CLOSING = (
@@ -383,7 +407,7 @@ def notice_issue(*, ranking: QuarterRanking, actor, opening: str = "", closing: 
         township=township,
         ranking=ranking,
         number=number,
-        title=f"关于{ranking.year}年第{ranking.quarter}季度「三会一课」和主题党日督查情况的通报",
+        title=f"关于{ranking.year}年第{ranking.quarter}季度“三会一课”和主题党日督查情况的通报",
         opening=opening.strip() or NOTICE_OPENING.format(year=ranking.year, quarter=ranking.quarter),
         closing=closing.strip() or NOTICE_CLOSING,
         issued_on=today(),
@@ -440,7 +464,7 @@ def ledger_from_sheet(*, sheet, actor, deadline: date, responsible: str = "") ->
             problem=f"{code} {item.requirement}（{sheet.get_stage_display()}得分 "
             f"{result.points:g}/{item.points:g}{'，触发一票否决' if result.vetoed else ''}）"
             + (f"：{entry.comment}" if entry.comment else ""),
-            task=f"对照「{item.guidance or item.requirement}」整改",
+            task=f"对照“{item.guidance or item.requirement}”整改",
             responsible=responsible,
             deadline=deadline,
             actor=actor,

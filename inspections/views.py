@@ -70,7 +70,7 @@ def round_new(request):
         except services.InspectionError as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"已建立「{inspection_round.title}」，请逐个填写督查评分表。")
+            messages.success(request, f"已建立“{inspection_round.title}”，请逐个填写督查评分表。")
             return redirect("inspections:round", pk=inspection_round.pk)
     return render(request, "inspections/form.html", {"form": form, "title": "新建督查"})
 
@@ -131,7 +131,7 @@ def finding_new(request, pk):
         "inspections/form.html",
         {
             "form": form,
-            "title": f"记录「{inspected.branch.name}」发现的问题",
+            "title": f"记录“{inspected.branch.name}”发现的问题",
             "findings": inspected.findings.prefetch_related("photos"),
         },
     )

@@ -31,5 +31,5 @@ def refuse_insecure_start() -> None:
     for user in User.objects.filter(username__in=DEMO_USERNAMES, is_active=True):
         if user.check_password(DEMO_PASSWORD):
             raise ImproperlyConfigured(
-                f"账号「{user.username}」仍使用演示密码，生产环境拒绝启动：请先停用该账号或修改其密码。"
+                f"账号“{user.username}”仍使用演示密码，生产环境拒绝启动：请先停用该账号或修改其密码。"
             )

@@ -58,7 +58,7 @@ def prefill(item: ItemSpec, fact: FactValue | None) -> Prefill:
     entry = prefilled_entry(item, fact) if item.fact else None
     if entry is not None:
         return Prefill(entry_value(item, entry), fact.source, RECORD)
-    what = f"「{item.evidence.split('、')[0]}」" if item.evidence else "这一项"
+    what = f"“{item.evidence.split('、')[0]}”" if item.evidence else "这一项"
     source = f"本系统没有{what}的记录，按评分标准认定（{describe(item, standard_value(item))}），与实际不符的请调整并写明理由"
     if fact is not None:
         source = f"{fact.source}；{source}"

@@ -94,13 +94,13 @@ SHEETS = [
 ]
 GUIDE_SHEET = "说明"
 
-ERROR_NO_ROWS = "文件中没有任何数据：请在「发展党员」「后备干部」「党费」「年度情况」工作表中填写后再上传。"
+ERROR_NO_ROWS = "文件中没有任何数据：请在“发展党员”“后备干部”“党费”“年度情况”工作表中填写后再上传。"
 ERROR_TWICE_IN_FILE = "与第{first}行是同一{what}，同一{what}只填一行。"
 ERROR_RECRUIT_OTHER_DATES = "{name}已登记，已登记的“{stage}”日期为 {saved}，与表中不同：请在发展党员页面核对。"
 ERROR_RESERVE_OTHER_DATES = "{name}已在后备干部库中，入库日期为 {added:%Y-%m-%d}，与表中不同。"
 ERROR_RESERVE_OUT_DIFFERS = "{name}已于 {on:%Y-%m-%d} 出库，与表中不同。"
-ERROR_NO_SUCH_MEMBER = "本支部党员名册中没有「{name}」{born}：请先在党员名册中登记。"
-ERROR_MEMBER_AMBIGUOUS = "本支部有不止一名「{name}」：请填写出生年份加以区分。"
+ERROR_NO_SUCH_MEMBER = "本支部党员名册中没有“{name}”{born}：请先在党员名册中登记。"
+ERROR_MEMBER_AMBIGUOUS = "本支部有不止一名“{name}”：请填写出生年份加以区分。"
 
 GENDERS = {"男": "M", "女": "F"}
 YES_NO = {"是": True, "否": False}
@@ -111,7 +111,7 @@ class GenderField(forms.TypedChoiceField):
         super().__init__(
             choices=[(label, label) for label in GENDERS],
             coerce=GENDERS.get,
-            error_messages={"required": "必须填写。", "invalid_choice": "「%(value)s」不是可选值，应为：男、女。"},
+            error_messages={"required": "必须填写。", "invalid_choice": "“%(value)s”不是可选值，应为：男、女。"},
         )
 
 
@@ -150,7 +150,7 @@ class ReserveRowForm(forms.Form):
         coerce=YES_NO.get,
         required=False,
         empty_value=False,
-        error_messages={"invalid_choice": "「%(value)s」不是可选值，应为：是、否。"},
+        error_messages={"invalid_choice": "“%(value)s”不是可选值，应为：是、否。"},
     )
     added_on = date_field()
     removed_on = date_field(required=False)

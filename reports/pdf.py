@@ -32,12 +32,32 @@ def _static_only_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def township_banji(township, printed_on) -> dict:
+    """The 版记 of a township committee's document: copied to the county's organisation
+    department, printed by the committee's office on ``printed_on``."""
+    return {
+        "cc": [f"{township.county.name}委组织部"],
+        "printer": f"中共{township.name}委员会党政办公室",
+        "printed_on": printed_on,
+    }
+
+
+def _layout(template_name: str, context: dict):
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=f"file://{STATIC_DIR}/", url_fetcher=_static_only_fetcher()).render()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The document as PDF. A document with a 版记 (``context["banji"]``) has it on an even page,
+    the back of the last sheet (GB/T 9704 §10): where the body ends on an odd page, the 版记 is
+    laid out again at the foot of the next one."""
     try:
-        return HTML(string=html, base_url=f"file://{STATIC_DIR}/", url_fetcher=_static_only_fetcher()).write_pdf()
+        document = _layout(template_name, context)
+        if context.get("banji") and len(document.pages) % 2:
+            document = _layout(template_name, context | {"banji_own_page": True})
+        return document.write_pdf()
     finally:
         # WeasyPrint keeps layout objects alive in cycles; a long-lived worker grows without this.
         gc.collect()

@@ -22,7 +22,7 @@ REQUEST_FIELDS = (
     "campaign",
     "township",
     "participant",
-    "doc_number",
+    "numbered",
     "notice",
     "branch",
     "year",

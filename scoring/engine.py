@@ -82,7 +82,7 @@ def item_points(item: ItemSpec, entry: Entry | None) -> ItemResult:
         return ItemResult(item.code, ZERO, ZERO, filled=True, vetoed=entry.veto_triggered)
     if method == "met":
         if entry.points is not None or entry.occurrences is not None:
-            raise EntryError(item.code, "达标制只填「达标」或「未达标」。")
+            raise EntryError(item.code, "达标制只填“达标”或“未达标”。")
         points = item.points if entry.met else ZERO
         filled = entry.met is not None
     elif method == "bonus" and item.counted:
@@ -116,7 +116,7 @@ def item_points(item: ItemSpec, entry: Entry | None) -> ItemResult:
         off = min(item.occurrence_cap, occurrences * item.per_occurrence) if filled else ZERO
         points = max(ZERO, item.points - off) if filled else ZERO
     else:  # pragma: no cover - validate_spec refuses unknown methods
-        raise EntryError(item.code, f"未知的评分方式「{method}」。")
+        raise EntryError(item.code, f"未知的评分方式“{method}”。")
     if entry.veto_triggered:
         filled = True
     return ItemResult(item.code, points, item.points, filled=filled, vetoed=entry.veto_triggered)

@@ -179,11 +179,11 @@ def spec_to_xlsx(spec: FrameworkSpec) -> bytes:
 
 
 def _cell_error(row: int, column: str, message: str) -> str:
-    return f"「{ITEM_SHEET}」工作表第{row}行「{column}」：{message}"
+    return f"“{ITEM_SHEET}”工作表第{row}行“{column}”：{message}"
 
 
 def _info_error(key: str, message: str) -> str:
-    return f"「{INFO_SHEET}」工作表「{key}」：{message}"
+    return f"“{INFO_SHEET}”工作表“{key}”：{message}"
 
 
 def _number(value, row, column, errors, *, required=True) -> Decimal | None:
@@ -196,7 +196,7 @@ def _number(value, row, column, errors, *, required=True) -> Decimal | None:
         if not number.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        errors.append(_cell_error(row, column, f"「{value}」不是数字。"))
+        errors.append(_cell_error(row, column, f"“{value}”不是数字。"))
         return None
     return number
 
@@ -263,12 +263,12 @@ def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> Item
             _cell_error(
                 row,
                 "评分方式",
-                f"「{method_label}」不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。",
+                f"“{method_label}”不是可选的评分方式，应为：{'、'.join(METHOD_LABELS.values())}。",
             )
         )
     veto_text = str(values["一票否决"]).strip()
     if veto_text not in _YES | _NO:
-        errors.append(_cell_error(row, "一票否决", f"「{veto_text}」应为「是」或「否」。"))
+        errors.append(_cell_error(row, "一票否决", f"“{veto_text}”应为“是”或“否”。"))
     if not str(values["一级指标"]).strip():
         errors.append(_cell_error(row, "一级指标", "必须填写：每个评分项都要写明所属一级指标。"))
         return None
@@ -282,7 +282,7 @@ def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> Item
                 _cell_error(
                     row,
                     "评分标准",
-                    f"「{match.group().strip()}」与评分方式「{method_label}」不符：加分项写〔每次加…分〕，扣分项写〔每次扣…分〕。",
+                    f"“{match.group().strip()}”与评分方式“{method_label}”不符：加分项写〔每次加…分〕，扣分项写〔每次扣…分〕。",
                 )
             )
     elif match := _STEP_TAIL.search(guidance):
@@ -292,7 +292,7 @@ def _item_from_row(row: int, code: str, values: dict, errors: list[str]) -> Item
             _cell_error(
                 row,
                 "评分标准",
-                f"结尾的「〔{match['text']}〕」不是可识别的计分写法，应如〔每次扣1分〕、〔每次扣1分，最多扣3分〕、〔每次加2分，最多5分〕或〔档差0.5分〕。",
+                f"结尾的“〔{match['text']}〕”不是可识别的计分写法，应如〔每次扣1分〕、〔每次扣1分，最多扣3分〕、〔每次加2分，最多5分〕或〔档差0.5分〕。",
             )
         )
     fact, fact_min, fact_tiers = _fact_link(row, str(values.get("关联数据", "")).strip(), errors)
@@ -323,7 +323,7 @@ def _fact_link(row: int, fact_text: str, errors: list[str]) -> tuple[str, Decima
             _cell_error(
                 row,
                 "关联数据",
-                f"「{fact_text}」无效，应如 collective_income>=50000、member_count 或 satisfaction_rate 90:10 80:8。",
+                f"“{fact_text}”无效，应如 collective_income>=50000、member_count 或 satisfaction_rate 90:10 80:8。",
             )
         )
         return "", None, ()
@@ -344,7 +344,7 @@ def _place_item(item: ItemSpec, row: int, values: dict, aspects: dict[str, dict]
             _cell_error(
                 row,
                 "一级指标",
-                f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是「{aspect['title']}」，此处不一致。",
+                f"编号 {parts[0]} 的一级指标在第{aspect['row']}行是“{aspect['title']}”，此处不一致。",
             )
         )
     standard_title = str(values["二级指标"]).strip()
@@ -361,7 +361,7 @@ def _place_item(item: ItemSpec, row: int, values: dict, aspects: dict[str, dict]
             _cell_error(
                 row,
                 "二级指标",
-                f"编号 {standard_code} 的二级指标在第{standard['row']}行是「{standard['title']}」，此处不一致。",
+                f"编号 {standard_code} 的二级指标在第{standard['row']}行是“{standard['title']}”，此处不一致。",
             )
         )
     standard["items"].append(item)
@@ -393,7 +393,7 @@ def _locate(problem: str, rows_by_code: dict[str, int]) -> str:
     """Prefix a framework-level message about one item with its row."""
     match = re.match(r"评分项(?:编号)? (?P<code>[\d.]+)", problem)
     if match and match["code"] in rows_by_code:
-        return f"「{ITEM_SHEET}」工作表第{rows_by_code[match['code']]}行：{problem}"
+        return f"“{ITEM_SHEET}”工作表第{rows_by_code[match['code']]}行：{problem}"
     return problem
 
 
@@ -405,7 +405,7 @@ def _read_info(info: dict, errors: list[str]) -> dict:
         errors.append(_info_error("类别", f"应为：{'、'.join(KINDS.values())}。"))
     subject = subject_by_label.get(str(info.get("评价对象", "")).strip())
     if subject is None:
-        errors.append(_info_error("评价对象", "应为「党支部」或「党员」。"))
+        errors.append(_info_error("评价对象", "应为“党支部”或“党员”。"))
 
     def thresholds(key, make):
         text = str(info.get(key, "") or "").strip()
@@ -413,12 +413,12 @@ def _read_info(info: dict, errors: list[str]) -> dict:
         for part in filter(None, re.split(r"[；;\n]", text)):
             match = _THRESHOLD.match(part)
             if not match:
-                errors.append(_info_error(key, f"「{part}」应写成「名称>=分数」，如 优秀>=90。"))
+                errors.append(_info_error(key, f"“{part}”应写成“名称>=分数”，如 优秀>=90。"))
                 continue
             try:
                 rules.append(make(match["label"].strip(), Decimal(match["min"])))
             except ValueError:
-                errors.append(_info_error(key, f"「{part}」中的星级应为数字。"))
+                errors.append(_info_error(key, f"“{part}”中的星级应为数字。"))
         return tuple(rules)
 
     caps = []
@@ -430,7 +430,7 @@ def _read_info(info: dict, errors: list[str]) -> dict:
             if re.match(r"\s*(星级|等次)\s*<=\s*(\S+)\s*$", limit)
         )
         if not match or not limits:
-            errors.append(_info_error("封顶规则", f"「{part}」应写成如 7.3.1<60%:星级<=2:说明 或 4.1<12分:星级<=2。"))
+            errors.append(_info_error("封顶规则", f"“{part}”应写成如 7.3.1<60%:星级<=2:说明 或 4.1<12分:星级<=2。"))
             continue
         caps.append(
             CapRule(
@@ -446,7 +446,7 @@ def _read_info(info: dict, errors: list[str]) -> dict:
     try:
         bonus_cap = Decimal(str(bonus_cap)) if bonus_cap not in (None, "") else None
     except InvalidOperation:
-        errors.append(_info_error("加分上限", f"「{bonus_cap}」不是数字。"))
+        errors.append(_info_error("加分上限", f"“{bonus_cap}”不是数字。"))
         bonus_cap = None
     return {
         "code": str(info.get("编号", "")).strip(),

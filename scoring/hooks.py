@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class SheetPanel:
     """A block on the sheet page: a template and its context, and where 申报-like buttons go
-    (``next_url``: the page the sheet form's 「保存并…」 button saves and then opens)."""
+    (``next_url``: the page the sheet form's “保存并…” button saves and then opens)."""
 
     template: str
     context: dict = field(default_factory=dict)

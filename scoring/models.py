@@ -222,7 +222,7 @@ class ScoreEntry(models.Model):
     veto_triggered = models.BooleanField("触发否决", default=False)
     comment = models.CharField("备注", max_length=500, blank=True)
     override_reason = models.CharField("修正说明", max_length=300, blank=True)
-    # taken over unchanged from the sheet below (「沿用自评」 on a verification sheet); cleared once a person changes it
+    # taken over unchanged from the sheet below (“沿用自评” on a verification sheet); cleared once a person changes it
     carried = models.BooleanField("沿用下一级", default=False)
     # the filler stated "no deduction / full marks" for the aspect's open items with one tap
     affirmed = models.BooleanField("一键声明", default=False)

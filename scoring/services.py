@@ -18,7 +18,7 @@ from .models import STAGE_FILLERS, EntryChange, Framework, Item, ScoreEntry, Sco
 from .selectors import framework_spec
 from .spec import FrameworkSpec, _number_out
 
-ERROR_CODE_TAKEN = "编号「{code}」已被{owner}的标准体系使用，请换一个编号。"
+ERROR_CODE_TAKEN = "编号“{code}”已被{owner}的标准体系使用，请换一个编号。"
 ERROR_SUBJECT_BRANCH = "该标准体系评价党支部，不能选择党员。"
 ERROR_SUBJECT_MEMBER = "该标准体系评价党员，请选择一名党员。"
 ERROR_MEMBER_ELSEWHERE = "所选党员不属于该党支部。"
@@ -259,7 +259,7 @@ def basis_entries(sheet: ScoreSheet) -> dict[str, Entry] | None:
 
 
 def basis_label(sheet: ScoreSheet) -> str:
-    """How the sheet below is named beside an entry: 「沿用自评」, 「与自评不同」."""
+    """How the sheet below is named beside an entry: “沿用自评”, “与自评不同”."""
     if sheet.basis_id is None:
         return ""
     return {Stage.SELF_ASSESSMENT: "自评", Stage.VERIFICATION: "镇验收"}.get(sheet.basis.stage, "下一级评分")

@@ -42,11 +42,11 @@ EDITABLE = ["填写", "触发否决", "备注", "修正说明"]
 WIDTHS = [8, 14, 14, 36, 36, 6, 8, 10, 9, 24, 20]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FILL_HINT = {
-    "met": "填「是」或「否」",
+    "met": "填“是”或“否”",
     "graded": "填得分",
     "bonus": "填加分",
     "deduction": "填扣分次数",
-    "veto": "只填「触发否决」",
+    "veto": "只填“触发否决”",
 }
 ERROR_OTHER_SHEET = "该文件属于另一张评分表（{found}），请下载本评分表的文件填写。"
 ERROR_OTHER_VERSION = "该文件按标准体系第{found}版制作，本评分表使用第{expected}版，请重新下载。"
@@ -54,14 +54,14 @@ ERROR_NO_REVISION = "该文件缺少评分表的修订号（可能是旧版文�
 ERROR_STALE_FILE = (
     "下载该文件后，这张评分表已被保存过（{who}，{when}）。为免覆盖较新的填写，未读取该文件：请重新下载后再填写。"
 )
-ERROR_CHANGED_SINCE = "编号 {code}：已于 {when} 由 {who} 改为「{after}」"
+ERROR_CHANGED_SINCE = "编号 {code}：已于 {when} 由 {who} 改为“{after}”"
 REVISION_LABEL = "修订号（请勿修改）"
 DOWNLOADED_LABEL = "下载时间"
 BLANK_HINT = "空白单元格表示不修改：已填写的内容和系统预填的数据不会被清空。"
 
 
 def raw_value(method: str, entry) -> str:
-    """An entry as the one 「填写」 value the page and the workbook show."""
+    """An entry as the one “填写” value the page and the workbook show."""
     if entry is None:
         return ""
     if method == "met":
@@ -111,7 +111,7 @@ def sheet_to_xlsx(sheet, spec: FrameworkSpec, entries: dict) -> bytes:
             [DOWNLOADED_LABEL, timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")],
             [
                 "填写说明",
-                "只修改「填写」「触发否决」「备注」「修正说明」四列，保存后在系统中上传；上传后先显示改动，确认后才保存。"
+                "只修改“填写”“触发否决”“备注”“修正说明”四列，保存后在系统中上传；上传后先显示改动，确认后才保存。"
                 + BLANK_HINT,
             ],
         ],

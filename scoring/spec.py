@@ -29,7 +29,7 @@ FACTS = {
     "theme_day_months": "开展主题党日的月数",
     "theme_days_missing": "应开未开主题党日的月数",
     "life_meetings": "召开组织生活会次数",
-    "three_one_missing": "「三会一课」缺开次数",
+    "three_one_missing": "“三会一课”缺开次数",
     "deed_share": "办实事党员占比（%）",
     "members_without_deed": "未办实事的党员人数",
     "service_share": "服务达2次党员占比（%）",
@@ -59,8 +59,8 @@ FACTS = {
     "environment_cleanups_missing": "未开展环境卫生集中整治的月数",
     "disclosures_missing": "党务、村务、财务公开缺公开次数",
     "affairs_disclosures_missing": "未开展党务村务公开的季度数",
-    "life_records_incomplete": "「三定三有」不全的组织生活记录数",
-    "life_record_gaps": "组织生活记录「三定三有」缺项数",
+    "life_records_incomplete": "“三定三有”不全的组织生活记录数",
+    "life_record_gaps": "组织生活记录“三定三有”缺项数",
     "attendance_rate": "组织生活党员参与率（%）",
     "org_life_shortfalls": "组织生活缺开、漏开和被通报次数",
     # offered by the inspections app (problem ledger, quarterly rankings) through scoring.facts.registry
@@ -372,10 +372,10 @@ def _decimal(value, where: str, errors: list[str], *, required=True) -> Decimal 
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        errors.append(f"{where}：「{value}」不是数字。")
+        errors.append(f"{where}：“{value}”不是数字。")
         return None
     if not number.is_finite():
-        errors.append(f"{where}：「{value}」不是数字。")
+        errors.append(f"{where}：“{value}”不是数字。")
         return None
     return number
 
@@ -456,13 +456,13 @@ def validate_spec(spec: FrameworkSpec) -> list[str]:
     """Everything that makes a framework well-formed, as Chinese messages."""
     errors: list[str] = []
     if not LINEAGE_PATTERN.match(spec.code):
-        errors.append(f"标准体系编号「{spec.code}」无效：只能用小写字母、数字和连字符。")
+        errors.append(f"标准体系编号“{spec.code}”无效：只能用小写字母、数字和连字符。")
     if not spec.name:
         errors.append("标准体系名称必须填写。")
     if spec.kind not in KINDS:
-        errors.append(f"类别「{spec.kind}」无效，应为：{'、'.join(KINDS.values())}。")
+        errors.append(f"类别“{spec.kind}”无效，应为：{'、'.join(KINDS.values())}。")
     if spec.subject not in SUBJECTS:
-        errors.append(f"评价对象「{spec.subject}」无效，应为：党支部、党员。")
+        errors.append(f"评价对象“{spec.subject}”无效，应为：党支部、党员。")
     if not spec.aspects:
         errors.append("没有任何一级指标。")
 
@@ -474,21 +474,21 @@ def validate_spec(spec: FrameworkSpec) -> list[str]:
         if not aspect.title:
             errors.append(f"一级指标 {aspect.code}：名称必须填写。")
         if not aspect.items and not aspect.standards:
-            errors.append(f"一级指标 {aspect.code}「{aspect.title}」下没有评分项。")
+            errors.append(f"一级指标 {aspect.code}“{aspect.title}”下没有评分项。")
         for standard in aspect.standards:
             if not standard.code.startswith(aspect.code + "."):
-                errors.append(f"二级指标 {standard.code}：编号应以所属一级指标编号「{aspect.code}.」开头。")
+                errors.append(f"二级指标 {standard.code}：编号应以所属一级指标编号“{aspect.code}.”开头。")
             if not standard.items:
-                errors.append(f"二级指标 {standard.code}「{standard.title}」下没有评分项。")
+                errors.append(f"二级指标 {standard.code}“{standard.title}”下没有评分项。")
     for aspect, standard, item in spec.sections():
         parent = standard or aspect
         if item.code in seen:
             errors.append(f"评分项编号 {item.code} 重复。")
         seen.add(item.code)
         if not CODE_PATTERN.match(item.code):
-            errors.append(f"评分项编号「{item.code}」无效，应如 3.2.1。")
+            errors.append(f"评分项编号“{item.code}”无效，应如 3.2.1。")
         elif not item.code.startswith(parent.code + "."):
-            errors.append(f"评分项 {item.code}：编号应以上级指标编号「{parent.code}.」开头。")
+            errors.append(f"评分项 {item.code}：编号应以上级指标编号“{parent.code}.”开头。")
         errors += _validate_item(item)
 
     total = sum((i.points for i in spec.items() if i.counts_to_full_marks), Decimal(0))
@@ -509,7 +509,7 @@ def validate_spec(spec: FrameworkSpec) -> list[str]:
         if cap.max_stars is None and cap.max_grade is None:
             errors.append(f"封顶规则（{cap.item}）应规定最高星级或最高等次。")
         if cap.max_grade is not None and cap.max_grade not in grade_labels:
-            errors.append(f"封顶规则（{cap.item}）的最高等次「{cap.max_grade}」不是本体系的等次。")
+            errors.append(f"封顶规则（{cap.item}）的最高等次“{cap.max_grade}”不是本体系的等次。")
     return errors
 
 
@@ -528,7 +528,7 @@ def _validate_item(item: ItemSpec) -> list[str]:
     where = f"评分项 {item.code}"
     errors = []
     if item.method not in METHODS:
-        errors.append(f"{where}：评分方式「{item.method}」无效，应为：{'、'.join(METHOD_LABELS.values())}。")
+        errors.append(f"{where}：评分方式“{item.method}”无效，应为：{'、'.join(METHOD_LABELS.values())}。")
         return errors
     if not item.requirement:
         errors.append(f"{where}：考核内容必须填写。")
@@ -546,9 +546,9 @@ def _validate_item(item: ItemSpec) -> list[str]:
         errors.append(f"{where}：每次加分应大于 0。")
     if item.cap is not None:
         if item.per_occurrence is None:
-            errors.append(f"{where}：只有按次计分的扣分、加分项才有「最多」。")
+            errors.append(f"{where}：只有按次计分的扣分、加分项才有“最多”。")
         elif not 0 < item.cap <= item.points:
-            errors.append(f"{where}：「最多」应大于 0 且不超过分值 {_number_out(item.points)} 分。")
+            errors.append(f"{where}：“最多”应大于 0 且不超过分值 {_number_out(item.points)} 分。")
     if item.counted and item.step is not None:
         errors.append(f"{where}：按次计分的评分项不设档差。")
     if item.step is not None:
@@ -557,7 +557,7 @@ def _validate_item(item: ItemSpec) -> list[str]:
         elif item.step <= 0 or (item.points % item.step) != 0:
             errors.append(f"{where}：档差应大于 0 且能整除分值。")
     if item.fact and item.fact not in FACTS:
-        errors.append(f"{where}：关联数据「{item.fact}」无效，应为：{'、'.join(FACTS)}。")
+        errors.append(f"{where}：关联数据“{item.fact}”无效，应为：{'、'.join(FACTS)}。")
     if item.fact_min is not None and (not item.fact or item.method not in ("met", "deduction")):
         errors.append(f"{where}：达标值只用于关联数据的达标制或扣分评分项。")
     if item.fact_tiers:

@@ -153,10 +153,10 @@ def framework_import(request):
             audit_import(request, upload, what="标准体系", outcome="已导入", rows=len(spec.items()))
             if created:
                 messages.success(
-                    request, f"已导入「{framework.name}」第{framework.version}版，共 {len(spec.items())} 个评分项。"
+                    request, f"已导入“{framework.name}”第{framework.version}版，共 {len(spec.items())} 个评分项。"
                 )
             else:
-                messages.info(request, f"文件内容与「{framework.name}」第{framework.version}版完全相同，未作改动。")
+                messages.info(request, f"文件内容与“{framework.name}”第{framework.version}版完全相同，未作改动。")
             return redirect("scoring:framework_detail", pk=framework.pk)
     return render(request, "scoring/framework_import.html", {"form": form, "errors": errors})
 
@@ -324,7 +324,7 @@ def _after_save(request, sheet, panels):
         stated = sheet_affirm(
             sheet=sheet, aspect=aspect, actor=request.user, revision=sheet.revision, page=_posted_page(request)
         )
-        messages.success(request, f"已声明第{aspect}部分：{len(stated)} 项按「无扣分情形、按标准」填入，可逐项修改。")
+        messages.success(request, f"已声明第{aspect}部分：{len(stated)} 项按“无扣分情形、按标准”填入，可逐项修改。")
         return redirect(f"{reverse('scoring:sheet_fill', args=[sheet.pk])}#aspect-{aspect}")
     if request.POST.get("next") and panels and panels[0].next_url:
         return redirect(panels[0].next_url)
@@ -576,7 +576,7 @@ def evidence_upload(request, pk):
     except EvidenceRefused as refusal:
         refused, message = True, f"佐证材料未上传：{refusal}"
     else:
-        message = f"已为评分项 {code} 上传「{evidence.original_name}」。"
+        message = f"已为评分项 {code} 上传“{evidence.original_name}”。"
     item = sheet.framework.items.filter(code=code).first()
     if request.htmx and item is not None:
         context = {

@@ -12,6 +12,11 @@ their township, a secretary only their branch. Which roles may ask for a kind of
 all is a permission, the registry entry's ``roles``.
 """
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 
@@ -19,10 +24,12 @@ from awards.models import Selection, Status
 from branches.models import Branch, County, Township
 from branches.scoping import unit_scope
 from campaigns.models import Campaign, Participant, State
+from campaigns.selectors import report_issuer
 from common.dates import today
 from common.numbers import plain_int
 from duty_reports.models import DutyRound, RoundStatus
 from inspections.models import Notice
+from inspections.services import document_number_issue
 from targets.selectors import BRANCH, COUNTY, board_unit
 
 from .registry import AUDIT, AWARDS, CAMPAIGN, DOCUMENTS, DUTY_ROUND, LEDGER, NOTICE, RECORDS, TARGETS
@@ -134,9 +141,19 @@ def _resolve_campaign(user, document, params) -> tuple[dict, str]:
         raise Http404(OUT_OF_SCOPE.format("活动")) from None
     part, scope_label = _campaign_part(user, campaign, document, params)
     scoped = {"campaign": campaign.pk, **part}
-    if params.get("doc_number"):
-        scoped["doc_number"] = str(params["doc_number"])[:40]
+    if params.get("numbered") and document.kind == "verification_report":
+        scoped["doc_number"] = _issue_number(user, campaign, f"{campaign.title}·{scope_label}·{document.label}")
     return scoped, f"{campaign.title}·{scope_label}·{document.label}"
+
+
+def _issue_number(user, campaign, purpose: str) -> str:
+    """The next 文号 of the body whose masthead the report bears, issued to ``user`` only when that
+    body is their own (a township's report by its staff, the county's by its reviewers): a 文号
+    is never typed, and never taken from another body's sequence."""
+    issuer = report_issuer(user, campaign)
+    if issuer is None:
+        raise PermissionDenied("只有发文单位本身才能为这份报告编发文号。")
+    return str(document_number_issue(issuer=issuer, year=today().year, purpose=purpose[:200], actor=user))
 
 
 def _resolve_notice(user, document, params) -> tuple[dict, str]:
@@ -291,5 +308,22 @@ VISIBILITY = {
 
 
 def data_fingerprint(job) -> str:
-    """What the job's scope reads, hashed: the same fingerprint lets a later request reuse the file."""
-    return DOCUMENTS[job.kind].fingerprint(job)
+    """What the job's scope reads, hashed, and the version of the product's layouts: the same
+    fingerprint lets a later request reuse the file; an upgrade that changes how documents are
+    set (a template, the stylesheet, a builder) makes them afresh."""
+    return hashlib.sha256(f"{layout_version()}:{DOCUMENTS[job.kind].fingerprint(job)}".encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def layout_version() -> str:
+    """A hash of what sets the documents: the PDF templates, their stylesheet and the builders' code."""
+    root = Path(settings.BASE_DIR)
+    files = sorted(
+        [*(root / "templates" / "reports" / "pdf").glob("*.html"), *(root / "static" / "reports").glob("*.css")]
+        + [*(root / "reports").glob("*.py"), *(root / "reports" / "documents").glob("*.py")]
+        + [root / "common" / "workbooks.py"]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]

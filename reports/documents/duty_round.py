@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from common.dates import today
 from duty_reports.models import DutyRound, VoteGroup
@@ -28,11 +29,12 @@ def fingerprint(job) -> str:
 
 def round_result(job, campaign, progress) -> bytes:
     """述职评议结果: the round's branches with secretary, weighted score, tier and 约谈, then each group's count."""
-    duty_round = DutyRound.objects.select_related("township").get(pk=job.params["duty_round"])
+    duty_round = DutyRound.objects.select_related("township__county").get(pk=job.params["duty_round"])
     progress(30, "汇总评议结果")
     rows = round_rows(duty_round)
     tiers = {label: sum(r.report.get_tier_display() == label for r in rows) for label in ("好", "较好", "一般", "差")}
     progress(60, f"排版 {len(rows)} 个党支部")
+    issued_on = timezone.localdate(duty_round.published_at) if duty_round.published_at else today()
     return pdf.render_pdf(
         "reports/pdf/duty_round.html",
         {
@@ -42,6 +44,7 @@ def round_result(job, campaign, progress) -> bytes:
             "groups": [(VoteGroup(g).label, w) for g, w in duty_round.weights.items()],
             "masthead": f"中共{duty_round.township.name}委员会",
             "doc_number": "",  # no 文号: the product holds no sequence of the committee's for this document
-            "issued_on": duty_round.published_at.date() if duty_round.published_at else today(),
+            "issued_on": issued_on,
+            "banji": pdf.township_banji(duty_round.township, issued_on),
         },
     )

@@ -46,6 +46,7 @@ def inspection_notice(job, campaign, progress) -> bytes:
             "flags": flags,
             "late": late,
             "issued_on": notice.issued_on,
+            "banji": pdf.township_banji(notice.township, notice.issued_on),
         },
     )
 

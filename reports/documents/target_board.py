@@ -77,8 +77,8 @@ def fingerprint(job) -> str:
 
 
 def target_board_table(job, campaign, progress) -> bytes:
-    """目标任务看板: sheet 「目标任务」 (a row per target and unit: this year, last year, the target,
-    达标/未达标) and sheet 「未达标支部」 (each branch that misses a target, its value, its source)."""
+    """目标任务看板: sheet “目标任务” (a row per target and unit: this year, last year, the target,
+    达标/未达标) and sheet “未达标支部” (each branch that misses a target, its value, its source)."""
     progress(20, "统计各项目标任务")
     result = _board(job.params)
     year = job.params["year"]

@@ -202,7 +202,7 @@ def prefilled_entry(item: ItemSpec, fact: FactValue | None) -> Entry | None:
 GRID_COLUMNS = [
     ("theme_day_months", "主题党日（月）"),
     ("life_meetings", "组织生活会（次）"),
-    ("three_one_missing", "「三会一课」缺开（次）"),
+    ("three_one_missing", "“三会一课”缺开（次）"),
     ("deed_share", "办实事党员占比（%）"),
     ("service_share", "服务达2次党员占比（%）"),
     ("problems_solved", "解决困难问题（件）"),
@@ -243,7 +243,7 @@ def _gaps(facts: dict[str, FactValue]) -> list[str]:
     if not n("life_meetings"):
         gaps.append("未开组织生活会")
     if n("three_one_missing"):
-        gaps.append(f"「三会一课」缺 {n('three_one_missing')} 次")
+        gaps.append(f"“三会一课”缺 {n('three_one_missing')} 次")
     if n("members_without_deed"):
         gaps.append(f"{n('members_without_deed')} 名党员未办实事")
     if n("members_short_of_service"):

@@ -1,6 +1,6 @@
 """Facts from the organisational life records beyond 三会一课: the activities a branch keeps dated
 records of (talks, reports, disclosures, clean-ups), how complete its meeting records are
-(「三定三有」) and how many members attend, and the composite count of organisational-life
+(“三定三有”) and how many members attend, and the composite count of organisational-life
 shortfalls the 五抓五提升 sheet deducts for."""
 
 from datetime import date
@@ -132,7 +132,7 @@ def _disclosure_facts(held: dict[str, set], due_quarters: list, period: Period) 
 
 
 def record_quality_facts(ids: list[int], period: Period) -> BranchFacts:
-    """「三定三有」 and attendance of the meetings proper (``ATTENDANCE_KINDS``), in one query: a record
+    """“三定三有” and attendance of the meetings proper (``ATTENDANCE_KINDS``), in one query: a record
     has its time and topic by construction; it may lack its attendees (定人员), its minutes (有记录、
     有讨论) or its photos (有图像)."""
     records: dict[int, list[tuple[int, int, int, bool]]] = {}
@@ -165,11 +165,11 @@ def _quality(records: list[tuple[int, int, int, bool]], period: Period) -> dict[
         "life_records_incomplete": FactValue(
             Decimal(incomplete),
             f"组织生活记录：{period.label}会议和主题党日记录 {len(records)} 次，其中 {incomplete} 次"
-            f"「三定三有」不全（{gaps}）",
+            f"“三定三有”不全（{gaps}）",
         ),
         "life_record_gaps": FactValue(
             Decimal(no_people + no_minutes + no_photos),
-            f"组织生活记录：{period.label}会议和主题党日记录 {len(records)} 次，「三定三有」缺项 "
+            f"组织生活记录：{period.label}会议和主题党日记录 {len(records)} 次，“三定三有”缺项 "
             f"{no_people + no_minutes + no_photos} 项（{gaps}）",
         ),
         "attendance_rate": FactValue(
@@ -191,7 +191,7 @@ def org_life_shortfalls(facts: dict[str, FactValue], period: Period) -> dict[str
         return int(fact.value) if fact is not None and fact.value is not None else 0
 
     parts = [
-        ("「三会一课」缺开", n("three_one_missing")),
+        ("“三会一课”缺开", n("three_one_missing")),
         ("主题党日缺开", n("theme_days_missing")),
         ("未召开组织生活会", 0 if n("life_meetings") else 1),
         ("未开展民主评议党员", 0 if n("member_appraisals") else 1),

@@ -217,7 +217,7 @@ def _life_facts(
             ),
             "three_one_missing": FactValue(
                 Decimal(three_one_missing),
-                f"组织生活记录：{period.label}「三会一课」按规定应开未开 {three_one_missing} 次"
+                f"组织生活记录：{period.label}“三会一课”按规定应开未开 {three_one_missing} 次"
                 f"（{three_one_rule(monthly)}）",
             ),
         }

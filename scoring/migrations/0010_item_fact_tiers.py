@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='item',
             name='fact',
-            field=models.CharField(blank=True, choices=[('collective_income', '村集体经济收入（元）'), ('member_count', '党员人数'), ('theme_day_months', '开展主题党日的月数'), ('theme_days_missing', '应开未开主题党日的月数'), ('life_meetings', '召开组织生活会次数'), ('three_one_missing', '「三会一课」缺开次数'), ('deed_share', '办实事党员占比（%）'), ('members_without_deed', '未办实事的党员人数'), ('service_share', '服务达2次党员占比（%）'), ('members_short_of_service', '服务不足2次的党员人数'), ('problems_solved', '解决困难问题件数'), ('pledges_kept', '已践诺的承诺数'), ('pledges_open', '待兑现的承诺数'), ('members_pledge_short', '未承诺或未兑现的党员人数'), ('satisfaction_rate', '群众评议满意率（%）')], max_length=30, verbose_name='关联数据'),
+            field=models.CharField(blank=True, choices=[('collective_income', '村集体经济收入（元）'), ('member_count', '党员人数'), ('theme_day_months', '开展主题党日的月数'), ('theme_days_missing', '应开未开主题党日的月数'), ('life_meetings', '召开组织生活会次数'), ('three_one_missing', '“三会一课”缺开次数'), ('deed_share', '办实事党员占比（%）'), ('members_without_deed', '未办实事的党员人数'), ('service_share', '服务达2次党员占比（%）'), ('members_short_of_service', '服务不足2次的党员人数'), ('problems_solved', '解决困难问题件数'), ('pledges_kept', '已践诺的承诺数'), ('pledges_open', '待兑现的承诺数'), ('members_pledge_short', '未承诺或未兑现的党员人数'), ('satisfaction_rate', '群众评议满意率（%）')], max_length=30, verbose_name='关联数据'),
         ),
     ]

@@ -277,7 +277,7 @@ def test_the_branch_page_shows_its_secretarys_honour_once_commended(world, clien
     Selection.objects.filter(pk=selection.pk).update(publicity_ends_on=today() - timedelta(days=1))
     services.selection_commend(selection=selection, actor=county)
     body = client_for(cast.users["branch_secretary"]).get(page).content.decode()
-    assert f"{secretaries[cast.branch.pk].name}同志被青山县评为「优秀党支部书记」" in body
+    assert f"{secretaries[cast.branch.pk].name}同志被青山县评为“优秀党支部书记”" in body
 
 
 def test_the_notice_runs_its_full_days_across_the_new_year(world, time_machine):

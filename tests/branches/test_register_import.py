@@ -101,14 +101,14 @@ def test_a_bad_file_is_refused_whole_with_every_error_located(staff_client, cast
 
     assert response.status_code == 200
     assert response.context["errors"] == [
-        "「党支部」工作表第3行「区划代码」：应为 12 位数字。",
-        "「党支部」工作表第3行「户数」：应为整数。",
-        "「党支部」工作表第3行「村集体经济收入（元）」：填写了年度，请同时填写村集体经济收入。",
-        "「党支部」工作表第4行「类型」：「村委会」不是可选值，应为：村党支部、社区党支部、镇直党支部。",
-        "「党支部」工作表第4行「户数」：不能小于 0。",
-        "「党员」工作表第2行「性别」：「未知」不是可选值，应为：男、女。",
-        "「党员」工作表第2行「入党日期」：应为日期，如 2005-07-01。",
-        "「党员」工作表第2行「联系电话」：应为 11 位手机号或带区号的固定电话。",
+        "“党支部”工作表第3行“区划代码”：应为 12 位数字。",
+        "“党支部”工作表第3行“户数”：应为整数。",
+        "“党支部”工作表第3行“村集体经济收入（元）”：填写了年度，请同时填写村集体经济收入。",
+        "“党支部”工作表第4行“类型”：“村委会”不是可选值，应为：村党支部、社区党支部、镇直党支部。",
+        "“党支部”工作表第4行“户数”：不能小于 0。",
+        "“党员”工作表第2行“性别”：“未知”不是可选值，应为：男、女。",
+        "“党员”工作表第2行“入党日期”：应为日期，如 2005-07-01。",
+        "“党员”工作表第2行“联系电话”：应为 11 位手机号或带区号的固定电话。",
     ]
     assert "文件未导入" in response.content.decode()
     assert _snapshot() == before  # the valid first row was not saved either
@@ -123,9 +123,9 @@ def test_cross_row_errors_are_reported_before_anything_is_saved(staff_client, ca
     response = staff_client.post(reverse("branches:import"), {"file": upload})
 
     assert response.context["errors"] == [
-        "「党支部」工作表第3行「党支部名称」：党支部「法泥村党支部」在本表中重复出现（第2行）。",
-        "「党支部」工作表第4行「乡镇」：「远山镇」不是您可以维护的乡镇。",
-        "「党员」工作表第2行「党支部名称」：党支部「不存在村党支部」既不在登记册中，也不在「党支部」工作表中。",
+        "“党支部”工作表第3行“党支部名称”：党支部“法泥村党支部”在本表中重复出现（第2行）。",
+        "“党支部”工作表第4行“乡镇”：“远山镇”不是您可以维护的乡镇。",
+        "“党员”工作表第2行“党支部名称”：党支部“不存在村党支部”既不在登记册中，也不在“党支部”工作表中。",
     ]
     assert _snapshot() == before
 
@@ -188,9 +188,9 @@ def test_a_workbook_without_the_template_columns_is_refused(cast):
     workbook.save(buffer)
     with pytest.raises(RegisterImportError) as refused:
         register_import(file=SimpleUploadedFile("x.xlsx", buffer.getvalue()), actor=cast.users["township_staff"])
-    assert refused.value.errors[0].startswith("「党支部」工作表缺少列：类型、区划代码、示范点类型")
+    assert refused.value.errors[0].startswith("“党支部”工作表缺少列：类型、区划代码、示范点类型")
     assert refused.value.errors[1] == (
-        "「党员」工作表缺少列：乡镇、党支部名称、性别、出生年份、入党日期、支部职务、联系电话。请使用本系统提供的模板。"
+        "“党员”工作表缺少列：乡镇、党支部名称、性别、出生年份、入党日期、支部职务、联系电话。请使用本系统提供的模板。"
     )
 
 

@@ -70,8 +70,8 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     staff = login("guanxing")
     staff.goto(f"{demo_site}/campaigns/new/")
     staff.select_option("#id_kind", label="五好党支部创建")
-    staff.fill("#id_title", "2026年关兴镇「五好党支部」创建")
-    staff.select_option("#id_framework", label="「五好党支部」创建考核评分表（第1版）")
+    staff.fill("#id_title", "2026年关兴镇“五好党支部”创建")
+    staff.select_option("#id_framework", label="“五好党支部”创建考核评分表（第1版）")
     for box in staff.locator("input[name=branches]").all():
         label = staff.locator(f"label[for='{box.get_attribute('id')}']").inner_text()
         if label.strip() not in BRANCHES:
@@ -79,7 +79,7 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     staff.get_by_role("button", name="创建活动").click()
     assert "各阶段日期已按实施方案预填" in staff.content()
     assert "自查自评、整改提升" in staff.get_by_test_id("phases").inner_text()
-    campaign = Campaign.objects.get(title="2026年关兴镇「五好党支部」创建")
+    campaign = Campaign.objects.get(title="2026年关兴镇“五好党支部”创建")
     url = f"{demo_site}/campaigns/{campaign.pk}/"
     assert counts(staff, url) == {"未开始": 3}
     open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
@@ -96,7 +96,7 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     secretary.locator("button[name=item][value='1.1']").click()
     # only the item's files are swapped in (htmx); wait for them rather than for a page load
     secretary.get_by_test_id("evidence-1.1").locator("img").wait_for()
-    assert "已为评分项 1.1 上传「meeting.jpg」" in secretary.get_by_test_id("evidence-1.1").inner_text()
+    assert "已为评分项 1.1 上传“meeting.jpg”" in secretary.get_by_test_id("evidence-1.1").inner_text()
     assert secretary.get_by_test_id("evidence-1.1").locator("img").count() == 1
     shot(secretary, "e2e_secretary_sheet", full_page=False)
     secretary.goto(f"{demo_site}/campaigns/participants/{participant.pk}/")
@@ -204,7 +204,7 @@ def test_a_wuhao_campaign_end_to_end(login, demo_site, tmp_path):
     assert counts(county, url) == {"已命名": 3}
     shot(county, "e2e_campaign_named")
     county.goto(f"{demo_site}/branches/{participant.branch_id}/")
-    assert "2026年关兴镇「五好党支部」创建：已于" in county.get_by_test_id("titles").inner_text()
+    assert "2026年关兴镇“五好党支部”创建：已于" in county.get_by_test_id("titles").inner_text()
     timeline = county.context.new_page()
     timeline.goto(f"{demo_site}/campaigns/participants/{participant.pk}/")
     steps = timeline.get_by_test_id("timeline").inner_text()

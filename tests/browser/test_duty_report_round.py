@@ -63,7 +63,7 @@ def test_a_duty_report_round(login, demo_site, tmp_path):
     campaign = Participant.objects.filter(branch__name="法泥村党支部", member=None, campaign__year=year).first()
     assert f"法泥村党支部书记{name}{year}年度述职报告" in draft
     assert f"法泥村党支部现有党员 {members} 名" in draft and "主题党日" in draft and "问题台账销号" in draft
-    assert campaign is not None and f"「{campaign.campaign.title}」" in draft
+    assert campaign is not None and f"“{campaign.campaign.title}”" in draft
     shot(secretary, "duty_report_draft")
     secretary.fill("#id_text", draft.replace("五、", "本人还带领党员修通了组上的便民路。\n\n五、"))
     secretary.get_by_role("button", name="提交述职报告").click()
@@ -112,7 +112,7 @@ def test_a_duty_report_round(login, demo_site, tmp_path):
 
     # the 约谈 with 法泥村's secretary
     fani.get_by_role("link", name="记录约谈").click()
-    assert "评议等次为「一般」" in staff.content()
+    assert "评议等次为“一般”" in staff.content()
     staff.fill("#id_interviewers", "镇党委书记、组织委员")
     staff.fill("#id_points_raised", "群众代表评价偏低，为群众办实事不够。")
     staff.fill("#id_outcome", "书记认识到差距，镇党委责令限期整改。")

@@ -38,7 +38,7 @@ def test_a_quarter_of_inspections(login, demo_site, tmp_path):
     staff.fill("#id_description", "10月主题党日只有签到表，无活动记录")
     staff.select_option("#id_category", label="组织生活")
     staff.select_option("#id_severity", label="较重")
-    staff.fill("#id_task", "补齐10月主题党日记录，11月起按「三定三有」开展")
+    staff.fill("#id_task", "补齐10月主题党日记录，11月起按“三定三有”开展")
     staff.fill("#id_responsible", "徐强华")
     staff.fill("#id_deadline", str(today() + timedelta(days=30)))
     staff.get_by_role("button", name="记录").click()

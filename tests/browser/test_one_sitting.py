@@ -10,7 +10,7 @@ from tests.browser.screens import shot
 
 pytestmark = pytest.mark.browser
 
-WUHAO = "「五好党支部」创建（演示）"
+WUHAO = "“五好党支部”创建（演示）"
 SECRETARY_LIMIT, VERIFIER_LIMIT = 15, 10
 
 

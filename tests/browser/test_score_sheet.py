@@ -25,7 +25,7 @@ def test_secretary_fills_a_sheet_on_a_phone(login):
     page = login("fani", mobile=True)
     page.get_by_role("link", name="查看本支部").click()
     page.get_by_role("link", name="建立评分表").click()
-    page.select_option("#id_framework", label="「五好党支部」创建考核评分表（第1版）")
+    page.select_option("#id_framework", label="“五好党支部”创建考核评分表（第1版）")
     page.select_option("#id_stage", label="自查自评")
     page.fill("#id_year", str(demo_year()))  # the year whose records the demo holds
     page.get_by_role("button", name="建立评分表").click()
@@ -73,7 +73,7 @@ def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
     page = login("fani", mobile=True)
     page.get_by_role("link", name="查看本支部").click()
     page.get_by_role("link", name="建立评分表").click()
-    page.select_option("#id_framework", label="「五好党支部」创建考核评分表（第1版）")
+    page.select_option("#id_framework", label="“五好党支部”创建考核评分表（第1版）")
     page.select_option("#id_stage", label="自查自评")
     page.fill("#id_year", str(demo_year()))
     page.get_by_role("button", name="建立评分表").click()
@@ -83,7 +83,7 @@ def test_uploading_evidence_keeps_everything_typed(login, tmp_path):
     page.fill("input[name='1.6-comment']", "已补开支委会")
     page.set_input_files("input[name='file-1.2']", str(photo))  # sent as soon as it is chosen
     page.get_by_test_id("evidence-1.2").locator("img.evidence-thumb").wait_for()
-    assert "已为评分项 1.2 上传「会议照片.png」" in page.get_by_test_id("evidence-1.2").inner_text()
+    assert "已为评分项 1.2 上传“会议照片.png”" in page.get_by_test_id("evidence-1.2").inner_text()
     # the page was not reloaded: what was typed (and not yet saved) is all still there
     assert page.url == sheet_url
     assert page.locator("input[name='1.2-value']").input_value() == "3"

@@ -50,7 +50,7 @@ def submitted(participant, secretary):
 
 
 def wuzhua_campaign(cast):
-    """The township's 「五抓五提升」 campaign for 法泥村 and 新寨村, its self-assessment open."""
+    """The township's “五抓五提升” campaign for 法泥村 and 新寨村, its self-assessment open."""
     from campaigns.models import PhaseKind
     from campaigns.services import campaign_create
     from scoring.builtin import load_builtin_frameworks
@@ -60,7 +60,7 @@ def wuzhua_campaign(cast):
     campaign = campaign_create(
         kind="wuzhua",
         year=2026,
-        title="2026年「五抓五提升」行动",
+        title="2026年“五抓五提升”行动",
         framework=Framework.objects.get(code="wuzhua"),
         branches=[cast.branch, cast.sibling_branch],
         actor=cast.users["township_staff"],

@@ -71,7 +71,7 @@ def test_evidence_is_checked_by_content_not_by_name(client_for, cast, started):
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
 
     page = _upload(client, sheet_id, "1.1", "photo.png", b"<html><script>alert(1)</script></html>")
-    assert "只能上传 JPEG、PNG 照片或 PDF 文件；「photo.png」的内容不是这几种格式。" in page.content.decode()
+    assert "只能上传 JPEG、PNG 照片或 PDF 文件；“photo.png”的内容不是这几种格式。" in page.content.decode()
     assert Evidence.objects.count() == 1
 
 
@@ -84,7 +84,7 @@ def test_oversize_evidence_is_refused(client_for, cast, started, settings):
         "big.jpg",
         _jpeg() + b"\0" * (1024 * 1024),
     )
-    assert "「big.jpg」超过单个文件 1 MB 的上限。" in page.content.decode()
+    assert "“big.jpg”超过单个文件 1 MB 的上限。" in page.content.decode()
     assert not Evidence.objects.exists()
 
 

@@ -159,7 +159,7 @@ def test_an_edited_date_is_taken_and_the_milestones_follow(cast, client_for, on_
     [
         (
             {"phase_preparation_starts_on": "2026-09-01", "phase_preparation_ends_on": "2026-08-20"},
-            "「对标部署、对标推进」的截止日期（2026-08-20）早于开始日期（2026-09-01）。",
+            "“对标部署、对标推进”的截止日期（2026-08-20）早于开始日期（2026-09-01）。",
         ),
         (
             {"phase_self_assessment_starts_on": "2026-07-20"},  # before the phase before it starts
@@ -172,7 +172,7 @@ def test_an_edited_date_is_taken_and_the_milestones_follow(cast, client_for, on_
                 previous_end="2026-10-30",
             ),
         ),
-        ({"phase_verification_ends_on": "2026-13-45"}, "「镇党委验收截止日期」不是有效的日期"),
+        ({"phase_verification_ends_on": "2026-13-45"}, "“镇党委验收截止日期”不是有效的日期"),
     ],
 )
 def test_bad_dates_on_the_creation_page_create_nothing(cast, client_for, on_august_1, fields, message):
@@ -245,7 +245,7 @@ def test_a_phase_shortened_past_its_milestones_saves_nothing(cast, client_for):
         client_for(cast.users["township_staff"]),
         campaign,
         data,
-        "「对照42个标准全面推进，问题建议汇总反馈」的日期（2027-10-30）不在",
+        "“对照42个标准全面推进，问题建议汇总反馈”的日期（2027-10-30）不在",
     )
 
 
@@ -256,9 +256,9 @@ def test_a_phase_shortened_past_its_milestones_saves_nothing(cast, client_for):
         (
             "ends_on",
             "2027-11-15",  # past the end of the phase after it
-            "「对标考核·自查评估」（2027-11-01至2027-11-10）排在上一阶段「对标部署、对标推进」（2027-05-31至2027-11-15）之前",
+            "“对标考核·自查评估”（2027-11-01至2027-11-10）排在上一阶段“对标部署、对标推进”（2027-05-31至2027-11-15）之前",
         ),
-        ("starts_on", "2027-02-30", "「开始日期」不是有效的日期"),
+        ("starts_on", "2027-02-30", "“开始日期”不是有效的日期"),
         ("starts_on", "", "请填写开始日期。"),
     ],
 )
@@ -284,7 +284,7 @@ def test_a_milestone_date_that_is_not_a_date_saves_nothing(cast, client_for):
     campaign = _campaign(cast)
     preparation = campaign.phases.get(kind=PhaseKind.PREPARATION)
     data = _schedule_post(campaign, **{f"milestones-{preparation.pk}-0-due_on": "六月十日"})
-    _refused(client_for(cast.users["township_staff"]), campaign, data, "「完成日期」不是有效的日期")
+    _refused(client_for(cast.users["township_staff"]), campaign, data, "“完成日期”不是有效的日期")
 
 
 # --- who edits which phase ----------------------------------------------------------------------

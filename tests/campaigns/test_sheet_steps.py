@@ -23,7 +23,7 @@ def participant(cast):
     campaign = campaign_create(
         kind="wuzhua",
         year=2026,
-        title="2026年「五抓五提升」行动",
+        title="2026年“五抓五提升”行动",
         framework=Framework.objects.get(code="wuzhua"),
         branches=[cast.branch, cast.sibling_branch],
         actor=cast.users["township_staff"],

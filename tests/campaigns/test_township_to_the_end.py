@@ -30,7 +30,7 @@ def _campaign(cast, *, county_review):
     campaign = campaign_create(
         kind="wuzhua",
         year=today().year,
-        title="乡镇「五抓五提升」行动",
+        title="乡镇“五抓五提升”行动",
         framework=Framework.objects.get(code="wuzhua"),
         branches=[cast.branch],
         actor=cast.users["township_staff"],
@@ -131,7 +131,7 @@ def test_a_county_campaign_is_always_re_checked(cast):
         campaign_create(
             kind="wuzhua",
             year=today().year,
-            title="县「五抓五提升」行动",
+            title="县“五抓五提升”行动",
             framework=Framework.objects.get(code="wuzhua"),
             branches=[cast.branch],
             actor=cast.users["county_reviewer"],
@@ -151,7 +151,7 @@ def test_it_is_chosen_on_the_setup_page_and_shown_to_the_township(cast, client_f
         {
             "kind": "wuzhua",
             "year": today().year,
-            "title": "关兴镇「五抓五提升」行动",
+            "title": "关兴镇“五抓五提升”行动",
             "framework": framework.pk,
             "branches": [cast.branch.pk],
             "publicity_days": 5,

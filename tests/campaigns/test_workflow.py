@@ -96,8 +96,8 @@ def test_an_incomplete_sheet_cannot_be_submitted(participant, cast):
     "who,message",
     [
         ("county_reviewer", "您的角色不能开始自评。"),
-        ("other_branch_secretary", "「法泥村党支部」不在您的管理范围内。"),
-        ("other_township_staff", "「法泥村党支部」不在您的管理范围内。"),
+        ("other_branch_secretary", "“法泥村党支部”不在您的管理范围内。"),
+        ("other_township_staff", "“法泥村党支部”不在您的管理范围内。"),
     ],
 )
 def test_wrong_role_or_unit_is_refused(participant, cast, who, message):
@@ -106,7 +106,7 @@ def test_wrong_role_or_unit_is_refused(participant, cast, who, message):
 
 def test_wrong_phase_is_refused_and_an_extension_opens_it_for_one_branch(participant, campaign, cast):
     open_phase(campaign, PhaseKind.VERIFICATION)
-    _refused(participant, "start", cast.users["branch_secretary"], "「总结提高·自查自评」阶段")
+    _refused(participant, "start", cast.users["branch_secretary"], "“总结提高·自查自评”阶段")
     phase_extend(
         participant,
         phase_kind=PhaseKind.SELF_ASSESSMENT,
@@ -123,8 +123,8 @@ def test_wrong_phase_is_refused_and_an_extension_opens_it_for_one_branch(partici
 
 
 def test_wrong_state_is_refused(participant, cast):
-    _refused(participant, "submit", cast.users["branch_secretary"], "当前为「未开始」，不能申报。")
-    _refused(participant, "recommend", cast.users["township_staff"], "当前为「未开始」，不能推荐至县委组织部。")
+    _refused(participant, "submit", cast.users["branch_secretary"], "当前为“未开始”，不能申报。")
+    _refused(participant, "recommend", cast.users["township_staff"], "当前为“未开始”，不能推荐至县委组织部。")
 
 
 def test_return_unlocks_only_the_named_items_and_resubmission_shows_the_changes(participant, campaign, cast):

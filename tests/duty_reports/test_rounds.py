@@ -76,7 +76,7 @@ def _round_form(**changes):
         ({"weight_members": "四十"}, "请填写整数。"),
         ({"weight_members": 99999999999}, "不能大于 100。"),
         ({"year": 99999999999}, "年度应为 2000 年至"),
-        ({"threshold_good": 70}, "分档线应为 100 ≥「好」>「较好」>「一般」≥ 0。"),
+        ({"threshold_good": 70}, "分档线应为 100 ≥“好”>“较好”>“一般”≥ 0。"),
         ({"threshold_fair": "1e400"}, "不能大于 100"),
     ],
 )
@@ -216,7 +216,7 @@ def test_a_weak_secretary_is_interviewed_and_a_good_one_is_not(cast, staff):
     with pytest.raises(services.DutyError, match="请填写约谈结果。"):
         _interview(weak, staff, outcome="  ")
     interview = _interview(weak, staff)
-    assert interview.reason == "评议等次为「一般」"
+    assert interview.reason == "评议等次为“一般”"
     assert Interview.objects.count() == 1
 
 
@@ -293,7 +293,7 @@ def test_the_list_and_the_interviews_due_cost_the_same_queries_for_one_round_and
     for year in (YEAR - 1, YEAR - 2):
         held = duty_round_held(cast.township, staff, year=year)
         services.votes_record(report=_report(held, cast.branch), ballots=WEAK, actor=staff)
-    assert county.get(pages["due"]).content.decode().count("评议等次为「一般」") == 3
+    assert county.get(pages["due"]).content.decode().count("评议等次为“一般”") == 3
     for name, url in pages.items():
         with django_assert_num_queries(LIST_QUERIES[name]):
             county.get(url)
@@ -346,7 +346,7 @@ def test_the_secretary_uploads_a_file_with_her_report_and_a_disguised_one_is_ref
     served = page.get(reverse("duty_reports:report_file", args=[stored.pk]))
     assert b"".join(served.streaming_content) == PDF and served["X-Content-Type-Options"] == "nosniff"
     refused = page.post(url, {"upload": SimpleUploadedFile("报告.pdf", b"MZ\x90\x00 not a pdf")}, follow=True)
-    assert "只能上传 JPEG、PNG 照片或 PDF 文件；「报告.pdf」的内容不是这几种格式。" in refused.content.decode()
+    assert "只能上传 JPEG、PNG 照片或 PDF 文件；“报告.pdf”的内容不是这几种格式。" in refused.content.decode()
     assert ReportFile.objects.count() == 1
     other = client_for(cast.users["other_branch_secretary"])
     assert other.get(reverse("duty_reports:report_file", args=[stored.pk])).status_code == 404

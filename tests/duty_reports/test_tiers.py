@@ -46,7 +46,7 @@ def test_a_third_of_poor_votes_makes_it_poor_whatever_the_score():
     result = judge(counted, WEIGHTS, RULE)
     assert (result.score, result.poor_share) == (Decimal("65.00"), Decimal("35.00"))
     assert result.tier == "poor"
-    assert result.rule == "「差」票加权占比 35.00% > 33.33%：差"
+    assert result.rule == "“差”票加权占比 35.00% > 33.33%：差"
 
 
 def test_below_the_share_the_score_decides():

@@ -159,9 +159,9 @@ def test_a_milestone_reaches_whoever_it_names_three_days_before(setting, cast, t
         return [m.title for m in Message.objects.filter(recipient=user, kind=Kind.MILESTONE_DUE)]
 
     for key in ("branch_secretary", "other_branch_secretary"):  # both of the campaign's branches
-        assert titles(cast.users[key]) == ["五抓五提升：「召开支部党员大会自评」11月10日前完成（还有 3 天）"]
-    assert titles(cast.users["township_staff"]) == ["五抓五提升：「镇党委专题调度」11月10日前完成（还有 3 天）"]
-    assert titles(cast.users["county_reviewer"]) == ["五抓五提升：「县委组织部督导」11月10日前完成（还有 3 天）"]
+        assert titles(cast.users[key]) == ["五抓五提升：“召开支部党员大会自评”11月10日前完成（还有 3 天）"]
+    assert titles(cast.users["township_staff"]) == ["五抓五提升：“镇党委专题调度”11月10日前完成（还有 3 天）"]
+    assert titles(cast.users["county_reviewer"]) == ["五抓五提升：“县委组织部督导”11月10日前完成（还有 3 天）"]
     assert not Message.objects.filter(recipient=cast.users["other_township_staff"]).exists()
 
 

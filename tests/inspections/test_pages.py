@@ -138,7 +138,7 @@ def test_a_finding_takes_a_photo_checked_like_evidence(client_for, cast, checkli
     refused = staff.post(
         url, {"description": "活动室未挂牌", "category": "premises", "severity": "minor", "photo": fake}
     )
-    assert "只能上传 JPEG、PNG 照片；「现场.jpg」的内容不是照片。" in refused.content.decode()
+    assert "只能上传 JPEG、PNG 照片；“现场.jpg”的内容不是照片。" in refused.content.decode()
     assert not Finding.objects.exists()
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (90, 90, 90)).save(buffer, "JPEG")

@@ -373,7 +373,7 @@ def test_a_workbook_with_one_bad_row_saves_nothing_and_names_sheet_row_and_colum
     response = _import(client_for(cast.users["branch_secretary"]), cast, _workbook(**rows))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "「党费」工作表第4行「实交」：应为不小于 0 的数。" in page
+    assert "“党费”工作表第4行“实交”：应为不小于 0 的数。" in page
     assert _counts() == before
 
 
@@ -385,10 +385,10 @@ def test_a_service_refusal_in_a_row_rolls_back_the_rows_before_it(cast, client_f
     before = _counts()
     page = _import(client_for(cast.users["branch_secretary"]), cast, _workbook(**rows)).content.decode()
     assert (
-        "「发展党员」工作表第4行「确定积极分子日期」：“入党积极分子”的日期"
+        "“发展党员”工作表第4行“确定积极分子日期”：“入党积极分子”的日期"
         f"（{YEAR}-04-01）不能早于上一步“入党申请人”的日期（{YEAR}-05-01）。" in page
     )
-    assert f"「党费」工作表第4行「月份」：新党员 {YEAR}年06月入党，不能登记 {YEAR}年05月 的党费。" in page
+    assert f"“党费”工作表第4行“月份”：新党员 {YEAR}年06月入党，不能登记 {YEAR}年05月 的党费。" in page
     assert _counts() == before
 
 
@@ -418,7 +418,7 @@ def test_a_formula_in_the_workbook_is_refused_before_anything_is_read(cast, clie
     rows = _good_rows(cast)
     rows["党费"][0][4] = "=D2*2"
     page = _import(client_for(cast.users["branch_secretary"]), cast, _workbook(**rows)).content.decode()
-    assert "「党费」工作表第 2 行「实交」是公式" in page
+    assert "“党费”工作表第 2 行“实交”是公式" in page
     assert _counts()[:4] == (0, 0, 0, 0)
 
 

@@ -16,7 +16,7 @@ def report_campaign(cast):
     campaign = campaign_create(
         kind="wuhao",
         year=2026,
-        title="2026年关兴镇「五好党支部」创建",
+        title="2026年关兴镇“五好党支部”创建",
         framework=Framework.objects.get(code="wuhao"),
         branches=[cast.branch, cast.sibling_branch],
         actor=cast.users["township_staff"],

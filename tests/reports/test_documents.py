@@ -54,7 +54,7 @@ def test_score_sheets_pdf_has_the_printed_columns(cast, report_campaign):
     text = _pdf_text(job)
     for header in ("考核项目", "考核内容", "评分标准", "分值", "自评", "考核"):
         assert header in text
-    assert text.count("「五好党支部」创建考核评分表") == 2  # one sheet per branch
+    assert text.count("“五好党支部”创建考核评分表") == 2  # one sheet per branch
 
 
 def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, report_campaign):
@@ -65,7 +65,7 @@ def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, repor
     assert workbook.sheetnames == ["自评得分", "镇验收得分", "县复核得分"]
     sheet = workbook["镇验收得分"]
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
-    assert sheet["A1"].value.startswith("2026年关兴镇「五好党支部」创建 评分矩阵·镇验收得分")
+    assert sheet["A1"].value.startswith("2026年关兴镇“五好党支部”创建 评分矩阵·镇验收得分")
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"法泥村党支部", '\'=HYPERLINK("http://x")'}
     assert rows["法泥村党支部"][-1] == 100
@@ -174,8 +174,8 @@ def test_many_score_sheets_come_as_one_pdf_per_township_part(cast, report_campai
     with zipfile.ZipFile(job.file.path) as archive:
         names = archive.namelist()
         assert names == [
-            "2026年关兴镇「五好党支部」创建_评分表_关兴镇（第1册）.pdf",
-            "2026年关兴镇「五好党支部」创建_评分表_关兴镇（第2册）.pdf",
+            "2026年关兴镇“五好党支部”创建_评分表_关兴镇（第1册）.pdf",
+            "2026年关兴镇“五好党支部”创建_评分表_关兴镇（第2册）.pdf",
         ]
         assert all(archive.read(name).startswith(b"%PDF-") for name in names)
 

@@ -154,9 +154,9 @@ def test_the_grid_workbook_lists_the_laggards_first_with_the_facts_and_gaps(cast
     assert list(xinzhai[1:10]) == [0, 0, 32, "—", "—", 0, 0, 0, "—"]
     # the yearly figures and the registers: nothing recorded; no member, so no 党费 owed
     assert list(xinzhai[10:-1]) == ["—", "—", 4, 0, 0, 0, "—", "—", "—", "—", "—", "—"]
-    assert xinzhai[-1] == "主题党日缺 12 个月；未开组织生活会；「三会一课」缺 32 次；未解决困难问题；未开展群众评议"
+    assert xinzhai[-1] == "主题党日缺 12 个月；未开组织生活会；“三会一课”缺 32 次；未解决困难问题；未开展群众评议"
     assert list(pojiao[1:10]) == [12, 1, 32, "—", "—", 0, 0, 0, "—"]
-    assert pojiao[-1] == "「三会一课」缺 32 次；未解决困难问题；未开展群众评议"
+    assert pojiao[-1] == "“三会一课”缺 32 次；未解决困难问题；未开展群众评议"
     assert list(fani[1:10]) == [12, 1, 0, 100, 100, 1, 1, 0, 100]
     assert fani[-1] in (None, "")
     # the long list of gaps wraps inside its column, in a row tall enough to print it (readers do not grow it)
@@ -244,7 +244,7 @@ def test_the_annual_summary_gives_each_branch_one_page(cast, summary_year):
     fani, xinzhai = by_branch["法泥村党支部"][0], by_branch["新寨村党支部"][0]
     for page in (fani, xinzhai):
         assert "2026年度党支部书记述职评议工作实绩" in page and "所属乡镇关兴镇" in page
-        assert "2026年关兴镇「五好党支部」创建" in page and "验收通过" in page
+        assert "2026年关兴镇“五好党支部”创建" in page and "验收通过" in page
     assert "王书记" in fani and "（未登记）" in xinzhai
     assert "组织生活记录：2026年有1个月开展了主题党日" in fani
     assert "组织生活记录：2026年有0个月开展了主题党日" in xinzhai

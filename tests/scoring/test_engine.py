@@ -157,7 +157,7 @@ def test_unfilled_items_score_nothing_and_leave_the_sheet_incomplete():
         ("1.2", Entry(points=D("10.3")), "得分应以 0.5 分为档。"),
         ("1.2", Entry(points=D(-1)), "得分不能为负数。"),
         ("1.3", Entry(occurrences=-1), "扣分次数不能为负数。"),
-        ("1.1", Entry(points=D(5)), "达标制只填「达标」或「未达标」。"),
+        ("1.1", Entry(points=D(5)), "达标制只填“达标”或“未达标”。"),
         ("1.1", Entry(met=True, veto_triggered=True), "该项不是一票否决项。"),
         ("2.1", Entry(points=D(5)), "得分不能超过分值 4 分。"),
     ],

@@ -146,22 +146,22 @@ def _import(client, upload):
         (
             [ROWS[0], ["1.2", "基础工作", "", "收入", "", 30, "打分制", "否", "", ""]] + ROWS[2:],
             INFO,
-            "「评分表」工作表第3行「评分方式」：「打分制」不是可选的评分方式，应为：达标制、分档、扣分、加分、否决。",
+            "“评分表”工作表第3行“评分方式”：“打分制”不是可选的评分方式，应为：达标制、分档、扣分、加分、否决。",
         ),
         (
             [ROWS[0], ["1.2", "基础工作", "", "收入", "", "三十", "达标制", "否", "", ""]] + ROWS[2:],
             INFO,
-            "「评分表」工作表第3行「分值」：「三十」不是数字。",
+            "“评分表”工作表第3行“分值”：“三十”不是数字。",
         ),
         (
             [ROWS[0], ["1.1", "基础工作", "", "重复", "", 30, "达标制", "否", "", ""]] + ROWS[2:],
             INFO,
-            "「评分表」工作表第3行「编号」：编号 1.1 与第2行重复。",
+            "“评分表”工作表第3行“编号”：编号 1.1 与第2行重复。",
         ),
         (
             [ROWS[0], ["1.2", "", "", "无上级", "", 30, "达标制", "否", "", ""]] + ROWS[2:],
             INFO,
-            "「评分表」工作表第3行「一级指标」：必须填写：每个评分项都要写明所属一级指标。",
+            "“评分表”工作表第3行“一级指标”：必须填写：每个评分项都要写明所属一级指标。",
         ),
         (
             [ROWS[0], ["1.2", "基础工作", "", "收入", "", 25, "达标制", "否", "", ""]] + ROWS[2:],
@@ -171,7 +171,7 @@ def _import(client, upload):
         (
             ROWS,
             [row for row in INFO if row[0] != "评价对象"] + [("评价对象", "村委会")],
-            "「说明」工作表「评价对象」：应为「党支部」或「党员」。",
+            "“说明”工作表“评价对象”：应为“党支部”或“党员”。",
         ),
     ],
 )
@@ -195,7 +195,7 @@ def test_a_good_file_imports_for_the_township_and_again_changes_nothing(client_f
     other = client_for(cast.users["other_township_staff"])
     assert other.get(reverse("scoring:framework_detail", args=[framework.pk])).status_code == 404
     refused = _import(other, _workbook())
-    assert refused.context["errors"] == ["编号「town-test」已被关兴镇的标准体系使用，请换一个编号。"]
+    assert refused.context["errors"] == ["编号“town-test”已被关兴镇的标准体系使用，请换一个编号。"]
 
 
 def test_changed_content_makes_a_new_version_and_old_sheets_keep_theirs(client_for, cast):
@@ -243,7 +243,7 @@ def test_management_commands_share_the_import_path(db, tmp_path, capsys):
     path = tmp_path / "sheet.xlsx"
     path.write_bytes(_workbook().read())
     call_command("framework_import", str(path))
-    assert "已导入为「镇级测试评分表」第1版" in capsys.readouterr().out
+    assert "已导入为“镇级测试评分表”第1版" in capsys.readouterr().out
     out = tmp_path / "out.xlsx"
     call_command("framework_export", "town-test", str(out))
     workbook = load_workbook(out)
@@ -287,7 +287,7 @@ def test_a_counted_capped_bonus_and_a_points_cap_import_score_and_round_trip(db)
     - 2.1 graded 29 of 50: 29.
     - 3.1 honoured three times, 〔每次加2分，最多5分〕: 3 × 2 = 6, capped at 5 → 5 (within the sheet's 加分上限 5).
     - Total 40 + 7 + 29 + 5 = 81 → 良好 (≥ 80) and 4 stars by the total (≥ 80);
-      but 2.1 scored 29 < 30 points → 「为民服务得分低于30分最高二星」: 2 stars.
+      but 2.1 scored 29 < 30 points → “为民服务得分低于30分最高二星”: 2 stars.
     With 2.1 at 30 (total 82) the cap does not apply and the stars stay 4.
     """
     from scoring.engine import Entry, score
@@ -324,9 +324,9 @@ def test_a_counted_capped_bonus_and_a_points_cap_import_score_and_round_trip(db)
 @pytest.mark.parametrize(
     ("guidance", "method", "message"),
     [
-        ("每次加1分〔每次加一分〕", "加分", "结尾的「〔每次加一分〕」不是可识别的计分写法"),
+        ("每次加1分〔每次加一分〕", "加分", "结尾的“〔每次加一分〕”不是可识别的计分写法"),
         ("按次计分〔每两次扣1分〕", "扣分", "不是可识别的计分写法"),
-        ("每次扣1分〔每次扣1分〕", "加分", "与评分方式「加分」不符"),
+        ("每次扣1分〔每次扣1分〕", "加分", "与评分方式“加分”不符"),
     ],
 )
 def test_an_unknown_or_mismatched_method_tail_is_refused_naming_row_and_column(guidance, method, message):

@@ -277,7 +277,7 @@ def test_a_workbook_made_before_a_newer_save_is_refused_naming_the_items(client_
 
     errors = _upload(client, wuhao_sheet, workbook).context["errors"]
     assert errors[0].startswith("下载该文件后，这张评分表已被保存过")
-    assert len(errors) == 2 and errors[1].startswith("编号 1.4：") and "改为「3 分」" in errors[1]
+    assert len(errors) == 2 and errors[1].startswith("编号 1.4：") and "改为“3 分”" in errors[1]
     assert wuhao_sheet.entries.get(item__code="1.4").points == D(3)
 
 

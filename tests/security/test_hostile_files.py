@@ -126,7 +126,7 @@ def test_a_formula_in_a_register_import_is_refused_naming_its_cell(cast, client_
     response = client_for(cast.users["township_staff"]).post(
         reverse("branches:import"), {"file": SimpleUploadedFile("登记册.xlsx", data)}
     )
-    assert f"「{BRANCH_SHEET}」工作表第 2 行" in response.content.decode()
+    assert f"“{BRANCH_SHEET}”工作表第 2 行" in response.content.decode()
     assert "是公式，系统只读取填写的数值" in response.content.decode()
     assert [(b.pk, b.name, b.households) for b in Branch.objects.order_by("pk")] == before
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         frameworks = Framework.objects.filter(code=code).order_by("-version")
         framework = frameworks.filter(version=version).first() if version else frameworks.first()
         if framework is None:
-            raise CommandError(f"没有编号为「{code}」的标准体系" + (f"第{version}版" if version else "") + "。")
+            raise CommandError(f"没有编号为“{code}”的标准体系" + (f"第{version}版" if version else "") + "。")
         spec = framework_spec(framework)
         path = Path(file)
         suffix = path.suffix.lower()
@@ -30,4 +30,4 @@ class Command(BaseCommand):
             path.write_text(spec_to_json(spec), encoding="utf-8")
         else:
             path.write_bytes(spec_to_xlsx(spec))
-        self.stdout.write(f"已导出「{framework.name}」第{framework.version}版到 {path}。")
+        self.stdout.write(f"已导出“{framework.name}”第{framework.version}版到 {path}。")

@@ -25,9 +25,9 @@ class Command(BaseCommand):
         county_obj = County.objects.filter(name=county).first() if county else None
         township_obj = Township.objects.filter(name=township).first() if township else None
         if county and county_obj is None:
-            raise CommandError(f"没有名为「{county}」的县。")
+            raise CommandError(f"没有名为“{county}”的县。")
         if township and township_obj is None:
-            raise CommandError(f"没有名为「{township}」的乡镇。")
+            raise CommandError(f"没有名为“{township}”的乡镇。")
         try:
             if path.suffix.lower() in (".yaml", ".yml", ".json"):
                 spec = spec_from_yaml(path.read_text(encoding="utf-8"))
@@ -40,4 +40,4 @@ class Command(BaseCommand):
         except PermissionDenied as refused:
             raise CommandError(str(refused)) from None
         state = "已导入为" if created else "内容未变，仍为"
-        self.stdout.write(f"{state}「{framework.name}」第{framework.version}版（编号 {framework.code}）。")
+        self.stdout.write(f"{state}“{framework.name}”第{framework.version}版（编号 {framework.code}）。")
