@@ -113,9 +113,7 @@ def member_create(request, pk):
         member = form.save()
         messages.success(request, f"已登记党员“{member.name}”。")
         return redirect("home:branch", pk=branch.pk)
-    return render(
-        request, "branches/form.html", {"form": form, "title": f"登记“{branch.name}”党员", "branch": branch}
-    )
+    return render(request, "branches/form.html", {"form": form, "title": f"登记“{branch.name}”党员", "branch": branch})
 
 
 @login_required

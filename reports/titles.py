@@ -12,7 +12,7 @@ no line fits without breaking inside a bracket (a long 《…》), breaks inside
 """
 
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import rjieba
 
@@ -22,9 +22,25 @@ TITLE_PER_LINE = 20
 OPENING, CLOSING = "（(《“‘〔【[", "）)》”’〕】]"
 NO_BREAK_BEFORE = set(CLOSING) | set("，。、；：？！…—·")
 DOMAIN_WORDS = (
-    "主题党日", "三会一课", "党组织书记", "村党组织书记", "党支部书记", "述职评议", "考核验收", "验收情况",
-    "督查情况", "创建活动", "五抓五提升", "五好", "星级评定", "对标创建", "示范党支部", "创先争优",
-    "党支部建设", "问题台账", "组织生活",
+    "主题党日",
+    "三会一课",
+    "党组织书记",
+    "村党组织书记",
+    "党支部书记",
+    "述职评议",
+    "考核验收",
+    "验收情况",
+    "督查情况",
+    "创建活动",
+    "五抓五提升",
+    "五好",
+    "星级评定",
+    "对标创建",
+    "示范党支部",
+    "创先争优",
+    "党支部建设",
+    "问题台账",
+    "组织生活",
 )
 
 
@@ -74,7 +90,7 @@ def _breaks(title: str, *, inside_brackets: bool = False) -> list[int]:
 
 def _shape_penalty(lengths: list[int]) -> int:
     """0 for a trapezoid (lines never shorter going down) or a diamond (the middle longest), else 1."""
-    if all(a <= b for a, b in zip(lengths, lengths[1:])):
+    if all(a <= b for a, b in pairwise(lengths)):
         return 0
     if len(lengths) == 3 and lengths[1] >= max(lengths[0], lengths[2]):
         return 0
@@ -97,7 +113,7 @@ def _split(title: str, breaks: list[int], per_line: int) -> tuple[str, ...]:
         best = None
         for cut in combinations(breaks, count - 1):
             bounds = (0, *cut, len(title))
-            lengths = [_width(title[a:b]) for a, b in zip(bounds, bounds[1:])]
+            lengths = [_width(title[a:b]) for a, b in pairwise(bounds)]
             if max(lengths) > per_line:
                 continue
             cost = (max(lengths) - min(lengths), _shape_penalty(lengths))
@@ -105,5 +121,5 @@ def _split(title: str, breaks: list[int], per_line: int) -> tuple[str, ...]:
                 best = (cost, bounds)
         if best is not None:
             bounds = best[1]
-            return tuple(title[a:b] for a, b in zip(bounds, bounds[1:]))
+            return tuple(title[a:b] for a, b in pairwise(bounds))
     return ()

@@ -3,7 +3,7 @@
 #   bash scripts/install.sh          the product (scripts/start.sh, production: docs/deploy.md)
 #   bash scripts/install.sh --dev    the product and its tests (scripts/test.sh, CI)
 #   - Debian packages: Pango (WeasyPrint), CJK fonts; with --dev also Chromium (browser tests)
-#     and poppler-utils (PDF checks)
+#     and poppler-utils (PDF checks), LibreOffice Calc headless (workbooks printed to PDF in tests)
 #   - a virtual environment in .venv with the exact pins and hashes of requirements/runtime.lock,
 #     or with --dev of requirements/dev.lock (the runtime pins and the test tools);
 #     pyproject.toml says how the locks are made
@@ -16,7 +16,7 @@ case "${1:-}" in
   "") ;;
   --dev)
     LOCK=requirements/dev.lock
-    APT_PACKAGES+=(chromium poppler-utils)
+    APT_PACKAGES+=(chromium poppler-utils libreoffice-calc-nogui)
     ;;
   *) echo "用法：bash scripts/install.sh [--dev]" >&2; exit 2 ;;
 esac

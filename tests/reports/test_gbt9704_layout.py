@@ -16,6 +16,7 @@ what was measured; the README lists it.
 import os
 import re
 import subprocess
+from itertools import pairwise
 from unittest import mock
 
 import pdfplumber
@@ -24,8 +25,8 @@ from django.core.management import call_command
 from PIL import Image
 
 from branches.models import User
-from common.dates import today
 from campaigns.models import Campaign
+from common.dates import today
 from duty_reports.models import DutyRound
 from inspections.models import QuarterRanking
 from inspections.services import notice_issue
@@ -192,7 +193,7 @@ def _measure(path) -> dict:
                     figures["top"].append(_grid_top(lines[0]))
             elif edges and number > 1 and _mm(min(e["top"] for e in edges)) < TOP + LINE_PITCH:
                 figures["top"].append(_mm(min(e["top"] for e in edges)))  # a table carried over: its upper rule
-            for upper, lower in zip(lines, lines[1:]):
+            for upper, lower in pairwise(lines):
                 gap = _baseline(lower[0]) - _baseline(upper[0])
                 if gap < LINE_PITCH * 1.5:  # consecutive lines of running text
                     figures["line_pitch"].append(gap)
@@ -202,7 +203,7 @@ def _measure(path) -> dict:
                     continue
                 figures["full_width"].append(_mm(line[-1]["x0"] - line[0]["x0"]) + CHAR_PITCH)
                 figures["char_pitch"] += [
-                    _mm(b["x0"] - a["x0"]) for a, b in zip(line, line[1:]) if _full_width(a["text"] + b["text"])
+                    _mm(b["x0"] - a["x0"]) for a, b in pairwise(line) if _full_width(a["text"] + b["text"])
                 ]
                 if _full_width("".join(c["text"] for c in line)):
                     figures["full_lines"].append(len(line))
@@ -312,7 +313,11 @@ def test_notices_end_with_the_banji_on_an_even_page(documents, name):
     left, right = _type_area(number)
     image, per_mm = _rendered(documents[name], number), DPI / 25.4
     pixels, xs = image.load(), range(int((left + 1) * per_mm), int((right - 1) * per_mm), 7)
-    across = [y / per_mm for y in range(int(150 * per_mm), int((TYPE_BOTTOM + 3) * per_mm)) if all(_dark(pixels[x, y]) for x in xs)]
+    across = [
+        y / per_mm
+        for y in range(int(150 * per_mm), int((TYPE_BOTTOM + 3) * per_mm))
+        if all(_dark(pixels[x, y]) for x in xs)
+    ]
     rules: list[list[float]] = []  # runs of rows inked across the whole type area
     for row in across:
         if rules and row - rules[-1][-1] < 2 / per_mm:
@@ -320,7 +325,9 @@ def test_notices_end_with_the_banji_on_an_even_page(documents, name):
         else:
             rules.append([row])
     heights = [len(rows) / per_mm for rows in rules]
-    assert len(rules) == 3 and [round(h, 1) for h in heights] in ([0.3, 0.2, 0.3], [0.3, 0.3, 0.3], [0.4, 0.3, 0.4]), heights
+    assert len(rules) == 3 and [round(h, 1) for h in heights] in ([0.3, 0.2, 0.3], [0.3, 0.3, 0.3], [0.4, 0.3, 0.4]), (
+        heights
+    )
     assert heights[1] < heights[0] and heights[1] < heights[2]  # thin between two thick
     assert abs(rules[-1][-1] - TYPE_BOTTOM) <= TOLERANCE
 
