@@ -186,8 +186,9 @@ def _shown(value, field, names) -> str:
     return str(value)
 
 
-def describe(entry, rows: list[tuple[str, str, str]], *, limit: int | None = None) -> str:
-    """One entry's content in a line: the changes, then the event's own details."""
+def describe(entry, rows: list[tuple[str, str, str]], *, limit: int | None = None, separator: str = "；") -> str:
+    """One entry's content: the changes, then the event's own details, in a line (or one a line
+    with ``separator="\n"``); each value cut at ``limit`` characters where one is given."""
 
     def cut(text):
         return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
@@ -197,7 +198,7 @@ def describe(entry, rows: list[tuple[str, str, str]], *, limit: int | None = Non
         for label, before, after in rows
     ]
     parts += [f"{key}：{cut(str(value))}" for key, value in (entry.additional_data or {}).items()]
-    return "；".join(parts)
+    return separator.join(parts)
 
 
 def object_type(entry) -> str:

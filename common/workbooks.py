@@ -16,11 +16,21 @@ CELL_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
-def escape_excel_formula(value):
-    """Text a user typed must never run as a formula in the reader's Excel."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_PREFIXES)
+
+
+def guard_formula(cell):
+    """Text a user typed must never run as a formula in the reader's Excel: a cell whose text starts
+    like a formula (=, +, -, @) is stored as text and carries Excel's quote prefix (the apostrophe
+    Excel and WPS keep out of the cell and off the printout), so that neither opening the file nor
+    editing the cell turns it into one. The text itself is kept exactly as typed."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif cell.quotePrefix:  # a styled cell reused row after row (write-only sheets)
+        cell.quotePrefix = False
+    return cell
 
 
 def write_table(ws, headers: list[str], rows, *, widths: list[int] | None = None) -> None:
@@ -32,20 +42,17 @@ def write_table(ws, headers: list[str], rows, *, widths: list[int] | None = None
         cell.border = CELL_BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append([escape_excel_formula(value) for value in row])
+        ws.append(list(row))
         for cell in ws[ws.max_row]:
             cell.border = CELL_BORDER
+            guard_formula(cell)
     for index, header in enumerate(headers, start=1):
         width = widths[index - 1] if widths else max(10, len(header) * 2 + 2)
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    # Printed straight from Excel or WPS: landscape A4, all columns on one page width.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(
+        ws, [ws.column_dimensions[get_column_letter(i)].width for i in range(1, len(headers) + 1)], title_rows="1:1"
+    )
 
 
 def wrap_rows(ws, widths: list[int]) -> None:
@@ -179,11 +186,95 @@ def _read_rows(worksheet, sheet_name: str, headers: list[str], required: list[st
 
 
 def _wrapped_lines(value, width: float) -> int:
-    """Lines a text takes in a column ``width`` characters wide (a CJK character is two)."""
+    """Lines a text takes in a column ``width`` characters wide (a CJK character is two); a line
+    break starts a new line."""
     import math
 
     text = "" if value is None else str(value)
-    return max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) / max(1, width - 2)))
+    return sum(
+        max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) / max(1, width - 2)))
+        for part in text.split("\n")
+    )
+
+
+# Printing: A4 landscape with 10 mm side margins leaves 277 mm across. A sheet is fitted to the
+# page's width only while that keeps its 11 pt text at 75 % or more (8.25 pt printed); a wider one
+# prints at 75 % on as many pages across as it needs, its first columns (the row's name) repeated
+# on each, as its header rows are repeated down.
+PRINTABLE_WIDTH_MM = 277
+FIT_SCALE = 75
+ROW_LINE_HEIGHT = 16  # points per line of 11 pt text (CJK lines are 1.45 em in LibreOffice)
+MAX_ROW_LINES = 24  # a row no taller than 384 pt: Excel's limit is 409, and a row never splits across pages
+
+
+def column_mm(width: float) -> float:
+    """A column's printed width at 100 %, as LibreOffice prints it (2.47 mm a width unit, measured);
+    Excel and WPS print a unit as the default font's digit, 7 px at 96 dpi (1.85 mm), so a sheet
+    fitted by this measure fits there too, at a larger scale."""
+    return width * 2.47
+
+
+def print_setup(ws, widths: list[float], *, title_rows: str, title_columns: int = 1) -> int:
+    """Landscape A4, page numbers in the footer, and the scale that keeps the text legible; returns
+    the scale in percent. ``title_rows`` repeat on every page; past one page across, the first
+    ``title_columns`` columns do too."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_title_rows = title_rows
+    scale = int(PRINTABLE_WIDTH_MM / sum(column_mm(w) for w in widths) * 100)
+    if scale >= FIT_SCALE:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        return min(scale, 100)
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = FIT_SCALE
+    ws.print_title_cols = f"A:{get_column_letter(title_columns)}"
+    return FIT_SCALE
+
+
+def _split_tall(row: list, widths: list[float], wrap_columns) -> list[list]:
+    """A row whose wrapped text would be taller than MAX_ROW_LINES, as several rows: the long texts
+    cut at line breaks (else at MAX_ROW_LINES lines' worth of characters), the other cells repeated
+    so a filter still finds each part, every part after the first marked （续）."""
+    long = {
+        i: str(row[i]) for i in wrap_columns if row[i] is not None and _wrapped_lines(row[i], widths[i]) > MAX_ROW_LINES
+    }
+    if not long:
+        return [row]
+    pieces = {}
+    for index, text in long.items():
+        per_line = max(1, (widths[index] - 2) // 2)  # CJK characters a line
+        chunks, current = [], ""
+        for part in text.split("\n"):
+            while part:
+                room = (
+                    (MAX_ROW_LINES - _wrapped_lines(current, widths[index])) * per_line
+                    if current
+                    else MAX_ROW_LINES * per_line
+                )
+                candidate = f"{current}\n{part}" if current else part
+                if _wrapped_lines(candidate, widths[index]) <= MAX_ROW_LINES:
+                    current, part = candidate, ""
+                elif current:
+                    chunks.append(current)
+                    current = ""
+                else:
+                    current, part = part[:room], part[room:]
+        chunks.append(current)
+        pieces[index] = chunks
+    count = max(len(chunks) for chunks in pieces.values())
+    rows = []
+    for number in range(count):
+        part = list(row)
+        for index, chunks in pieces.items():
+            text = chunks[number] if number < len(chunks) else ""
+            part[index] = f"（续）{text}" if number else text
+        rows.append(part)
+    return rows
 
 
 def write_only_workbook() -> Workbook:
@@ -200,30 +291,24 @@ def write_report_sheet(
     widths: list[int],
     number_formats: dict[int, str] | None = None,
     wrap_columns: set[int] = frozenset(),
-    header_height: float | None = None,
-    pages_wide: int = 1,
+    title_columns: int = 1,
 ) -> None:
     """A report sheet in write-only mode (constant memory however many rows):
     a title row naming the document and date, a styled header row that stays
-    frozen, an autofilter, number formats, and every text cell escaped. A sheet
-    too wide for one A4 page prints ``pages_wide`` pages across, the first column
-    repeated on each."""
+    frozen and repeats on every printed page, an autofilter, number formats, and
+    every cell of typed text guarded against formulas. It prints legibly
+    (``print_setup``): fitted to the page's width while that keeps 8.8 pt, else
+    across pages with the first ``title_columns`` columns repeated. Every cell wraps
+    within its column, each row as tall as its text; a text in ``wrap_columns``
+    taller than a page's worth continues on the next row (``_split_tall``)."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
 
     ws = workbook.create_sheet(name)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = pages_wide
-    ws.page_setup.fitToHeight = 0
-    if pages_wide > 1:
-        ws.print_title_cols = "A:A"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    title_cell = WriteOnlyCell(ws, value=escape_excel_formula(title))
+    print_setup(ws, widths, title_rows="2:2", title_columns=title_columns)
+    title_cell = guard_formula(WriteOnlyCell(ws, value=title))
     title_cell.font = Font(name="宋体", bold=True, size=14)
     ws.append([title_cell])
     header_cells = []
@@ -232,36 +317,33 @@ def write_report_sheet(
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, CELL_BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_cells.append(cell)
-    if header_height:
-        ws.row_dimensions[2].height = header_height
+    header_lines = max(_wrapped_lines(header, width) for header, width in zip(headers, widths, strict=True))
+    if header_lines > 1:
+        ws.row_dimensions[2].height = ROW_LINE_HEIGHT * header_lines
     ws.append(header_cells)
-    # One styled cell per formatted column, reused row after row: a write-only
-    # sheet writes each row out as it is appended, and building a styled cell per
-    # value would cost more than the rest of the export.
-    formatted = {}
-    for index, number_format in (number_formats or {}).items():
-        formatted[index] = WriteOnlyCell(ws)
-        formatted[index].number_format = number_format
-    wrapped = {}
-    for index in wrap_columns:  # long text (a list of gaps) wraps inside its column instead of running on
-        wrapped[index] = WriteOnlyCell(ws)
-        wrapped[index].alignment = Alignment(wrap_text=True, vertical="top")
+    # One styled cell per column, reused row after row: a write-only sheet writes each row out as
+    # it is appended, and building a styled cell per value would cost more than the rest of the
+    # export. Every cell is bordered, set at the top and wraps within its column.
+    styled = []
+    for index in range(len(headers)):
+        cell = WriteOnlyCell(ws)
+        cell.border, cell.alignment = CELL_BORDER, WRAP_TOP
+        if number_formats and index in number_formats:
+            cell.number_format = number_formats[index]
+        styled.append(cell)
     count = 0
-    for row in rows:
-        out, lines = [], 1
-        for index, value in enumerate(row):
-            cell = formatted.get(index)
-            if cell is not None and value is not None:
+    for whole in rows:
+        for row in _split_tall(list(whole), widths, wrap_columns) if wrap_columns else (whole,):
+            out, lines = [], 1
+            for index, value in enumerate(row):
+                cell = styled[index]
                 cell.value = value
-                out.append(cell)
-            elif index in wrapped:
-                wrapped[index].value = escape_excel_formula(value)
-                out.append(wrapped[index])
-                lines = max(lines, _wrapped_lines(value, widths[index]))
-            else:
-                out.append(escape_excel_formula(value))
-        if lines > 1:  # readers do not grow a row for wrapped text on their own
-            ws.row_dimensions[count + 3].height = 15 * lines
-        ws.append(out)
-        count += 1
+                out.append(guard_formula(cell))
+                # a text longer than its column wraps: readers do not grow a row for it on their own
+                if isinstance(value, str) and (len(value) * 2 > widths[index] - 2 or "\n" in value):
+                    lines = max(lines, _wrapped_lines(value, widths[index]))
+            if lines > 1:
+                ws.row_dimensions[count + 3].height = ROW_LINE_HEIGHT * lines
+            ws.append(out)
+            count += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{count + 2}"

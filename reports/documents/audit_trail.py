@@ -48,7 +48,7 @@ def _chunk_rows(chunk, readable, describe, object_type, action_words):
             object_type(e),
             e.object_pk,
             e.object_repr,
-            describe(e, readable.get(e.pk, []), limit=200),
+            describe(e, readable.get(e.pk, []), separator="\n"),
         ]
 
 
@@ -64,7 +64,7 @@ def audit_trail(job, campaign, progress) -> bytes:
         title=f"审计记录（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}）",
         headers=["时间", "人员", "账号", "单位", "地址", "类别", "操作", "对象类型", "对象编号", "对象", "内容"],
         rows=rows,
-        widths=[20, 10, 12, 20, 15, 12, 8, 12, 10, 40, 60],
-        wrap_columns={9, 10},
+        widths=[10, 7, 9, 11, 11, 9, 5, 9, 6, 22, 48],
+        wrap_columns={0, 1, 3, 7, 9, 10},
     )
     return workbook_bytes(workbook)

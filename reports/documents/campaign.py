@@ -172,6 +172,7 @@ def score_matrix(job, campaign, progress) -> bytes:
             headers=headers,
             rows=rows(),
             widths=[10, 18] + [9] * len(items) + [8],
+            title_columns=2,  # past one page across, each page names the township and the unit
             # item scores read fine in the General format; formatting every one of 16,000 × 42
             # cells would double the export's cost, so only the total carries a number format
             number_formats={len(items) + 2: "0.0#"},

@@ -77,8 +77,6 @@ def facts_grid_table(job, campaign, progress) -> bytes:
         ),
         widths=[18] + [11] * len(GRID_COLUMNS) + [50],
         wrap_columns={len(GRID_COLUMNS) + 1},
-        header_height=45,
-        pages_wide=2,  # 21 figures: two A4 pages across, the branch's name on each, to print legibly
     )
     return workbook_bytes(workbook)
 

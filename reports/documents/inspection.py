@@ -133,7 +133,8 @@ def ledger_items(job, campaign, progress) -> bytes:
         title=f"{job.title}（{today():%Y年%m月%d日}）",
         headers=LEDGER_HEADERS,
         rows=rows,
-        widths=[6, 10, 16, 40, 10, 36, 36, 12, 12, 10, 10, 12],
+        widths=[5, 7, 12, 24, 7, 22, 22, 9, 11, 7, 8, 10],
         number_formats={8: "yyyy-mm-dd"},
+        wrap_columns={1, 2, 3, 5, 6, 7},
     )
     return workbook_bytes(workbook)

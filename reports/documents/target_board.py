@@ -105,7 +105,6 @@ def target_board_table(job, campaign, progress) -> bytes:
         widths=[6, 10, 28, 36, 11, 11, 11, 11, 9, 9],
         number_formats={4: PERCENT, 6: PERCENT},
         wrap_columns={2, 3},
-        header_height=32,
     )
     write_report_sheet(
         workbook,
