@@ -28,8 +28,6 @@ def guard_formula(cell):
     if looks_like_formula(cell.value):
         cell.data_type = "s"
         cell.quotePrefix = True
-    elif cell.quotePrefix:  # a styled cell reused row after row (write-only sheets)
-        cell.quotePrefix = False
     return cell
 
 
@@ -224,6 +222,7 @@ def print_setup(ws, widths: list[float], *, title_rows: str, title_columns: int 
     ws.page_setup.paperSize = "9"  # A4
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_options.gridLines = True
     ws.print_title_rows = title_rows
     scale = int(PRINTABLE_WIDTH_MM / sum(column_mm(w) for w in widths) * 100)
     if scale >= FIT_SCALE:
@@ -323,25 +322,37 @@ def write_report_sheet(
     ws.append(header_cells)
     # One styled cell per column, reused row after row: a write-only sheet writes each row out as
     # it is appended, and building a styled cell per value would cost more than the rest of the
-    # export. Every cell is bordered, set at the top and wraps within its column.
-    styled = []
-    for index in range(len(headers)):
-        cell = WriteOnlyCell(ws)
-        cell.border, cell.alignment = CELL_BORDER, WRAP_TOP
-        if number_formats and index in number_formats:
-            cell.number_format = number_formats[index]
-        styled.append(cell)
+    # export. Text is set at the top and wraps within its column; numbers are written plain (a
+    # matrix has hundreds of thousands) but for the columns given a number format; the grid
+    # is printed (print_setup) instead of a border on every cell.
+    # (a reused cell's style is never changed once written: openpyxl keeps the style it wrote by
+    # reference, so text that looks like a formula has a cell of its own with the quote prefix)
+    text_cells, guarded, formatted = [WriteOnlyCell(ws) for _h in headers], [WriteOnlyCell(ws) for _h in headers], {}
+    for cell in text_cells + guarded:
+        cell.alignment = WRAP_TOP
+    for cell in guarded:
+        cell.quotePrefix = True
+    for index, number_format in (number_formats or {}).items():
+        formatted[index] = WriteOnlyCell(ws)
+        formatted[index].number_format = number_format
     count = 0
     for whole in rows:
         for row in _split_tall(list(whole), widths, wrap_columns) if wrap_columns else (whole,):
             out, lines = [], 1
             for index, value in enumerate(row):
-                cell = styled[index]
-                cell.value = value
-                out.append(guard_formula(cell))
-                # a text longer than its column wraps: readers do not grow a row for it on their own
-                if isinstance(value, str) and (len(value) * 2 > widths[index] - 2 or "\n" in value):
-                    lines = max(lines, _wrapped_lines(value, widths[index]))
+                if isinstance(value, str):
+                    cell = guarded[index] if looks_like_formula(value) else text_cells[index]
+                    cell.value = value
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                    out.append(cell)
+                    # a text longer than its column wraps: readers do not grow a row for it on their own
+                    if len(value) * 2 > widths[index] - 2 or "\n" in value:
+                        lines = max(lines, _wrapped_lines(value, widths[index]))
+                elif value is not None and index in formatted:
+                    formatted[index].value = value
+                    out.append(formatted[index])
+                else:
+                    out.append(value)
             if lines > 1:
                 ws.row_dimensions[count + 3].height = ROW_LINE_HEIGHT * lines
             ws.append(out)

@@ -198,5 +198,6 @@ def test_exported_text_cannot_run_as_a_formula(staff_client, cast):
     cast.branch.name = '=HYPERLINK("http://x")'
     cast.branch.save()
     workbook = load_workbook(BytesIO(staff_client.get(reverse("branches:export")).content))
-    names = [row[1] for row in workbook["党支部"].iter_rows(min_row=2, values_only=True)]
-    assert '\'=HYPERLINK("http://x")' in names
+    cells = [row[1] for row in workbook["党支部"].iter_rows(min_row=2)]
+    hostile = [cell for cell in cells if cell.value == '=HYPERLINK("http://x")']  # kept exactly as typed
+    assert hostile and all(cell.data_type == "s" and cell.quotePrefix for cell in hostile)  # text, never a formula

@@ -112,7 +112,8 @@ def test_the_ledger_exports_in_the_three_list_layout(client_for, cast):
     assert headers[:3] == ["问题清单·序号", "问题清单·乡镇", "问题清单·党支部"]
     assert "任务清单·整改任务" in headers and "责任清单·整改时限" in headers
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert len(rows) == 1 and rows[0][3] == "'=2+2 记录缺失" and rows[0][10] == "逾期 1 天"
+    assert len(rows) == 1 and rows[0][3] == "=2+2 记录缺失" and rows[0][10] == "逾期 1 天"
+    assert sheet["D3"].data_type == "s" and sheet["D3"].quotePrefix  # text as typed, never a formula
     assert sheet.freeze_panes == "A3"
     assert (
         client_for(cast.users["other_township_staff"]).get(reverse("reports:job_download", args=[job.pk])).status_code

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from openpyxl import load_workbook
 
+from common.dates import today
 from reports.models import Job, JobStatus
 from reports.services import job_execute, job_request
 
@@ -31,11 +32,12 @@ def test_verification_report_pdf_has_the_figures_names_and_number(cast, report_c
         cast.users["township_staff"],
         "verification_report",
         campaign=report_campaign.pk,
-        doc_number="关党发〔2026〕12号",
+        numbered="1",
     )
     text = _pdf_text(job)
     flat = "".join(text.split())  # table cells wrap names across lines
-    assert "中共关兴镇委员会" in text and "关党发〔2026〕12号" in text
+    # the township's own next 文号 (none issued before in this test)
+    assert "中共关兴镇委员会" in text and f"关党发〔{today().year}〕1号" in text
     assert "考核验收情况的报告" in text
     assert "法泥村党支部" in flat and "新寨村党支部" in flat
     assert "验收通过2个" in flat
@@ -67,9 +69,11 @@ def test_score_matrix_reads_back_with_escaped_text_and_frozen_header(cast, repor
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
     assert sheet["A1"].value.startswith("2026年关兴镇“五好党支部”创建 评分矩阵·镇验收得分")
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-    assert set(rows) == {"法泥村党支部", '\'=HYPERLINK("http://x")'}
+    assert set(rows) == {"法泥村党支部", '=HYPERLINK("http://x")'}  # the name as typed ...
     assert rows["法泥村党支部"][-1] == 100
-    assert rows['\'=HYPERLINK("http://x")'][-1] == 98
+    assert rows['=HYPERLINK("http://x")'][-1] == 98
+    hostile = next(row[1] for row in sheet.iter_rows(min_row=3) if row[1].value.startswith("="))
+    assert hostile.data_type == "s" and hostile.quotePrefix  # ... as text, never a formula
 
 
 def test_the_ledger_separates_meeting_failing_and_not_yet_assessed(cast, report_campaign):

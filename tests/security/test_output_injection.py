@@ -2,6 +2,7 @@
 resource or formula gets through to the reader."""
 
 import subprocess
+import zipfile
 from datetime import date
 from io import BytesIO
 from unittest import mock
@@ -87,8 +88,13 @@ def test_xlsx_cells_of_user_text_are_never_formulas(cast, settings, tmp_path):
     job, _ = job_request(user=cast.users["township_staff"], kind="ledger_items_xlsx", params={})
     job_execute(job.pk)
     job = Job.objects.get(pk=job.pk)
-    sheet = load_workbook(BytesIO(job.file.read())).active
+    data = job.file.read()
+    sheet = load_workbook(BytesIO(data)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     hostile = [cell for cell in cells if "HYPERLINK" in cell.value or "SUM(A1" in cell.value]
     assert len(hostile) == 3
-    assert all(cell.data_type == "s" and not cell.value.startswith(("=", "@")) for cell in hostile)
+    # text as typed, stored as text with Excel's quote prefix: never a formula, nothing added to print
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in hostile)
+    assert {cell.value for cell in hostile} == {FORMULA, "@SUM(A1:A9)"}
+    raw = zipfile.ZipFile(BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in raw and b"<f " not in raw
