@@ -16,7 +16,7 @@ from scoring.selectors import framework_spec
 from scoring.services import score_sheet_save, sheet_entries
 
 from .models import InspectionRound, RoundKind
-from .services import finding_record, ranking_publish, round_close, round_create
+from .services import finding_record, notice_issue, ranking_publish, round_close, round_create
 
 QUARTER_NAMES = "一二三四"
 
@@ -84,7 +84,8 @@ def seed_demo_inspections() -> bool:
         deadline=today() - timedelta(days=10),
     )
     round_close(last, actor=staff)
-    ranking_publish(township=staff.township, year=last_year, quarter=last_quarter, actor=staff)
+    ranking = ranking_publish(township=staff.township, year=last_year, quarter=last_quarter, actor=staff)
+    notice_issue(ranking=ranking, actor=staff)  # the quarter's 督查通报, with the committee's first 文号
     current = round_create(
         kind=RoundKind.QUARTERLY,
         title=_title(year, quarter),

@@ -28,7 +28,7 @@ from branches.models import User
 from campaigns.models import Campaign
 from common.dates import today
 from duty_reports.models import DutyRound
-from inspections.models import QuarterRanking
+from inspections.models import DocumentNumber, QuarterRanking
 from inspections.services import notice_issue
 from reports.models import JobStatus
 from reports.services import job_execute, job_request
@@ -104,7 +104,8 @@ def documents(db, tmp_path_factory):
             (r.branch.name, r.secretary_name, str(r.score), r.get_tier_display())
             for r in duty_round.reports.select_related("branch")
         ]
-        _MADE["numbers"] = {"notice": str(notice.number)}
+        numbers = DocumentNumber.objects.filter(issuer="关党发", year=today().year).order_by("serial")
+        _MADE["numbers"] = [(str(n), n.purpose) for n in numbers]  # (the tests after the first see no database)
     return _MADE
 
 
@@ -335,14 +336,17 @@ def test_notices_end_with_the_banji_on_an_even_page(documents, name):
 def test_titles_break_between_words_in_balanced_lines(documents):
     """The report's title breaks between words, outside the bracket of “（演示）”, in two lines of
     which the upper is not the longer (梯形); the notice carries its own 文号, the report the
-    township's next one (the notice took 1)."""
+    township's next one."""
     with pdfplumber.open(documents["report"]) as pdf:
         page = pdf.pages[0]
         title = [line["text"] for line in page.extract_text_lines() if abs(line["chars"][0]["size"] - 22) < 0.5]
         text = page.extract_text()
     assert title == ["关于2026年关兴镇党支部建设标准化", "对标创建（演示）考核验收情况的报告"]
-    year = today().year
-    assert documents["numbers"]["notice"] == f"关党发〔{year}〕1号" and f"关党发〔{year}〕2号" in text
+    *_earlier, (notice_number, _purpose), (report_number, purpose) = documents["numbers"]
+    assert report_number in text and purpose.endswith("验收报告")  # the township's next number ...
+    assert (
+        int(report_number.split("〕")[1][:-1]) == int(notice_number.split("〕")[1][:-1]) + 1
+    )  # ... after the notice's
 
 
 def test_the_pdf_names_each_secretarys_tier(documents):
