@@ -24,6 +24,7 @@ from .models import (
     LedgerItem,
     LedgerItemQuerySet,
     LedgerStatus,
+    Notice,
     QuarterRanking,
     SecretaryActionFlag,
 )
@@ -178,6 +179,11 @@ def ranking(request):
             "rows": rows,
             "cut": cut,
             "published": published,
+            "notices": (
+                Notice.objects.visible_to(request.user).filter(ranking=published).select_related("number")
+                if published
+                else []
+            ),
             "flags": flags,
             "is_staff": request.user.is_superuser or request.user.role in STAFF_ROLES,
         },

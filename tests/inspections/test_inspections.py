@@ -15,6 +15,7 @@ from inspections.models import (
     InspectedBranch,
     LedgerItem,
     LedgerStatus,
+    Notice,
     RankingEntry,
     RoundKind,
     SecretaryActionFlag,
@@ -272,6 +273,10 @@ def test_a_quarter_notice_names_the_bottom_three_in_order_with_its_number(cast, 
         ("法泥村党支部", "6"),
     ]
     assert "法泥村党支部连续两个季度排名后3位" in flat
+    # the ranking page lists the quarter's notice with its 文号, to print again without a new number
+    page = client_for(staff).get(reverse("inspections:ranking"), {"year": 2026, "quarter": 1}).content.decode()
+    notice = Notice.objects.get()
+    assert f"{notice.number} {notice.title}" in page and "再发一份督查通报" in page
     # the secretary of 法泥村 finds the notice on the home page; the sibling branch's secretary does not
     home = client_for(cast.users["branch_secretary"]).get(reverse("home")).content.decode()
     assert "关党发〔" in home

@@ -5,6 +5,7 @@ import subprocess
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from common.dates import today
@@ -219,3 +220,39 @@ def test_low_verification_scores_go_on_the_ledger_once(client_for, cast, report_
     staff.post(url)
     assert LedgerItem.objects.filter(branch=cast.sibling_branch).count() == 1  # taken once
     assert client_for(cast.users["branch_secretary"]).post(url).status_code in (403, 404)
+
+
+def test_a_report_number_comes_only_from_the_issuing_bodys_own_sequence(cast, report_campaign, client_for):
+    """The township's report bears its committee's masthead: its staff may take the committee's next
+    文号 (shown before they tick), the county's reviewers may make the report but not number it;
+    nobody types a 文号 (a typed one is ignored)."""
+    from django.core.exceptions import PermissionDenied
+
+    from inspections.models import DocumentNumber
+
+    page = client_for(cast.users["township_staff"]).get(reverse("campaigns:detail", args=[report_campaign.pk]))
+    assert f"下一个为 关党发〔{today().year}〕1号" in page.content.decode()
+    county_page = client_for(cast.users["county_reviewer"]).get(reverse("campaigns:detail", args=[report_campaign.pk]))
+    assert "编发文号" not in county_page.content.decode()
+    with pytest.raises(PermissionDenied):
+        job_request(
+            user=cast.users["county_reviewer"],
+            kind="verification_report",
+            params={"campaign": report_campaign.pk, "numbered": "1"},
+        )
+    with mock.patch("reports.services._enqueue"):
+        typed, _how = job_request(
+            user=cast.users["township_staff"],
+            kind="verification_report",
+            params={"campaign": report_campaign.pk, "doc_number": "青组发〔2026〕13号"},
+        )
+    assert "doc_number" not in typed.params and not DocumentNumber.objects.exists()
+    with mock.patch("reports.services._enqueue"):
+        numbered, _how = job_request(
+            user=cast.users["township_staff"],
+            kind="verification_report",
+            params={"campaign": report_campaign.pk, "numbered": "1"},
+        )
+    issued = DocumentNumber.objects.get()
+    assert numbered.params["doc_number"] == str(issued) == f"关党发〔{today().year}〕1号"
+    assert issued.issued_by == cast.users["township_staff"] and issued.purpose.endswith("验收报告")
