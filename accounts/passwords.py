@@ -1,11 +1,13 @@
 """The password rules a 等保 2.0 assessment checks (GB/T 22239-2019, 身份鉴别):
-at least three kinds of characters, not one of the user's last passwords, and
-(in production) changed every so many days. OWASP ASVS advises against
+long enough, at least three kinds of characters, not containing the user name,
+not one of the user's last passwords, and (in production) changed every so many
+days; each message in Chinese. OWASP ASVS advises against
 composition and rotation rules; the assessment binds here (see README)."""
 
 import re
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,6 +18,30 @@ CLASSES = [
     ("数字", re.compile(r"[0-9]")),
     ("符号", re.compile(r"[^A-Za-z0-9]")),
 ]
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, in Chinese: Django 5.2 changed the message and its zh_Hans catalogue lags (English on screen)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少 {self.min_length} 个字符。"
+
+
+class UsernameValidator:
+    """The user name, in any letter case, nowhere inside the password (``Gaopo2026!`` for ``gaopo``).
+    Django's similarity check compares whole strings, so a name with a year and a symbol added passes it."""
+
+    def validate(self, password, user=None):
+        username = getattr(user, "username", "") or ""
+        # user names are 3 characters or more (accounts' form); a shorter one would rule out too much
+        if len(username) >= 3 and username.casefold() in password.casefold():
+            raise ValidationError(self.get_help_text(), code="password_contains_username")
+
+    def get_help_text(self):
+        return "密码不能包含登录名（不分大小写）。"
 
 
 class CompositionValidator:
@@ -49,12 +75,15 @@ class HistoryValidator:
             raise ValidationError(self.get_help_text(), code="password_reused")
 
     def password_changed(self, password, user=None):
-        """Keep the new hash, so the next change can be checked against it; note when it changed."""
+        """Keep the new hash, so the next change can be checked against it; note when it changed and
+        record it in the audit trail (Django calls this on every save of a new password, whatever the path)."""
         if user is None or not user.pk:
             return
         from accounts.models import PasswordHistory
+        from accounts.services import password_set_record
         from branches.models import User
 
+        password_set_record(user)
         PasswordHistory.objects.create(user=user, password=user.password)
         stale = PasswordHistory.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True)[self.count :]
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()

@@ -1,7 +1,8 @@
 """三员分立: the system administrator keeps accounts, the security
 administrator grants roles and unlocks, the audit administrator reads the
 trail (audit/views.py). Each page answers to its own administrator only (404 to
-everyone else, the other administrators included); none reaches the work."""
+everyone else, the other administrators included); none reaches the work, and
+none changes an administrator's account (accounts/services.py)."""
 
 from axes.utils import reset as axes_reset
 from django import forms
@@ -11,13 +12,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import lockout
+from accounts.services import (
+    AccountActionRefused,
+    account_grant_check,
+    account_grant_role,
+    account_set_active,
+    password_refused_record,
+)
 from audit.models import AuditEvent
 from audit.services import audit_record
 from branches.models import Branch, Township, User
@@ -64,20 +71,31 @@ class AccountForm(forms.Form):
         return data
 
 
+def _account_in(accounts, value):
+    """The account ``value`` names among ``accounts``; 404 for anything else (a non-number too)."""
+    value = str(value or "")
+    if not (value.isascii() and value.isdigit()):
+        raise Http404("账号不存在。")
+    return get_object_or_404(accounts, pk=int(value))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def system_accounts(request):
     """The system administrator creates accounts (without a role: the security
-    administrator grants it) and switches them off; never a score or a state."""
+    administrator grants it) and switches work accounts off and back on; never an
+    administrator's account, never a score or a state."""
     _require(request.user, Role.SYSTEM_ADMIN)
     form = AccountForm(request.POST or None)
-    if request.method == "POST" and "deactivate" in request.POST:
-        account = get_object_or_404(
-            _county_accounts(request.user).exclude(pk=request.user.pk), pk=request.POST["deactivate"]
-        )
-        account.is_active = not account.is_active
-        account.save(update_fields=["is_active"])
-        messages.success(request, f"已{'启用' if account.is_active else '停用'}账号“{account.username}”。")
+    switch = next((key for key in ("deactivate", "activate") if key in request.POST), None)
+    if request.method == "POST" and switch:
+        account = _account_in(_county_accounts(request.user), request.POST[switch])
+        try:
+            account_set_active(request=request, account=account, active=switch == "activate")
+        except AccountActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"已{'启用' if account.is_active else '停用'}账号“{account.username}”。")
         return redirect("accounts_system")
     if request.method == "POST" and form.is_valid():
         account = User(username=form.cleaned_data["username"], full_name=form.cleaned_data["full_name"])
@@ -86,10 +104,21 @@ def system_accounts(request):
         account.save()
         messages.success(request, f"已建立账号“{account.username}”，请安全管理员授予角色；首次登录须修改密码。")
         return redirect("accounts_system")
+    if request.method == "POST" and "password" in form.errors:
+        password_refused_record(
+            request,
+            account=User(username=request.POST.get("username", "")[:150]),
+            errors=form.errors["password"],
+            what="设置初始密码",
+        )
     return render(
         request,
         "accounts/system.html",
-        {"form": form, "accounts": _county_accounts(request.user).select_related("county", "township", "branch")},
+        {
+            "form": form,
+            "accounts": _county_accounts(request.user).select_related("county", "township", "branch"),
+            "admin_roles": ADMIN_ROLES,
+        },
     )
 
 
@@ -97,7 +126,12 @@ LEVEL_LABELS = {"county": "县", "township": "乡镇", "branch": "党支部"}
 
 
 class GrantForm(forms.Form):
-    role = forms.ChoiceField(label="角色", choices=[("", "（无角色）"), *Role.choices], required=False)
+    # the work roles only: the administrators' are set at installation (manage.py admin_accounts)
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[("", "（无角色）"), *((r.value, r.label) for r in Role if r not in ADMIN_ROLES)],
+        required=False,
+    )
     unit = forms.ChoiceField(label="单位", required=False)
 
     def __init__(self, *args, admin, **kwargs):
@@ -114,7 +148,6 @@ class GrantForm(forms.Form):
         Role.COUNTY_REVIEWER: "county",
         Role.TOWNSHIP_STAFF: "township",
         Role.BRANCH_SECRETARY: "branch",
-        **dict.fromkeys(ADMIN_ROLES, "county"),
     }
 
     def clean(self):
@@ -136,19 +169,19 @@ def security_accounts(request):
     _require(request.user, Role.SECURITY_ADMIN)
     accounts = _county_accounts(request.user).select_related("county", "township", "branch").order_by("username")
     if request.method == "POST":
-        account = get_object_or_404(accounts, pk=request.POST.get("account"))
+        account = _account_in(accounts, request.POST.get("account"))
         form = GrantForm(request.POST, admin=request.user)
-        if account.pk == request.user.pk:
-            messages.error(request, "不能修改自己的角色。")
-        elif form.is_valid():
-            with transaction.atomic():
-                account.role = form.cleaned_data["role"]
-                for field, value in form.cleaned_data["units"].items():
-                    setattr(account, field, value)
-                account.save(update_fields=["role", "county", "township", "branch"])
-            messages.success(request, f"已将“{account.username}”设为{account.get_role_display() or '无角色'}。")
-        else:
-            messages.error(request, "；".join(form.non_field_errors()) or "填写有误。")
+        try:
+            account_grant_check(request=request, account=account, role=request.POST.get("role", ""))
+            if form.is_valid():
+                account_grant_role(
+                    request=request, account=account, role=form.cleaned_data["role"], units=form.cleaned_data["units"]
+                )
+                messages.success(request, f"已将“{account.username}”设为{account.get_role_display() or '无角色'}。")
+            else:
+                messages.error(request, "；".join(form.non_field_errors()) or "填写有误。")
+        except AccountActionRefused as refused:
+            messages.error(request, str(refused))
         return redirect("accounts_security")
     limit = settings.AXES_FAILURE_LIMIT
     locked_accounts = [value for value, _end in lockout.locked("username")]
@@ -159,12 +192,14 @@ def security_accounts(request):
         {
             "accounts": accounts,
             "grant_form": GrantForm(admin=request.user),
+            "admin_roles": ADMIN_ROLES,
             "locked_accounts": locked_accounts,
             "locked_addresses": locked_addresses,
             "policy": [
                 (
                     "密码",
-                    "至少 8 位，含大写字母、小写字母、数字、符号中的 3 种；不得与用户名相似、不得为常见密码、不得与最近 5 次相同",
+                    "至少 8 位，含大写字母、小写字母、数字、符号中的 3 种；不得包含登录名（不分大小写）或与之相似、"
+                    "不得为常见密码、不得与最近 5 次相同",
                 ),
                 (
                     "密码有效期",
@@ -200,7 +235,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     user's other sessions (their auth hash no longer matches) and keeps this one."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        response = super().form_valid(form)  # the change itself is recorded as the password is saved
         User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
         messages.success(self.request, "密码已修改，其他设备上的登录已失效。")
         return response
+
+    def form_invalid(self, form):
+        password_refused_record(
+            self.request, account=self.request.user, errors=[e for errors in form.errors.values() for e in errors]
+        )
+        return super().form_invalid(form)

@@ -3,13 +3,20 @@ from django.http import Http404
 
 
 class AuditDenialMiddleware:
-    """A signed-in user refused an object (another unit's: 404) or an action (403) leaves a record."""
+    """A signed-in user refused an object (another unit's: 404) or an action (403) leaves a record;
+    the request is known to records made without one (``audit.services.current_request``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        from audit.services import current_request
+
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
 
     def process_exception(self, request, exception):
         user = getattr(request, "user", None)

@@ -13,6 +13,7 @@ class AuditEvent(models.TextChoices):
     IMPORT = "import", "导入"
     DENIED = "denied", "越权访问被拒"
     ADMIN = "admin", "管理操作"
+    PASSWORD = "password", "密码修改"
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@ product records itself (logins, downloads, imports, refusals). Every record:
 when, who, from which address, what object, what changed."""
 
 import hashlib
+from contextvars import ContextVar
 
 from auditlog.context import auditlog_value
 from auditlog.registry import auditlog
@@ -13,6 +14,11 @@ from django.dispatch import receiver
 
 from audit.models import AuditEntry, AuditEvent
 from branches.signals import file_imported, file_served
+
+# The request being answered, for records made where no request is passed (a model hook);
+# set and reset by audit.middleware.AuditDenialMiddleware. auditlog's own context is not
+# reset after a request, so in a thread that served one it would name a stale actor.
+current_request: ContextVar = ContextVar("audit_current_request", default=None)
 
 
 def follow_models() -> None:

@@ -145,14 +145,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "branches.User"
 
 # --- Authentication ---------------------------------------------------------
-# 等保 2.0 身份鉴别: 8+ characters of three kinds, not like the user name, not a
-# common password, not one of the last 5; changed every PASSWORD_MAX_AGE_DAYS.
+# 等保 2.0 身份鉴别: 8+ characters of three kinds, not containing or like the user
+# name, not a common password, not one of the last 5; changed every PASSWORD_MAX_AGE_DAYS.
+# Every password set is recorded in the audit trail (HistoryValidator.password_changed).
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.passwords.UsernameValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.CompositionValidator", "OPTIONS": {"kinds": 3}},
     {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
