@@ -242,6 +242,25 @@ def on_roll(day, prefix: str = "") -> Q:
     )
 
 
+# 党章: a member is at least eighteen; the birth year is all the register holds, so count by year
+# (as the recruits' register does)
+JOINING_AGE = 18
+ERROR_JOINED_TOO_YOUNG = "入党日期不对：{birth_year}年出生，应在 {earliest} 年（年满十八岁）以后入党。"
+ERROR_JOINED_IN_FUTURE = "入党日期不能晚于今天（{today:%Y-%m-%d}）。"
+
+
+def joined_on_error(birth_year: int | None, joined_on) -> str | None:
+    """What is wrong with a member's 入党日期, in Chinese, or None: not after today, and not before
+    the year they turned eighteen. Shared by the member form and the register import."""
+    if joined_on is None:
+        return None
+    if joined_on > today():
+        return ERROR_JOINED_IN_FUTURE.format(today=today())
+    if birth_year is not None and joined_on.year - birth_year < JOINING_AGE:
+        return ERROR_JOINED_TOO_YOUNG.format(birth_year=birth_year, earliest=birth_year + JOINING_AGE)
+    return None
+
+
 class MemberQuerySet(BranchScopedQuerySet):
     # A secretary keeps the member list of their own branch.
     editor_roles = frozenset({Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
@@ -286,6 +305,8 @@ class Member(models.Model):
 
     def clean(self):
         super().clean()
+        if error := joined_on_error(self.birth_year, self.joined_on):
+            raise ValidationError({"joined_on": error})
         if self.left_on is None:
             return
         if self.joined_on and self.left_on < self.joined_on:

@@ -31,7 +31,7 @@ from common.workbooks import (
     open_uploaded_workbook,
 )
 
-from .models import Branch, BranchKind, Gender, Member, Post, SiteType, Township
+from .models import Branch, BranchKind, Gender, Member, Post, SiteType, Township, joined_on_error
 from .register_template import (
     BRANCH_COLUMNS,
     BRANCH_SHEET,
@@ -115,6 +115,12 @@ class MemberRowForm(forms.Form):
         required=False,
         error_messages={"invalid": "应为 11 位手机号或带区号的固定电话。"},
     )
+
+    def clean(self):
+        data = super().clean()
+        if error := joined_on_error(data.get("birth_year"), data.get("joined_on")):
+            self.add_error("joined_on", error)
+        return data
 
 
 # --- Import --------------------------------------------------------------------------

@@ -49,6 +49,8 @@ ERROR_STATUS = "述职评议当前为“{status}”，不能{action}。"
 ERROR_UNCOUNTED = "还有 {n} 个党支部没有录完三个评议组的票数：{names}。"
 ERROR_NO_INTERVIEW_NEEDED = "{branch}评议等次不是一般或差，也没有连续两个季度排名后3位的标记，无需约谈。"
 ERROR_TEXT = "请填写{what}。"
+ERROR_TEXT_LONG = "{what}不能超过 {limit} 个字。"
+MEETING_PLACE_MAX = 100  # the model's column
 
 
 class DutyError(Exception):
@@ -213,7 +215,9 @@ def round_advance(*, duty_round: DutyRound, actor, meeting_on=None, meeting_plac
         first = date(locked.year, 1, 1)
         if not first <= meeting_on <= today():
             raise DutyError(ERROR_MEETING_DAY.format(first=first), "meeting_on")
-        locked.meeting_on, locked.meeting_place = meeting_on, meeting_place.strip()[:100]
+        if len(meeting_place.strip()) > MEETING_PLACE_MAX:
+            raise DutyError(ERROR_TEXT_LONG.format(what="评议会地点", limit=MEETING_PLACE_MAX), "meeting_place")
+        locked.meeting_on, locked.meeting_place = meeting_on, meeting_place.strip()
     if target == RoundStatus.PUBLISHED:
         unjudged = list(locked.reports.filter(tier="").select_related("branch").order_by("branch__name"))
         if unjudged:

@@ -15,7 +15,7 @@ from scoring.models import Framework
 from scoring.selectors import framework_spec
 from scoring.services import score_sheet_save, sheet_entries
 
-from .models import InspectionRound, RoundKind
+from .models import InspectionRound, LedgerItem, RoundKind
 from .services import finding_record, notice_issue, ranking_publish, round_close, round_create
 
 QUARTER_NAMES = "一二三四"
@@ -73,7 +73,7 @@ def seed_demo_inspections() -> bool:
     for inspected in last.inspected.select_related("sheet", "branch"):
         _inspect(inspected.sheet, rng, staff)
     worst = min(last.inspected.select_related("sheet", "branch"), key=lambda i: i.sheet.total)
-    finding_record(
+    finding = finding_record(
         inspected=worst,
         description="7月、8月主题党日无活动记录，党员大会记录由他人代写",
         category="organisational_life",
@@ -81,8 +81,11 @@ def seed_demo_inspections() -> bool:
         actor=staff,
         task="补齐记录并于下次主题党日作说明；书记作书面检查",
         responsible=f"{worst.branch.name}书记",
-        deadline=today() - timedelta(days=10),
+        deadline=today(),
     )
+    # set at last quarter's round, its deadline has gone by since: the demo shows an overdue item
+    # (a deadline is never set in the past, so it is moved back after the fact)
+    LedgerItem.objects.filter(finding=finding).update(deadline=today() - timedelta(days=10))
     round_close(last, actor=staff)
     ranking = ranking_publish(township=staff.township, year=last_year, quarter=last_quarter, actor=staff)
     notice_issue(ranking=ranking, actor=staff)  # the quarter's 督查通报, with the committee's first 文号

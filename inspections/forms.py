@@ -6,6 +6,7 @@ from common.dates import today
 from scoring.models import Framework
 
 from .models import FindingCategory, RoundKind, Severity
+from .services import deadline_error
 
 
 class RoundForm(CrispyFormMixin, forms.Form):
@@ -59,6 +60,8 @@ class FindingForm(CrispyFormMixin, forms.Form):
                 self.add_error("responsible", "列入台账的问题要写明责任人。")
             if not data.get("deadline"):
                 self.add_error("deadline", "列入台账的问题要写明整改时限。")
+            elif error := deadline_error(data["deadline"]):
+                self.add_error("deadline", error)
         return data
 
 
@@ -73,3 +76,9 @@ class LedgerItemForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = Branch.objects.visible_to(user).select_related("township")
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if error := deadline_error(deadline):
+            raise forms.ValidationError(error)
+        return deadline

@@ -41,6 +41,7 @@ ERROR_OUTSIDE = "所选党支部不在您的管理范围内。"
 ERROR_LEDGER_STATE = "该问题当前为“{state}”，不能{action}。"
 ERROR_LEDGER_ROLE = "您不能{action}。"
 ERROR_TEXT = "请写明{what}。"
+ERROR_DEADLINE_PAST = "整改时限不能早于今天（{today:%Y-%m-%d}）。"
 ERROR_ALREADY_PUBLISHED = "{township}{year}年第{quarter}季度的排名已于 {when} 公布，不能重复公布。"
 ERROR_NO_ROUNDS = "{township}{year}年第{quarter}季度没有已结束的督查，无法排名。"
 
@@ -145,6 +146,16 @@ def finding_record(
     return finding
 
 
+def deadline_error(deadline: date | None) -> str | None:
+    """What is wrong with a ledger item's 整改时限 as it is set, or None: it is required, and a day
+    already gone is no time to rectify in (an item that goes past it later is overdue, as meant)."""
+    if deadline is None:
+        return ERROR_TEXT.format(what="整改时限")
+    if deadline < today():
+        return ERROR_DEADLINE_PAST.format(today=today())
+    return None
+
+
 def ledger_item_create(
     *, branch, problem, task, responsible, deadline, actor, source=LedgerSource.MANUAL, finding=None
 ) -> LedgerItem:
@@ -155,8 +166,8 @@ def ledger_item_create(
     for value, what in ((problem, "问题"), (task, "整改任务"), (responsible, "责任人")):
         if not str(value).strip():
             raise InspectionError(ERROR_TEXT.format(what=what))
-    if deadline is None:
-        raise InspectionError(ERROR_TEXT.format(what="整改时限"))
+    if error := deadline_error(deadline):
+        raise InspectionError(error)
     return LedgerItem.objects.create(
         branch=branch,
         problem=problem.strip(),
@@ -441,6 +452,8 @@ def ledger_from_sheet(*, sheet, actor, deadline: date, responsible: str = "") ->
 
     if not Branch.objects.visible_to(actor).filter(pk=sheet.branch_id).exists():
         raise PermissionDenied(ERROR_OUTSIDE)
+    if error := deadline_error(deadline):
+        raise InspectionError(error)
     items = framework_spec(sheet.framework).item_map()
     taken = set(LedgerItem.objects.filter(origin__startswith=f"sheet:{sheet.pk}:").values_list("origin", flat=True))
     responsible = responsible.strip() or f"{sheet.branch.name}书记"

@@ -63,8 +63,9 @@ def typed_values(post) -> dict:
         if not match:
             continue
         suffix = f"{match[1]}-{match[2]}"
-        value = post.get(key, "")[:40]
-        reason = post.get(f"r-{suffix}", "")[:1000]
+        # whole, never cut: the rules refuse what is too long, and say so
+        value = post.get(key, "")
+        reason = post.get(f"r-{suffix}", "")
         left_as_drawn = value == post.get(f"p-{suffix}") and not reason.strip()
         typed[(int(match[1]), match[2])] = (None if left_as_drawn else value, reason)
     return typed

@@ -142,7 +142,8 @@ class RatingStep(models.Model):
     action = models.CharField("操作", max_length=20)
     from_status = models.CharField("原状态", max_length=20, choices=RatingStatus.choices)
     to_status = models.CharField("新状态", max_length=20, choices=RatingStatus.choices)
-    note = models.CharField("说明", max_length=300, blank=True)
+    # the meeting's date and attendance before its 300-character result: a text, never cut
+    note = models.TextField("说明", blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 

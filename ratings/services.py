@@ -174,7 +174,7 @@ def _save_member(rating, row, overrides: dict, actor) -> None:
 
 def _record(rating, action: str, actor, note: str = ""):
     return lambda before, after, _prepared: RatingStep.objects.create(
-        branch_rating=rating, action=action, from_status=before, to_status=after, note=note[:300], actor=actor
+        branch_rating=rating, action=action, from_status=before, to_status=after, note=note, actor=actor
     )
 
 

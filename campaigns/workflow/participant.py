@@ -291,12 +291,17 @@ _SIDE_EFFECTS = {
 
 # --- one branch's extension -------------------------------------------------------------------
 
+EXTENSION_REASON_MAX = 300  # the column's length
+ERROR_EXTENSION_REASON_LONG = "延长期限的原因不能超过 {limit} 个字（现为 {n} 个字）。"
+
 
 @transaction.atomic
 def phase_extend(participant: Participant, *, phase_kind: str, until: date, reason: str, actor) -> PhaseExtension:
     check_actor(actor, {STAFF, COUNTY}, "延长期限", participant)
     if not reason.strip():
         raise WorkflowError(ERROR_COMMENT)
+    if len(reason.strip()) > EXTENSION_REASON_MAX:
+        raise WorkflowError(ERROR_EXTENSION_REASON_LONG.format(limit=EXTENSION_REASON_MAX, n=len(reason.strip())))
     phase = phase_of(participant.campaign, phase_kind)
     if phase is None or until <= phase.ends_on:
         raise WorkflowError("延长后的日期应晚于该阶段的截止日期。")

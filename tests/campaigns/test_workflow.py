@@ -122,6 +122,18 @@ def test_wrong_phase_is_refused_and_an_extension_opens_it_for_one_branch(partici
     assert participant.transitions.filter(action="extend", comment="书记住院，延期三天").exists()
 
 
+def test_an_extension_reason_over_its_limit_is_refused_naming_it(participant, campaign, cast):
+    with pytest.raises(WorkflowError, match="延长期限的原因不能超过 300 个字（现为 301 个字）"):
+        phase_extend(
+            participant,
+            phase_kind=PhaseKind.SELF_ASSESSMENT,
+            until=today() + timedelta(days=3),
+            reason="延" * 301,
+            actor=cast.users["township_staff"],
+        )
+    assert not participant.extensions.exists()
+
+
 def test_wrong_state_is_refused(participant, cast):
     _refused(participant, "submit", cast.users["branch_secretary"], "当前为“未开始”，不能申报。")
     _refused(participant, "recommend", cast.users["township_staff"], "当前为“未开始”，不能推荐至县委组织部。")

@@ -108,3 +108,10 @@ def test_a_flag_raised_after_the_rounds_year_is_a_later_rounds_matter(cast, staf
     SecretaryActionFlag.objects.create(branch=cast.branch, year=YEAR + 1, quarter=1)
     row = next(r for r in round_rows(opened) if r.report.branch_id == cast.branch.pk)
     assert row.flags == [] and not row.interview_due
+
+
+def test_a_meeting_place_over_its_limit_is_refused_not_cut(cast, staff, opened):  # noqa: F811
+    with pytest.raises(services.DutyError, match="评议会地点不能超过 100 个字"):
+        services.round_advance(duty_round=opened, meeting_on=today(), meeting_place="镇" * 101, actor=staff)
+    opened.refresh_from_db()
+    assert opened.status == "open" and opened.meeting_place == ""

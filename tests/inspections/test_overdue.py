@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from common.dates import today
 from inspections.models import LedgerItem, LedgerStatus
 from inspections.services import ledger_item_create
 
@@ -20,9 +21,10 @@ def items(cast):
 
     def item(deadline, status=LedgerStatus.OPEN):
         made = ledger_item_create(
-            branch=cast.branch, problem="缺记录", task="补记录", responsible="书记", deadline=deadline, actor=staff
+            branch=cast.branch, problem="缺记录", task="补记录", responsible="书记", deadline=today(), actor=staff
         )
-        LedgerItem.objects.filter(pk=made.pk).update(status=status)
+        # recorded while the deadline lay ahead (a past one is refused as it is set)
+        LedgerItem.objects.filter(pk=made.pk).update(deadline=deadline, status=status)
         return made.pk
 
     return {

@@ -239,3 +239,16 @@ def test_the_members_page_and_the_branch_page_show_the_stars(cast, members, clie
     assert f'data-year="{YEAR}"' in page and "★★★★（4星）" in page
     branch_page = client_for(staff).get(reverse("home:branch", args=[cast.branch.pk])).content.decode()
     assert f"{YEAR}年</a>" in branch_page and "镇党委已审批 · 1 人" in branch_page
+
+
+def test_the_meetings_result_is_kept_whole_in_the_history(cast, members, client_for):
+    """A result of the full 300 characters, after the meeting's date and attendance, is not cut."""
+    client = client_for(cast.users["branch_secretary"])
+    client.post(url(cast), form(members))
+    result = "经表决，" + "同意评定结果" * 49
+    assert len(result) == 298
+
+    assert decide(client, cast, 1, meeting_result=result).status_code == 302
+
+    note = BranchRating.objects.get().steps.get(action="decide").note
+    assert note == f"{YEAR}-12-20 支部党员大会，到会 3 人：{result}"
