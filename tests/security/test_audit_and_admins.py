@@ -239,6 +239,29 @@ def test_the_security_administrator_unlocks_a_locked_account(cast, admins, clien
     assert _entries(AuditEvent.ADMIN).filter(object_repr__contains="解除登录锁定").exists()
 
 
+def test_unlocking_an_account_leaves_the_address_that_tried_it_locked(cast, admins):
+    """Five wrong passwords for staff from 10.0.0.77 lock the account and the address. The security
+    administrator lets staff back in; 10.0.0.77 stays locked for its 30 minutes (its failures were all
+    against staff), until the address itself is unlocked."""
+    staff = cast.users["township_staff"]
+    staff.set_password(PASSWORD)
+    staff.save()
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": "staff", "password": "wrong-Pass1"}, REMOTE_ADDR="10.0.0.77")
+
+    def login(address):
+        return Client().post(reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR=address)
+
+    assert (login("10.0.0.78").status_code, login("10.0.0.77").status_code) == (429, 429)
+    security = _as(admins[Role.SECURITY_ADMIN])
+    security.post(reverse("accounts_unlock"), {"username": "staff"})
+    assert login("10.0.0.78").status_code == 302  # the account is free
+    assert login("10.0.0.77").status_code == 429  # the address is not
+    assert "地址 10.0.0.77" in security.get(reverse("accounts_security")).content.decode()
+    security.post(reverse("accounts_unlock"), {"ip_address": "10.0.0.77"})
+    assert login("10.0.0.77").status_code == 302
+
+
 def test_transitions_uploads_documents_and_every_download_are_recorded(cast, client_for, settings, tmp_path):
     """Through the pages, from one address: a workflow step, an evidence upload (with its SHA-256), a
     document asked for and made, and each download — register, framework, offline sheet, evidence, document."""
