@@ -95,16 +95,17 @@ class LockoutHandler(AxesDatabaseHandler):
         return count
 
     def reset_attempts(self, *, ip_address=None, username=None, ip_or_username=False) -> int:
-        """Unlocking forgets the failures as well as axes' own records."""
+        """Unlocking an account forgets its failures, and only its own: the address they came from
+        keeps them against its own lock (a single address trying one account stays locked when the
+        account's owner is let back in); unlocking an address likewise leaves the accounts' counts.
+        axes' own records are removed as axes does."""
         count = super().reset_attempts(ip_address=ip_address, username=username, ip_or_username=ip_or_username)
         if ip_or_username:
-            logs = AccessFailureLog.objects.filter(Q(ip_address=ip_address) | Q(username=username))
-        else:
-            logs = AccessFailureLog.objects.all()
-            if ip_address:
-                logs = logs.filter(ip_address=ip_address)
-            if username:
-                logs = logs.filter(username=username)
-        if ip_address or username:
-            logs.delete()
+            AccessFailureLog.objects.filter(Q(ip_address=ip_address) | Q(username=username)).delete()
+        elif username and ip_address:
+            AccessFailureLog.objects.filter(username=username, ip_address=ip_address).delete()
+        elif username:
+            AccessFailureLog.objects.filter(username=username).update(username=None)
+        elif ip_address:
+            AccessFailureLog.objects.filter(ip_address=ip_address).update(ip_address=None)
         return count

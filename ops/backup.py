@@ -1,7 +1,10 @@
 """Backups a county can restore and trust: a consistent copy of the database
 (SQLite's online backup, or pg_dump for PostgreSQL) and every uploaded file,
 with a manifest of SHA-256 hashes signed with the installation's SECRET_KEY.
-A restore refuses a backup whose files, hashes or manifest do not match."""
+A restore refuses a backup whose files, hashes or manifest do not match.
+
+A backup holds password hashes and phone numbers: its folder is 0700 and every
+file in it 0600, whatever the umask of the process that writes it."""
 
 import hashlib
 import hmac
@@ -10,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -46,11 +50,36 @@ def _pg_env() -> dict:
     return env
 
 
+@contextmanager
+def _owner_only():
+    """Files and folders created meanwhile (here and by pg_dump) are the owner's alone."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _restrict(target: Path) -> None:
+    # copytree copies the uploads' own modes (their folders are 0755): set every one
+    target.chmod(0o700)
+    for path in target.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def backup(target: Path) -> dict:
-    """Write a backup into the empty folder ``target``; returns the manifest."""
-    target.mkdir(parents=True, exist_ok=True)
-    if any(target.iterdir()):
-        raise BackupError(f"备份目录 {target} 不是空目录，请换一个目录。")
+    """Write a backup into the empty folder ``target`` (0700, every file 0600); returns the manifest."""
+    with _owner_only():
+        target.mkdir(parents=True, exist_ok=True)
+        if any(target.iterdir()):
+            raise BackupError(f"备份目录 {target} 不是空目录，请换一个目录。")
+        target.chmod(0o700)
+        manifest = _write(target)
+        _restrict(target)
+    return manifest
+
+
+def _write(target: Path) -> dict:
     vendor = connection.vendor
     if vendor == "sqlite":
         connection.ensure_connection()

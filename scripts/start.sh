@@ -9,6 +9,7 @@ bash scripts/install.sh
 export DEMO_MODE=${DEMO_MODE:-true}
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
+$PY manage.py createcachetable  # the rate limits' counts, shared by the web processes
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py seed_demo
 

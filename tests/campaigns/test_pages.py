@@ -181,6 +181,7 @@ def test_campaign_pages_use_a_constant_number_of_queries(client_for, cast, campa
         "branch_sheet": reverse("scoring:sheet_fill", args=[participant.self_sheet_id]),
     }
     _grow(campaign, cast, 10)
+    _queries(county, urls[page])  # the rate limit's count (a cache row) is inserted once, then updated
     at_10 = _queries(county, urls[page])
     _grow(campaign, cast, 100)
     assert campaign.participants.count() == 100

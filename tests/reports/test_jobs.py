@@ -182,6 +182,9 @@ def _worker_env() -> dict:
     if settings.CELERY_BROKER_URL == "filesystem://":
         env["BROKER_DIR"] = str(Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent)
     env.pop("PYTEST_VERSION", None)  # the worker runs with production-like settings
+    # but with the tests' key, the demo's, which a production worker refuses (tests/ops/test_startup.py;
+    # tests/security/test_scale_out.py starts production workers with a key of their own)
+    env["DEMO_MODE"] = "true"
     return clock.child_env(env)  # and on this session's clock (TEST_TODAY)
 
 

@@ -1,8 +1,10 @@
 """The audit trail (everything recorded, nothing changed afterwards) and the
 three administrators who cannot act as each other (三员分立)."""
 
+import os
+import secrets
 from datetime import date, timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -166,6 +168,55 @@ def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(ca
     assert AuditEntry.objects.filter(event=AuditEvent.ADMIN, object_repr__contains="清理").exists()
 
 
+APP_ROLE = os.environ.get("APP_DATABASE_ROLE", "branchwork_app")  # .ci/run creates it; else this test does
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite, the embedded default, has no database roles")
+def test_the_reduced_role_of_the_deployment_guide_cannot_undo_the_trail(transactional_db, cast):
+    """docs/deploy.md: the application's role keeps SELECT and INSERT on the audit table, nothing else.
+    Connected as that role it reads and appends; UPDATE, DELETE, TRUNCATE, disabling or replacing
+    the trigger are refused by PostgreSQL itself."""
+    import psycopg
+    from psycopg import errors
+
+    password = secrets.token_urlsafe(24)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        verb = "ALTER" if cursor.fetchone() else "CREATE"
+        cursor.execute(f'{verb} ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [password])
+    call_command("audit_append_only", "--app-role", APP_ROLE, stdout=StringIO())
+    user = cast.users["township_staff"]
+    entry = AuditEntry.objects.create(
+        event=AuditEvent.LOGIN,
+        action=AuditEntry.Action.ACCESS,
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(user.pk),
+        object_repr="staff",
+        actor=user,
+    )
+    table = AuditEntry._meta.db_table
+    columns = ", ".join(f.column for f in AuditEntry._meta.concrete_fields if not f.primary_key)
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=APP_ROLE, password=password, autocommit=True
+    ) as app:
+        assert app.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (False,)
+        app.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} WHERE id = %s", [entry.pk])
+        assert app.execute(f"SELECT count(*) FROM {table} WHERE object_repr = 'staff'").fetchone() == (2,)
+        for statement in (
+            f"UPDATE {table} SET object_repr = 'x' WHERE id = {entry.pk}",
+            f"DELETE FROM {table} WHERE id = {entry.pk}",
+            f"TRUNCATE {table}",
+            f"ALTER TABLE {table} DISABLE TRIGGER branches_auditentry_append_only",
+            f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+            "CREATE OR REPLACE FUNCTION branches_audit_append_only() RETURNS trigger AS $$ BEGIN RETURN OLD; END; $$"
+            " LANGUAGE plpgsql",
+        ):
+            with pytest.raises(errors.InsufficientPrivilege):
+                app.execute(statement)
+    assert AuditEntry.objects.filter(pk=entry.pk, object_repr="staff").exists()
+
+
 def test_only_the_audit_administrator_reads_and_exports_the_trail(cast, admins, client_for):
     auditor = _as(admins[Role.AUDIT_ADMIN])
     _as(cast.users["branch_secretary"]).get(reverse("home:branch", args=[cast.neighbour_branch.pk]))
@@ -237,6 +288,29 @@ def test_the_security_administrator_unlocks_a_locked_account(cast, admins, clien
         == 302
     )
     assert _entries(AuditEvent.ADMIN).filter(object_repr__contains="解除登录锁定").exists()
+
+
+def test_unlocking_an_account_leaves_the_address_that_tried_it_locked(cast, admins):
+    """Five wrong passwords for staff from 10.0.0.77 lock the account and the address. The security
+    administrator lets staff back in; 10.0.0.77 stays locked for its 30 minutes (its failures were all
+    against staff), until the address itself is unlocked."""
+    staff = cast.users["township_staff"]
+    staff.set_password(PASSWORD)
+    staff.save()
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": "staff", "password": "wrong-Pass1"}, REMOTE_ADDR="10.0.0.77")
+
+    def login(address):
+        return Client().post(reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR=address)
+
+    assert (login("10.0.0.78").status_code, login("10.0.0.77").status_code) == (429, 429)
+    security = _as(admins[Role.SECURITY_ADMIN])
+    security.post(reverse("accounts_unlock"), {"username": "staff"})
+    assert login("10.0.0.78").status_code == 302  # the account is free
+    assert login("10.0.0.77").status_code == 429  # the address is not
+    assert "地址 10.0.0.77" in security.get(reverse("accounts_security")).content.decode()
+    security.post(reverse("accounts_unlock"), {"ip_address": "10.0.0.77"})
+    assert login("10.0.0.77").status_code == 302
 
 
 def test_transitions_uploads_documents_and_every_download_are_recorded(cast, client_for, settings, tmp_path):

@@ -78,7 +78,10 @@ def test_a_backup_restores_into_a_fresh_database_with_every_sheet_transition_and
 
     url, cleanup = _fresh_database(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "restored-media"), SECRET_KEY=settings.SECRET_KEY)
+    # the demo's data and key: in production a command would refuse them (tests/ops/test_startup.py)
+    env.update(
+        DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "restored-media"), SECRET_KEY=settings.SECRET_KEY, DEMO_MODE="true"
+    )
     try:
         restored = _manage(env, "restore", str(tmp_path / "backup"))
         assert restored.returncode == 0, restored.stderr
@@ -131,3 +134,24 @@ def test_a_tampered_or_incomplete_backup_is_refused(populated):
         verify(folder)
     with pytest.raises(Exception, match="不是空目录"):
         call_command("backup", str(folder), verbosity=0)
+
+
+def test_a_backup_is_readable_by_its_owner_alone(transactional_db, settings, tmp_path):
+    """It holds password hashes and phone numbers: the folder 0700, every file 0600, the manifest too,
+    even when the process's umask would make them world-readable and an upload's folder is 0755."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "evidence").mkdir(parents=True)
+    (tmp_path / "media" / "evidence").chmod(0o755)
+    (tmp_path / "media" / "evidence" / "photo.png").write_bytes(PNG)
+    (tmp_path / "media" / "evidence" / "photo.png").chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", str(tmp_path / "backups" / "tonight"), verbosity=0)
+    finally:
+        os.umask(previous)
+    folder = tmp_path / "backups" / "tonight"
+    modes = {str(p.relative_to(folder)): p.stat().st_mode & 0o777 for p in folder.rglob("*")}
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert modes[MANIFEST] == 0o600 and modes["media/evidence/photo.png"] == 0o600
+    assert modes["media"] == modes["media/evidence"] == 0o700
+    assert {mode for name, mode in modes.items() if (folder / name).is_file()} == {0o600}

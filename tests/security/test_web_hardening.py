@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +18,9 @@ from campaigns.models import Campaign, State
 from campaigns.services import campaign_create
 from scoring.builtin import load_builtin_frameworks
 from scoring.models import Framework
+from tests import clock
 from tests.factories import MemberFactory
+from tests.reports.test_jobs import _worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -196,3 +199,32 @@ def test_objections_are_rate_limited_per_address(cast, running, client, settings
     assert codes == [302, 302, 429]
     assert Objection.objects.count() == 2
     assert client.get(url, REMOTE_ADDR="10.9.9.9").status_code == 200  # reading the notice is still allowed
+
+
+SHARED_COUNT = """
+import django
+django.setup()
+from django.test import Client
+client = Client(SERVER_NAME="localhost")
+print([client.get({url!r}, REMOTE_ADDR="10.1.1.9").status_code for _ in range(3)])
+"""
+
+
+def test_the_rate_limit_counts_across_processes_in_the_embedded_default(
+    transactional_db, public_campaign, settings, tmp_path
+):
+    """The start script runs 3 web processes: a limit counted in each process's memory let 12 of 12
+    objections through against 10 an hour. Three requests in another process and one here make four."""
+    cache.clear()
+    settings.PUBLIC_RATE = "3/d"  # a day's window: the two processes' requests fall in the same one
+    url = reverse("publicity", args=[public_campaign.public_token])
+    (tmp_path / "shared_count.py").write_text(SHARED_COUNT.format(url=url), encoding="utf-8")
+    # DEBUG: the page's static files unhashed, as here (no collectstatic)
+    env = {**_worker_env(), "PUBLIC_RATE": "3/d", "ALLOWED_HOSTS": "localhost", "DEBUG": "true"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    other = subprocess.run(  # on this session's clock (tests/clock.py)
+        clock.python_m("shared_count"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert other.stdout.strip().splitlines()[-1:] == ["[200, 200, 200]"], other.stderr
+    refused = Client().get(url, REMOTE_ADDR="10.1.1.9")
+    assert refused.status_code == 429 and "访问过于频繁" in refused.content.decode()
