@@ -22,6 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from branches.models import Branch, Township, User
 from branches.scoping import ADMIN_ROLES, Role
+from common.numbers import plain_int
 
 
 def _require(user, role) -> None:
@@ -73,7 +74,7 @@ def system_accounts(request):
     form = AccountForm(request.POST or None)
     if request.method == "POST" and "deactivate" in request.POST:
         account = get_object_or_404(
-            _county_accounts(request.user).exclude(pk=request.user.pk), pk=request.POST["deactivate"]
+            _county_accounts(request.user).exclude(pk=request.user.pk), pk=plain_int(request.POST["deactivate"])
         )
         account.is_active = not account.is_active
         account.save(update_fields=["is_active"])
@@ -136,7 +137,7 @@ def security_accounts(request):
     _require(request.user, Role.SECURITY_ADMIN)
     accounts = _county_accounts(request.user).select_related("county", "township", "branch").order_by("username")
     if request.method == "POST":
-        account = get_object_or_404(accounts, pk=request.POST.get("account"))
+        account = get_object_or_404(accounts, pk=plain_int(request.POST.get("account")))
         form = GrantForm(request.POST, admin=request.user)
         if account.pk == request.user.pk:
             messages.error(request, "不能修改自己的角色。")
