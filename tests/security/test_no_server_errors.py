@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
@@ -322,10 +323,18 @@ def _targets(sweep_world):
             yield name, route, {"pk": sheet.pk}
 
 
-def test_no_input_reaches_a_server_error(world, caplog):  # noqa: F811
+@pytest.fixture
+def sweep(world, caplog):  # noqa: F811
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of refusals, each logged
-    sweep, targets = _Sweep(), list(_targets(world))
+    sweep = _Sweep()
     pre_save.connect(sweep.check_saved, dispatch_uid="no-server-errors")
+    yield sweep
+    pre_save.disconnect(dispatch_uid="no-server-errors")
+    cache.clear()  # the public notices' rate limits, spent by the sweep
+
+
+def test_no_input_reaches_a_server_error(world, sweep):  # noqa: F811
+    targets = list(_targets(world))
 
     # every page as it is, for each role: who gets past the door, the forms each is shown, the queries in use
     forms = {role: defaultdict(set) for role in ROLES}
@@ -368,8 +377,6 @@ def test_no_input_reaches_a_server_error(world, caplog):  # noqa: F811
             for target, fields in sorted(forms[role].get(url, ()), key=repr):
                 for label, body in _bodies(fields):
                     sweep.ask(role, "post", target, body, label=f"its form: {label}")
-    cache.clear()  # the public notices' rate limits, spent by the sweep
-    pre_save.disconnect(dispatch_uid="no-server-errors")
 
     stored = sweep.stored + _out_of_range()
     summary = (
