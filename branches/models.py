@@ -20,13 +20,23 @@ class SiteType(models.TextChoices):
     POVERTY_RELIEF = "poverty_relief", "扶贫型"
 
 
+# more than any township or village has: a number beyond is a typing slip (and beyond the column, a 500)
+MAX_VILLAGE_GROUPS, MAX_HOUSEHOLDS, MAX_POPULATION = 999, 1_000_000, 10_000_000
+
+
 class SiteProfile(models.Model):
     """The statistics a work plan gives for a township or a village (seed 001)."""
 
     site_type = models.CharField("示范点类型", max_length=20, choices=SiteType.choices, blank=True)
-    village_groups = models.PositiveIntegerField("村民小组数", null=True, blank=True)
-    households = models.PositiveIntegerField("户数", null=True, blank=True)
-    population = models.PositiveIntegerField("人口", null=True, blank=True)
+    village_groups = models.PositiveIntegerField(
+        "村民小组数", null=True, blank=True, validators=[MaxValueValidator(MAX_VILLAGE_GROUPS)]
+    )
+    households = models.PositiveIntegerField(
+        "户数", null=True, blank=True, validators=[MaxValueValidator(MAX_HOUSEHOLDS)]
+    )
+    population = models.PositiveIntegerField(
+        "人口", null=True, blank=True, validators=[MaxValueValidator(MAX_POPULATION)]
+    )
     farmland_mu = models.DecimalField(
         "耕地面积（亩）",
         max_digits=12,

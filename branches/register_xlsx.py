@@ -31,7 +31,19 @@ from common.workbooks import (
     open_uploaded_workbook,
 )
 
-from .models import Branch, BranchKind, Gender, Member, Post, SiteType, Township, joined_on_error
+from .models import (
+    MAX_HOUSEHOLDS,
+    MAX_POPULATION,
+    MAX_VILLAGE_GROUPS,
+    Branch,
+    BranchKind,
+    Gender,
+    Member,
+    Post,
+    SiteType,
+    Township,
+    joined_on_error,
+)
 from .register_template import (
     BRANCH_COLUMNS,
     BRANCH_SHEET,
@@ -79,9 +91,9 @@ class BranchRowForm(forms.Form):
     kind = LabelChoiceField(BranchKind)
     division_code = forms.RegexField(r"^\d{12}$", required=False, error_messages={"invalid": "应为 12 位数字。"})
     site_type = LabelChoiceField(SiteType, required=False)
-    village_groups = _integer()
-    households = _integer()
-    population = _integer()
+    village_groups = _integer(maximum=MAX_VILLAGE_GROUPS)
+    households = _integer(maximum=MAX_HOUSEHOLDS)
+    population = _integer(maximum=MAX_POPULATION)
     farmland_mu = _decimal(12, 1)
     income_per_head = _decimal(12, 0)
     grain_per_head_kg = _decimal(8, 0)

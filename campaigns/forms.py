@@ -47,6 +47,9 @@ ERROR_CHOOSE_FRAMEWORK = "该类别有多个考核标准，请选择一个。"
 ERROR_NO_FRAMEWORK = "该类别还没有考核标准，请先导入。"
 
 
+MAX_SAMPLE_PER_TOWNSHIP = 100  # more than any township has branches; the column holds 32,767
+
+
 class CampaignForm(CrispyFormMixin, forms.Form):
     submit_label = "创建活动"
     proposal_help = PROPOSAL_HELP
@@ -82,7 +85,13 @@ class CampaignForm(CrispyFormMixin, forms.Form):
     sample_rate = forms.DecimalField(
         label="县委抽查比例", min_value=0, max_value=1, decimal_places=2, initial=0.3, help_text="如 0.3 表示抽查 30%。"
     )
-    sample_min_per_township = forms.IntegerField(label="每个乡镇至少抽查", min_value=0, initial=1)
+    sample_min_per_township = forms.IntegerField(
+        label="每个乡镇至少抽查",
+        min_value=0,
+        max_value=MAX_SAMPLE_PER_TOWNSHIP,
+        initial=1,
+        error_messages={"min_value": "不能小于 %(limit_value)s。", "max_value": "不能大于 %(limit_value)s。"},
+    )
     objection_contact = forms.CharField(
         label="异议受理方式", max_length=200, required=False, help_text="公示页显示，如：县委组织部 电话 0000-1234567"
     )
@@ -277,7 +286,18 @@ class MilestoneForm(forms.ModelForm):
         error_messages = {"title": {"required": "请填写节点名称。"}, "actor": {"required": "请选择责任主体。"}}
 
 
-MilestoneFormSet = forms.inlineformset_factory(Phase, Milestone, form=MilestoneForm, extra=1, can_delete=True)
+# a management form claiming millions of rows builds at most this many forms (Django's default: 1,000 more)
+MAX_MILESTONES = 50
+MilestoneFormSet = forms.inlineformset_factory(
+    Phase,
+    Milestone,
+    form=MilestoneForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_MILESTONES,
+    absolute_max=MAX_MILESTONES,
+    validate_max=True,
+)
 
 
 class PhaseSchedule:

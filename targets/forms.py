@@ -57,4 +57,15 @@ class BaseTargetFormSet(forms.BaseModelFormSet):
             raise forms.ValidationError(ERROR_FORMSET_TAMPERED)
 
 
-TargetFormSet = forms.modelformset_factory(Target, form=TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True)
+# a management form claiming millions of rows builds at most this many forms (Django's default: 1,000 more)
+MAX_TARGETS = 200
+TargetFormSet = forms.modelformset_factory(
+    Target,
+    form=TargetForm,
+    formset=BaseTargetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_TARGETS,
+    absolute_max=MAX_TARGETS,
+    validate_max=True,
+)

@@ -80,10 +80,9 @@ def _campaign_county(campaign) -> int:
 
 
 def _pk(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    """The id a request names, or 0 (which names nothing) for one that is not an id: letters, a
+    full-width or negative number, more digits than an id column holds."""
+    return plain_int(value) or 0
 
 
 def _year(params) -> int:
@@ -111,7 +110,7 @@ def _campaign_part(user, campaign, document, params) -> tuple[dict, str]:
     townships for those who see its county whole; else the user's township, or their branch."""
     visible = Participant.objects.visible_to(user).filter(campaign=campaign)
     if params.get("participant") or document.needs_participant:
-        participant = visible.filter(pk=params.get("participant") or 0).select_related("branch").first()
+        participant = visible.filter(pk=_pk(params.get("participant"))).select_related("branch").first()
         if participant is None:
             raise Http404(OUT_OF_SCOPE.format("单位"))
         if document.named_only and participant.state != State.NAMED:
@@ -135,10 +134,11 @@ def _campaign_part(user, campaign, document, params) -> tuple[dict, str]:
 
 
 def _resolve_campaign(user, document, params) -> tuple[dict, str]:
-    try:
-        campaign = Campaign.objects.visible_to(user).select_related("township").get(pk=int(params.get("campaign", 0)))
-    except (Campaign.DoesNotExist, TypeError, ValueError):
-        raise Http404(OUT_OF_SCOPE.format("活动")) from None
+    campaign = (
+        Campaign.objects.visible_to(user).select_related("township").filter(pk=_pk(params.get("campaign"))).first()
+    )
+    if campaign is None:
+        raise Http404(OUT_OF_SCOPE.format("活动"))
     part, scope_label = _campaign_part(user, campaign, document, params)
     scoped = {"campaign": campaign.pk, **part}
     if params.get("numbered") and document.kind == "verification_report":
@@ -157,7 +157,7 @@ def _issue_number(user, campaign, purpose: str) -> str:
 
 
 def _resolve_notice(user, document, params) -> tuple[dict, str]:
-    notice = Notice.objects.visible_to(user).filter(pk=params.get("notice") or 0).first()
+    notice = Notice.objects.visible_to(user).filter(pk=_pk(params.get("notice"))).first()
     if notice is None:
         raise Http404(OUT_OF_SCOPE.format("通报"))
     return {"notice": notice.pk}, f"{notice.number} {notice.title}"

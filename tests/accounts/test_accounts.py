@@ -56,3 +56,20 @@ def test_admin_is_for_superusers_only(client, cast):
 def test_an_account_sits_at_exactly_the_unit_of_its_role(cast):
     with pytest.raises(IntegrityError):
         User.objects.create(username="mixed", role=Role.TOWNSHIP_STAFF, township=cast.township, branch=cast.branch)
+
+
+@pytest.mark.parametrize("value", ["abc", "１", "99999999999999999999", "-1", ""])
+def test_an_account_named_by_no_id_is_a_404_in_chinese(client, cast, value):
+    """The administrators' pages name an account by its id: anything else names none (was a 500)."""
+    from tests.factories import UserFactory
+
+    client.raise_request_exception = False
+    for role, page, field in (
+        (Role.SYSTEM_ADMIN, "accounts_system", "deactivate"),
+        (Role.SECURITY_ADMIN, "accounts_security", "account"),
+    ):
+        client.force_login(UserFactory(username=role, role=role, county=cast.county))
+        response = client.post(reverse(page), {field: value, "role": "", "unit": ""})
+        assert response.status_code == 404, (page, value)
+        assert "页面不存在" in response.content.decode()
+    assert User.objects.filter(is_active=False).count() == 0

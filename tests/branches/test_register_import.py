@@ -92,7 +92,7 @@ def test_a_bad_file_is_refused_whole_with_every_error_located(staff_client, cast
             2025,
             None,
         ],
-        ["远山镇", "外乡村党支部", "村委会", "", "", None, -3, None, None, None, None, None, None, None],
+        ["远山镇", "外乡村党支部", "村委会", "", "", None, -3, 99999999999, None, None, None, None, None, None],
     ]
     member_rows = [["关兴镇", "不存在村党支部", "王五", "未知", 1968, "去年", "书记", "123"]]
     upload = _register_file(staff_client, branch_rows, member_rows)
@@ -106,6 +106,7 @@ def test_a_bad_file_is_refused_whole_with_every_error_located(staff_client, cast
         "“党支部”工作表第3行“村集体经济收入（元）”：填写了年度，请同时填写村集体经济收入。",
         "“党支部”工作表第4行“类型”：“村委会”不是可选值，应为：村党支部、社区党支部、镇直党支部。",
         "“党支部”工作表第4行“户数”：不能小于 0。",
+        "“党支部”工作表第4行“人口”：不能大于 10000000。",
         "“党员”工作表第2行“性别”：“未知”不是可选值，应为：男、女。",
         "“党员”工作表第2行“入党日期”：应为日期，如 2005-07-01。",
         "“党员”工作表第2行“联系电话”：应为 11 位手机号或带区号的固定电话。",

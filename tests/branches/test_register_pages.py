@@ -97,3 +97,17 @@ def test_register_page_query_count_does_not_grow_with_branches(client_for, cast,
     # one query each: ratings waiting, the 述职评议 card, the 评选表彰 card, the unread messages and their count
     with django_assert_max_num_queries(16):
         staff.get(reverse("home"))
+
+
+def test_a_count_beyond_its_range_is_refused_naming_the_limit(client_for, cast):
+    """99999999999 households fits SQLite and is stored there; PostgreSQL's integer column refuses it (a 500)."""
+    staff = client_for(cast.users["township_staff"])
+    before = (cast.branch.village_groups, cast.branch.households, cast.branch.population)
+    for field, limit in (("village_groups", "999"), ("households", "1000000"), ("population", "10000000")):
+        response = staff.post(
+            reverse("branches:edit", args=[cast.branch.pk]),
+            {"name": "法泥村党支部", "kind": "village", field: "99999999999"},
+        )
+        assert response.status_code == 200 and f"小于或等于{limit}" in response.content.decode(), field
+    cast.branch.refresh_from_db()
+    assert (cast.branch.village_groups, cast.branch.households, cast.branch.population) == before

@@ -421,3 +421,25 @@ def test_ticking_the_re_check_keeps_the_dates_typed_and_a_new_kind_or_year_propo
     assert 'name="phase_review_starts_on"' not in html  # without the re-check: no review phase
     other = client.get(url, {"kind": "standardization", "year": 2027, "proposal_for": "standardization:2026", **typed})
     assert 'value="2026-11-03"' not in other.content.decode() and 'value="2027-05-31"' in other.content.decode()
+
+
+def test_a_sample_size_beyond_its_range_creates_nothing(cast, client_for, on_august_1):
+    """99999999999 fits SQLite's column and is stored there; PostgreSQL's refuses it (a 500)."""
+    load_builtin_frameworks()
+    response = client_for(cast.users["township_staff"]).post(
+        reverse("campaigns:new"), _creation_post(cast, sample_min_per_township="99999999999")
+    )
+    assert response.status_code == 200 and "不能大于 100。" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_a_milestone_count_of_millions_builds_no_million_forms(cast, client_for):
+    """The management form's count is the client's: a huge one is refused at 50 rows (it built 1,000
+    more than asked, 20 seconds of work for each such request)."""
+    campaign = _campaign(cast)
+    preparation = campaign.phases.get(kind=PhaseKind.PREPARATION)
+    data = _schedule_post(campaign, **{f"milestones-{preparation.pk}-TOTAL_FORMS": "99999999999"})
+    response = client_for(cast.users["township_staff"]).post(reverse("campaigns:phases", args=[campaign.pk]), data)
+    refused = response.context["schedule"].rows[0]["milestones"].non_form_errors()[0]
+    assert response.status_code == 400 and "50" in refused and "提交" in refused
+    assert refused in response.content.decode()

@@ -2,6 +2,7 @@
 producing documents; a worker killed mid-job."""
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -360,3 +361,25 @@ def test_a_pool_child_killed_mid_job_is_retried_by_the_workers_themselves(cast, 
             worker.kill()
     assert (job.status, job.attempts, job.error) == (JobStatus.SUCCEEDED, 2, "")
     assert job.file.read(5) == b"%PDF-"
+
+
+@pytest.mark.parametrize("value", ["abc", "１２", "99999999999", "99999999999999999999", "-1"])
+def test_a_parameter_that_is_no_id_is_a_404_in_chinese_never_a_500(client_for, cast, report_campaign, value):
+    """Each kind of document asked for with each of its parameters malformed (the rest as the page sends them)."""
+    from reports.documents.registry import DOCUMENTS
+    from reports.views import REQUEST_FIELDS
+
+    client = client_for(cast.users["township_staff"])
+    client.raise_request_exception = False
+    answers = {}
+    for kind in DOCUMENTS:
+        for name in REQUEST_FIELDS:
+            data = {"kind": kind, "campaign": report_campaign.pk, "year": 2026, name: value}
+            response = _request(client, **data)
+            answers[(kind, name)] = response.status_code
+            if response.status_code >= 400:
+                assert re.search("[\u4e00-\u9fff]", response.content.decode()), (kind, name, "not in Chinese")
+    assert {key: status for key, status in answers.items() if status >= 500} == {}
+    # an id that is not one names nothing: the notice, the participant asked for are not found
+    assert answers[("notice", "notice")] == 404
+    assert answers[("score_sheets", "participant")] == 404

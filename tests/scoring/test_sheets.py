@@ -231,6 +231,26 @@ def test_offline_errors_name_the_row_and_save_nothing(client_for, cast, wuhao_sh
     assert wuhao_sheet.entries.count() == PREFILLED
 
 
+@pytest.mark.parametrize(
+    "count, message",
+    [
+        (99999999999, "扣分次数不能超过 1000 次，请核对。"),  # PostgreSQL's "integer out of range" (a 500)
+        ("99999999999", "扣分次数不能超过 1000 次，请核对。"),
+        (10**20, "扣分次数不能超过 1000 次，请核对。"),  # beyond SQLite's 64 bits too
+        (-1, "扣分次数应为不小于 0 的整数。"),
+    ],
+)
+def test_an_offline_count_beyond_its_range_is_refused_on_its_row(client_for, cast, wuhao_sheet, count, message):
+    client = client_for(cast.users["branch_secretary"])
+    workbook = _download(client, wuhao_sheet)
+    row = _row_of(workbook["评分"], "3.2")
+    row[7].value = count
+    response = _upload(client, wuhao_sheet, workbook)
+    assert response.status_code == 200
+    assert response.context["errors"] == [f"第{row[0].row}行（编号 3.2）：{message}"]
+    assert wuhao_sheet.entries.count() == PREFILLED
+
+
 def test_a_workbook_of_another_sheet_is_refused(client_for, cast, frameworks, wuhao_sheet):
     client = client_for(cast.users["branch_secretary"])
     other = score_sheet_create(
