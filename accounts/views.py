@@ -29,7 +29,6 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from branches.models import Branch, Township, User
 from branches.scoping import ADMIN_ROLES, Role
-from common.numbers import plain_int
 
 
 def _require(user, role) -> None:
