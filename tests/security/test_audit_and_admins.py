@@ -129,19 +129,24 @@ def test_the_trail_cannot_be_changed_or_deleted(cast):
         AuditEntry.objects.all().delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level guard is PostgreSQL's trigger")
-def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(cast):
-    table = AuditEntry._meta.db_table
-    user = cast.users["township_staff"]
-    old = AuditEntry.objects.create(
+def _login_entry(user, **extra) -> AuditEntry:
+    """A login record of ``user``, written as the product writes one."""
+    return AuditEntry.objects.create(
         event=AuditEvent.LOGIN,
         action=AuditEntry.Action.ACCESS,
         content_type=ContentType.objects.get_for_model(User),
         object_pk=str(user.pk),
         object_repr="staff",
         actor=user,
-        timestamp=timezone.now() - timedelta(days=400),
+        **extra,
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level guard is PostgreSQL's trigger")
+def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(cast):
+    table = AuditEntry._meta.db_table
+    user = cast.users["township_staff"]
+    old = _login_entry(user, timestamp=timezone.now() - timedelta(days=400))
     for statement in (f"UPDATE {table} SET object_repr = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
         with (
             pytest.raises(DatabaseError, match="审计记录只能追加"),
@@ -186,14 +191,7 @@ def test_the_reduced_role_of_the_deployment_guide_cannot_undo_the_trail(transact
         cursor.execute(f'{verb} ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [password])
     call_command("audit_append_only", "--app-role", APP_ROLE, stdout=StringIO())
     user = cast.users["township_staff"]
-    entry = AuditEntry.objects.create(
-        event=AuditEvent.LOGIN,
-        action=AuditEntry.Action.ACCESS,
-        content_type=ContentType.objects.get_for_model(User),
-        object_pk=str(user.pk),
-        object_repr="staff",
-        actor=user,
-    )
+    entry = _login_entry(user)
     table = AuditEntry._meta.db_table
     columns = ", ".join(f.column for f in AuditEntry._meta.concrete_fields if not f.primary_key)
     db = connection.settings_dict
