@@ -176,6 +176,62 @@ def test_postgresql_itself_refuses_update_and_delete_and_purge_keeps_180_days(ca
 APP_ROLE = os.environ.get("APP_DATABASE_ROLE", "branchwork_app")  # .ci/run creates it; else this test does
 
 
+def _reduced_role() -> str:
+    """The deployment guide's application role on the test database: no superuser, the product's
+    tables to read and write, the audit table only to read and append (``audit_append_only``).
+    Returns its password (a new one each time)."""
+    password = secrets.token_urlsafe(24)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        verb = "ALTER" if cursor.fetchone() else "CREATE"
+        cursor.execute(f'{verb} ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [password])
+        cursor.execute(f'GRANT USAGE ON SCHEMA public TO "{APP_ROLE}"')
+        cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{APP_ROLE}"')
+        cursor.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{APP_ROLE}"')
+    call_command("audit_append_only", "--app-role", APP_ROLE, stdout=StringIO())
+    return password
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite, the embedded default, has no database roles")
+def test_the_application_runs_under_the_reduced_role(transactional_db, cast, tmp_path):
+    """The product, in a process of its own connected as the reduced role, signs a user in, shows
+    their pages and writes their session and the login's audit record: it needs nothing more."""
+    import subprocess
+    import sys
+
+    password = _reduced_role()
+    user = cast.users["township_staff"]
+    user.set_password("Reduced#2026x")
+    user.must_change_password = False
+    user.save()
+    before = AuditEntry.objects.filter(actor=user, event=AuditEvent.LOGIN).count()
+    db = connection.settings_dict
+    script = (
+        "import django; django.setup()\n"
+        "from django.test.utils import setup_test_environment; setup_test_environment()\n"
+        "from django.test import Client\n"
+        "client = Client()\n"
+        f"signed = client.post('/accounts/login/', {{'username': {user.username!r}, 'password': 'Reduced#2026x'}})\n"
+        "assert signed.status_code == 302, signed.status_code\n"
+        "home = client.get('/', follow=True)\n"
+        "assert home.status_code == 200, home.status_code\n"
+        "print('ok', home.redirect_chain)\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{APP_ROLE}:{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATA_DIR": str(tmp_path),
+        "DEMO_MODE": "true",
+    }
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] != APP_ROLE  # the test's own connection is the administrator's
+    assert AuditEntry.objects.filter(actor=user, event=AuditEvent.LOGIN).count() == before + 1
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite, the embedded default, has no database roles")
 def test_the_reduced_role_of_the_deployment_guide_cannot_undo_the_trail(transactional_db, cast):
     """docs/deploy.md: the application's role keeps SELECT and INSERT on the audit table, nothing else.
@@ -184,12 +240,7 @@ def test_the_reduced_role_of_the_deployment_guide_cannot_undo_the_trail(transact
     import psycopg
     from psycopg import errors
 
-    password = secrets.token_urlsafe(24)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-        verb = "ALTER" if cursor.fetchone() else "CREATE"
-        cursor.execute(f'{verb} ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s', [password])
-    call_command("audit_append_only", "--app-role", APP_ROLE, stdout=StringIO())
+    password = _reduced_role()
     user = cast.users["township_staff"]
     entry = _login_entry(user)
     table = AuditEntry._meta.db_table
