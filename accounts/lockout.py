@@ -57,6 +57,22 @@ def locked(field: str, now: datetime | None = None) -> list[tuple[str, datetime]
     return sorted(found)
 
 
+# axes keeps the name a login was tried with in a 255-character column: a longer one (nobody's
+# name: ours are at most 150) is kept as its first 255 characters, the same whenever it is tried,
+# so it still counts towards its own lock, instead of failing the login page on PostgreSQL
+USERNAME_KEPT = 255
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The name a login was tried with, as axes records and counts it (AXES_USERNAME_CALLABLE)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        name = credentials.get(field)
+    else:
+        name = getattr(request, "data", request.POST).get(field)
+    return name[:USERNAME_KEPT] if isinstance(name, str) else name
+
+
 class LockoutHandler(AxesDatabaseHandler):
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         # axes asks for the count before it logs this failure: count it as well

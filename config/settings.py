@@ -185,6 +185,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the account's failures, then the address's
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"  # bounded to axes' column
 # not reset by a success: axes would clear every failure from the same address,
 # so one's own login would wipe the count against another account
 AXES_RESET_ON_SUCCESS = False

@@ -287,3 +287,14 @@ def test_the_failure_log_keeps_what_the_window_needs_and_the_trail_keeps_everyth
     _login("staff", "wrong-Pass1")
     assert sorted(AccessFailureLog.objects.values_list("username", flat=True)) == ["staff", "staff"]
     assert AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED, object_repr="staff").exists()
+
+
+def test_a_name_longer_than_any_account_fails_like_any_wrong_login(db):
+    """A 5,000-character name (the no-500 sweep's, on PostgreSQL) is refused as a wrong login and
+    counted towards its own lock, never a server error: axes keeps at most 255 characters of it."""
+    from axes.models import AccessFailureLog
+
+    client = Client()
+    answer = client.post(reverse("login"), {"username": "x" * 5000, "password": "y" * 5000})
+    assert answer.status_code == 200 and "请输入正确的" in answer.content.decode()
+    assert AccessFailureLog.objects.get().username == "x" * 255
