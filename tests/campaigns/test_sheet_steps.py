@@ -8,28 +8,16 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import PhaseKind, State
-from campaigns.services import campaign_create
 from campaigns.workflow import today, transition
-from scoring.builtin import load_builtin_frameworks
 from scoring.entries import RawEntry
-from scoring.models import Framework, SheetDraft
+from scoring.models import SheetDraft
 from scoring.services import score_sheet_save
-from tests.campaigns.helpers import fill_sheet, open_phase
+from tests.campaigns.helpers import fill_sheet, open_phase, wuzhua_campaign
 
 
 @pytest.fixture
 def participant(cast):
-    load_builtin_frameworks()
-    campaign = campaign_create(
-        kind="wuzhua",
-        year=2026,
-        title="2026年“五抓五提升”行动",
-        framework=Framework.objects.get(code="wuzhua"),
-        branches=[cast.branch, cast.sibling_branch],
-        actor=cast.users["township_staff"],
-    )
-    open_phase(campaign, PhaseKind.SELF_ASSESSMENT)
-    return campaign.participants.get(branch=cast.branch)
+    return wuzhua_campaign(cast).participants.get(branch=cast.branch)
 
 
 def test_the_home_card_starts_the_sheet_and_shows_the_days_left(client_for, cast, participant):
